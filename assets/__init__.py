@@ -1,0 +1,1 @@
+"""Dagster layer: asset definitions by layer, checks, schedules, sensors and resources."""

@@ -1,0 +1,1 @@
+"""OCOP national database: pure, Dagster-free core of the pipeline."""
