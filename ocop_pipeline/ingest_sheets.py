@@ -1,0 +1,185 @@
+"""Official spreadsheets from the registry and the inbox: land the bytes, then stage the rows.
+
+Both steps are incremental and idempotent. Landing records each distinct file once; staging parses
+only documents not yet parsed by the current reader version, replacing that document's rows and
+rejects (delete-then-insert), so a re-run, or a run killed half-way, converges to the same tables.
+Files that disappeared from their folder take their rows with them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from ocop_pipeline import sheets
+from ocop_pipeline.landing import LandedFile, land_file
+from ocop_pipeline.registry import Source
+from ocop_pipeline.resolve import product_key, stable_id, subject_key
+from ocop_pipeline.settings import Paths
+from ocop_pipeline.store import delete_where_in, frame_for, insert_frame
+
+INBOX_SOURCE = "inbox"
+SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html", ".ods"}
+
+
+@dataclass
+class LandingReport:
+    files: int = 0
+    new_documents: int = 0
+    removed_documents: int = 0
+    bytes: int = 0
+    per_source: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class StagingReport:
+    parsed_documents: int = 0
+    skipped_documents: int = 0
+    rows: int = 0
+    row_rejects: int = 0
+    file_rejects: int = 0
+    file_errors: list[str] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def discover_files(paths: Paths, sources: list[Source]) -> list[tuple[str, Path, str]]:
+    """(source_id, path, uri) for every spreadsheet of the registry and of the inbox."""
+    found: list[tuple[str, Path, str]] = []
+    for source in sources:
+        for path in source.spreadsheet_files(paths.sources_dir):
+            found.append((source.name, path, path.relative_to(paths.sources_dir).as_posix()))
+    if paths.inbox_dir.is_dir():
+        for path in sorted(paths.inbox_dir.rglob("*")):
+            if path.is_file() and path.suffix.lower() in SHEET_SUFFIXES and not path.name.startswith((".", "~$")):
+                found.append((INBOX_SOURCE, path, "inbox/" + path.relative_to(paths.inbox_dir).as_posix()))
+    return found
+
+
+def record_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
+    """Replace the `sources` table with the registry as loaded now (plus the inbox)."""
+    rows = [
+        {
+            "source_id": s.name,
+            "title": s.title,
+            "publisher": s.publisher,
+            "kind": s.kind,
+            "province": s.province,
+            "location": s.location,
+            "expected_min": s.expected[0] if s.expected else None,
+            "expected_max": s.expected[1] if s.expected else None,
+            "config_json": json.dumps(s.config, ensure_ascii=False, default=str),
+        }
+        for s in sources
+    ]
+    rows.append({"source_id": INBOX_SOURCE, "title": "Spreadsheets dropped in OCOP_INBOX", "kind": "inbox",
+                 "config_json": "{}"})
+    con.execute("DELETE FROM sources")
+    insert_frame(con, "sources", frame_for("sources", rows))
+
+
+def land_spreadsheets(con: duckdb.DuckDBPyConnection, paths: Paths, sources: list[Source]) -> LandingReport:
+    """Land every spreadsheet file; forget documents whose file is gone from every folder."""
+    report = LandingReport()
+    landed: dict[str, LandedFile] = {}
+    for source_id, path, uri in discover_files(paths, sources):
+        item = land_file(path, source_id=source_id, uri=uri, data_dir=paths.data_dir)
+        report.files += 1
+        report.bytes += item.size_bytes
+        report.per_source[source_id] = report.per_source.get(source_id, 0) + 1
+        landed.setdefault(item.document_id, item)  # same bytes twice: first place wins
+
+    existing = {r[0] for r in con.execute("SELECT document_id FROM documents WHERE http_status IS NULL").fetchall()}
+    new_ids = sorted(set(landed) - existing)
+    gone = sorted(existing - set(landed))
+    rows = [
+        {
+            "document_id": d.document_id, "source_id": d.source_id, "uri": d.uri, "file_name": d.file_name,
+            "media_type": d.media_type, "size_bytes": d.size_bytes, "sha256": d.document_id,
+            "http_status": None, "fetched_at": d.fetched_at, "raw_path": d.raw_path, "parser_version": None,
+        }
+        for d in (landed[i] for i in new_ids)
+    ]
+    con.execute("BEGIN")
+    insert_frame(con, "documents", frame_for("documents", rows))
+    for table in ("stg_sheet_rows", "rejects", "documents"):
+        delete_where_in(con, table, "document_id", gone)
+    con.execute("COMMIT")
+    report.new_documents, report.removed_documents = len(new_ids), len(gone)
+    return report
+
+
+def _row_record(document_id: str, row: sheets.SheetRow) -> dict:
+    record = {k: getattr(row, k, None) for k in (
+        "file", "sheet", "row", "product_name", "product_name_raw", "subject_name", "subject_name_raw",
+        "subject_type", "address", "commune", "district", "province", "province_current", "stars", "stars_raw",
+        "product_group", "score", "year", "decision_no", "decision_date", "ocop_code", "tax_code", "phone", "note",
+    )}
+    record["document_id"] = document_id
+    record["subject_key"] = subject_key(row.subject_name)
+    record["product_key"] = product_key(row.product_name)
+    record["parser_version"] = sheets.PARSER_VERSION
+    return record
+
+
+def _reject(stage: str, source_id: str, document_id: str, location: str, reason: str,
+            sheet: str | None = None, row: int | None = None, raw: dict | None = None) -> dict:
+    return {
+        "reject_id": stable_id("reject", stage, document_id, sheet, row, reason),
+        "stage": stage, "source_id": source_id, "document_id": document_id, "location": location,
+        "sheet": sheet, "row": row, "reason": reason,
+        "raw_json": json.dumps(raw, ensure_ascii=False) if raw is not None else None,
+        "recorded_at": _now(),
+    }
+
+
+def stage_spreadsheets(
+    con: duckdb.DuckDBPyConnection, paths: Paths, *, force: bool = False,
+    log: Callable[[str], None] | None = None,
+) -> StagingReport:
+    """Parse every landed spreadsheet not yet parsed by this reader version (all of them with `force`)."""
+    report = StagingReport()
+    todo = con.execute(
+        "SELECT document_id, source_id, uri, file_name, raw_path FROM documents "
+        "WHERE http_status IS NULL AND (parser_version IS DISTINCT FROM ? OR ?) ORDER BY uri",
+        [sheets.PARSER_VERSION, force],
+    ).fetchall()
+    report.skipped_documents = con.execute(
+        "SELECT count(*) FROM documents WHERE http_status IS NULL").fetchone()[0] - len(todo)
+    for document_id, source_id, uri, file_name, raw_path in todo:
+        rows: list[dict] = []
+        rejects: list[dict] = []
+        try:
+            result = sheets.read_sheet_file(paths.data_dir / raw_path, display_name=file_name)
+        except sheets.SheetReadError as exc:
+            message = str(exc)
+            report.file_rejects += 1
+            report.file_errors.append(f"{uri}: {message}")
+            if log:
+                log(f"rejected file {uri}: {message}")
+            rejects.append(_reject("file", source_id, document_id, uri, message))
+        else:
+            rows = [_row_record(document_id, r) for r in result.rows]
+            rejects = [
+                _reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in result.rejects
+            ]
+            report.rows += len(rows)
+            report.row_rejects += len(rejects)
+        # One transaction per document: a build killed here leaves every document whole or untouched.
+        con.execute("BEGIN")
+        delete_where_in(con, "stg_sheet_rows", "document_id", [document_id])
+        delete_where_in(con, "rejects", "document_id", [document_id])
+        insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
+        insert_frame(con, "rejects", frame_for("rejects", rejects))
+        con.execute("UPDATE documents SET parser_version = ? WHERE document_id = ?", [sheets.PARSER_VERSION, document_id])
+        con.execute("COMMIT")
+        report.parsed_documents += 1
+    return report
+

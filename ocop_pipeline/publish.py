@@ -1,0 +1,123 @@
+"""Published datasets: Parquet (zstd) and CSV (UTF-8 with BOM) per public table, and datapackage.json.
+
+The CSV carries a byte-order mark because Excel, which many ministry and provincial users open CSV
+with, reads BOM-less UTF-8 as the ANSI code page and garbles Vietnamese. `datapackage.json` follows
+the Frictionless Tabular Data Package layout and documents every field from `schema.py`.
+Files are written beside their final name and renamed, so a reader never opens half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from ocop_pipeline.schema import ALL_TABLES, Table
+
+_FRICTIONLESS_TYPES = {
+    "VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer", "DOUBLE": "number",
+    "DATE": "date", "TIMESTAMP": "datetime", "JSON": "object", "BOOLEAN": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    table: str
+    rows: int
+    parquet: Path
+    csv: Path
+
+
+def published_tables() -> list[Table]:
+    return [t for t in ALL_TABLES if t.published]
+
+
+def _replace(tmp: Path, final: Path) -> None:
+    os.replace(tmp, final)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> PublishedTable:
+    """Write one table as Parquet and CSV, ordered by its key so files are reproducible."""
+    order = ", ".join(f'"{c}"' for c in table.primary_key) or "1"
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    data = con.execute(f"SELECT {columns} FROM {table.name} ORDER BY {order}").fetch_arrow_table()
+    parquet_dir, csv_dir = out_dir / "parquet", out_dir / "csv"
+    parquet_dir.mkdir(parents=True, exist_ok=True)
+    csv_dir.mkdir(parents=True, exist_ok=True)
+    parquet_path, csv_path = parquet_dir / f"{table.name}.parquet", csv_dir / f"{table.name}.csv"
+
+    tmp = parquet_path.with_suffix(".parquet.tmp")
+    pq.write_table(data, tmp, compression="zstd")
+    _replace(tmp, parquet_path)
+
+    tmp = csv_path.with_suffix(".csv.tmp")
+    with tmp.open("wb") as fh:
+        fh.write("\ufeff".encode())
+        pa_csv.write_csv(data, fh)
+    _replace(tmp, csv_path)
+    return PublishedTable(table.name, data.num_rows, parquet_path, csv_path)
+
+
+def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
+    """The Frictionless descriptor of the published files, every field described."""
+    tables = {t.name: t for t in published_tables()}
+    resources = []
+    for item in published:
+        table = tables[item.table]
+        resources.append({
+            "name": table.name,
+            "path": item.csv.relative_to(out_dir).as_posix(),
+            "format": "csv",
+            "encoding": "utf-8-sig",
+            "mediatype": "text/csv",
+            "description": table.description,
+            "layer": table.layer,
+            "rows": item.rows,
+            "hash": "sha256:" + _sha256(item.csv),
+            "parquet": {"path": item.parquet.relative_to(out_dir).as_posix(), "compression": "zstd",
+                        "hash": "sha256:" + _sha256(item.parquet)},
+            "schema": {
+                "fields": [
+                    {
+                        "name": c.name,
+                        "type": _FRICTIONLESS_TYPES.get(c.sql_type, "string"),
+                        "description": c.description,
+                        **({"constraints": {"required": True}} if c.required else {}),
+                    }
+                    for c in table.columns
+                ],
+                "primaryKey": list(table.primary_key),
+            },
+        })
+    return {
+        "profile": "tabular-data-package",
+        "name": "ocop-vietnam",
+        "title": "OCOP national database (Vietnam, One Commune One Product)",
+        "description": "Products rated 3-5 stars under Vietnam's OCOP programme, their producers (chủ thể) "
+        "and every recognition event, with the source of each.",
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
+        "resources": resources,
+    }
+
+
+def publish(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[PublishedTable]:
+    """Write every public table and the descriptor into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    published = [write_table(con, t, out_dir) for t in published_tables()]
+    descriptor = datapackage(published, out_dir)
+    tmp = out_dir / "datapackage.json.tmp"
+    tmp.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    _replace(tmp, out_dir / "datapackage.json")
+    return published

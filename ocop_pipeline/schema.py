@@ -1,0 +1,224 @@
+"""The DuckDB schema and its data dictionary, in one place.
+
+Every table and column is declared once here with its type and a description for researchers. The
+DDL, `datapackage.json` and the data dictionary in the docs are all generated from this, so a column
+cannot exist without being documented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    layer: str  # raw | staging | core | evidence
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    published: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name: str, sql_type: str, description: str, required: bool = False) -> Column:
+    return Column(name, sql_type, description, required)
+
+
+SUBJECT_TYPES = ("enterprise", "cooperative", "cooperative_group", "household", "other")
+PRODUCT_STATUSES = ("active", "expired", "revoked")
+LEVELS = ("district", "province", "national")
+
+SOURCES = Table(
+    "sources",
+    "raw",
+    "The source registry as loaded for the last build: one row per YAML file in sources/.",
+    (
+        _c("source_id", "VARCHAR", "Registry name of the source (the YAML's `name`).", True),
+        _c("title", "VARCHAR", "Human title of the source."),
+        _c("publisher", "VARCHAR", "Who publishes it (provincial office, newspaper, portal)."),
+        _c("kind", "VARCHAR", "spreadsheet | news | inbox.", True),
+        _c("province", "VARCHAR", "Province the source covers, as named in the registry, when it covers one."),
+        _c("location", "VARCHAR", "Folder, glob or base URL the source is read from."),
+        _c("expected_min", "INTEGER", "Lower bound of the expected row/article count band."),
+        _c("expected_max", "INTEGER", "Upper bound of the expected row/article count band."),
+        _c("config_json", "JSON", "The whole YAML entry, for provenance."),
+    ),
+    ("source_id",),
+)
+
+DOCUMENTS = Table(
+    "documents",
+    "raw",
+    "Every raw file or page landed, content-addressed: the bytes are kept under data/raw/ by sha256, so "
+    "parsing again never needs fetching again.",
+    (
+        _c("document_id", "VARCHAR", "sha256 of the bytes (hex); the same bytes found twice are one document.", True),
+        _c("source_id", "VARCHAR", "Source the document came from (first place it was found).", True),
+        _c("uri", "VARCHAR", "Where it came from: URL, or path relative to the source folder or inbox.", True),
+        _c("file_name", "VARCHAR", "File name as found."),
+        _c("media_type", "VARCHAR", "Format sniffed from the bytes (xlsx, xls, csv, html, ole-encrypted, unknown)."),
+        _c("size_bytes", "BIGINT", "Size of the raw bytes."),
+        _c("sha256", "VARCHAR", "sha256 of the raw bytes (hex).", True),
+        _c("http_status", "INTEGER", "HTTP status of the fetch; null for files."),
+        _c("fetched_at", "TIMESTAMP", "When the bytes were fetched or first found (UTC).", True),
+        _c("raw_path", "VARCHAR", "Path of the kept bytes, relative to the data folder.", True),
+        _c("parser_version", "VARCHAR", "Version of the parser whose staging rows this document currently has."),
+    ),
+    ("document_id",),
+)
+
+STG_SHEET_ROWS = Table(
+    "stg_sheet_rows",
+    "staging",
+    "One row per product row read from an official spreadsheet, cleaned but not yet resolved.",
+    (
+        _c("document_id", "VARCHAR", "Document the row was read from.", True),
+        _c("file", "VARCHAR", "File name.", True),
+        _c("sheet", "VARCHAR", "Sheet name (empty for CSV/HTML).", True),
+        _c("row", "INTEGER", "1-based row number as a spreadsheet user sees it.", True),
+        _c("product_name", "VARCHAR", "Product name, normalised (NFC, one tone placement, Đ).", True),
+        _c("product_name_raw", "VARCHAR", "Product name exactly as written."),
+        _c("subject_name", "VARCHAR", "Producer name, normalised."),
+        _c("subject_name_raw", "VARCHAR", "Producer name exactly as written."),
+        _c("subject_type", "VARCHAR", "enterprise | cooperative | cooperative_group | household | other."),
+        _c("address", "VARCHAR", "Address as written."),
+        _c("commune", "VARCHAR", "Commune (xã/phường/thị trấn) from the address or columns."),
+        _c("district", "VARCHAR", "District from a section row, column or the address (pre-2025 lists)."),
+        _c("province", "VARCHAR", "Province as the file names it (legacy 63-unit name when before 1 Jul 2025)."),
+        _c("province_current", "VARCHAR", "The 34-unit province it belongs to."),
+        _c("stars", "INTEGER", "Stars, 3..5.", True),
+        _c("stars_raw", "VARCHAR", "Stars cell as written ('4 sao', '(****)', sheet name ...)."),
+        _c("product_group", "VARCHAR", "One of the six current product groups (older branches mapped)."),
+        _c("score", "DOUBLE", "Points out of 100 when the list gives them."),
+        _c("year", "INTEGER", "Rating year (the round's year) from the title, column or file name."),
+        _c("decision_no", "VARCHAR", "Recognition decision number, e.g. 3610/QĐ-UBND."),
+        _c("decision_date", "DATE", "Date of the recognition decision."),
+        _c("ocop_code", "VARCHAR", "National OCOP code when given."),
+        _c("tax_code", "VARCHAR", "Subject's tax code when given."),
+        _c("phone", "VARCHAR", "Phone number when given."),
+        _c("note", "VARCHAR", "The list's note column."),
+        _c("subject_key", "VARCHAR", "Matching key of the subject name (accent-free, type prefix canonical)."),
+        _c("product_key", "VARCHAR", "Matching key of the product name."),
+        _c("parser_version", "VARCHAR", "Reader version that produced the row.", True),
+    ),
+    ("document_id", "sheet", "row"),
+    published=False,
+)
+
+REJECTS = Table(
+    "rejects",
+    "evidence",
+    "Everything that could not be used, with the reason: unreadable files, rows without a product name, "
+    "impossible stars, pages that failed to fetch. Nothing is dropped silently.",
+    (
+        _c("reject_id", "VARCHAR", "Stable id of the reject (hash of where and why).", True),
+        _c("stage", "VARCHAR", "file | row | fetch | article.", True),
+        _c("source_id", "VARCHAR", "Source of the input, when known."),
+        _c("document_id", "VARCHAR", "Document, when the bytes were landed."),
+        _c("location", "VARCHAR", "File name or URL.", True),
+        _c("sheet", "VARCHAR", "Sheet, for a row reject."),
+        _c("row", "INTEGER", "Row number, for a row reject."),
+        _c("reason", "VARCHAR", "Why it was rejected, in one line.", True),
+        _c("raw_json", "JSON", "The rejected row's cells (header -> text), for review."),
+        _c("recorded_at", "TIMESTAMP", "When the reject was recorded (UTC).", True),
+    ),
+    ("reject_id",),
+)
+
+SUBJECTS = Table(
+    "subjects",
+    "core",
+    "Producers (chủ thể) of OCOP products: one row per producer.",
+    (
+        _c("subject_id", "VARCHAR", "Stable id: hash of the tax code, or of province and name key.", True),
+        _c("name", "VARCHAR", "Name as best written (the most frequent spelling, longest on ties).", True),
+        _c("name_key", "VARCHAR", "Accent-free matching key with the legal-form prefix made canonical.", True),
+        _c("subject_type", "VARCHAR", "enterprise | cooperative | cooperative_group | household | other.", True),
+        _c("tax_code", "VARCHAR", "Tax code when any source gives one."),
+        _c("address", "VARCHAR", "Most recent address as written."),
+        _c("commune", "VARCHAR", "Commune of the most recent address."),
+        _c("legacy_district", "VARCHAR", "District (pre-2025) of the most recent record that names one."),
+        _c("legacy_province", "VARCHAR", "Province (63-unit, pre-2025) when known."),
+        _c("province", "VARCHAR", "Current province (34-unit).", True),
+        _c("first_seen", "INTEGER", "Earliest rating year in which the subject appears."),
+        _c("last_seen", "INTEGER", "Latest rating year in which the subject appears."),
+    ),
+    ("subject_id",),
+)
+
+PRODUCTS = Table(
+    "products",
+    "core",
+    "OCOP products: one row per product of one subject, with its current standing.",
+    (
+        _c("product_id", "VARCHAR", "Stable id: hash of subject_id and the product name key.", True),
+        _c("name", "VARCHAR", "Name as best written (latest rating's spelling).", True),
+        _c("subject_id", "VARCHAR", "Producer (subjects.subject_id).", True),
+        _c("product_group", "VARCHAR", "One of the six current groups (older branches mapped by the crosswalk)."),
+        _c("subgroup", "VARCHAR", "Finer group when a source gives one."),
+        _c("province", "VARCHAR", "Current province (34-unit).", True),
+        _c("legacy_province", "VARCHAR", "Province (63-unit) at the latest rating before 1 Jul 2025."),
+        _c("legacy_district", "VARCHAR", "District at the latest rating before 1 Jul 2025."),
+        _c("ocop_code", "VARCHAR", "National OCOP code such as 83-829-28780-3-2022, where given."),
+        _c("current_stars", "INTEGER", "Stars of the latest rating.", True),
+        _c("status", "VARCHAR", "active | expired | revoked, as of the build date.", True),
+        _c("valid_until", "DATE", "End of validity of the latest certificate (decision date + 36 months)."),
+        _c("first_rated", "DATE", "Decision date of the first rating, when known."),
+        _c("last_rated", "DATE", "Decision date of the latest rating, when known."),
+        _c("first_rating_year", "INTEGER", "Rating year of the first rating."),
+        _c("last_rating_year", "INTEGER", "Rating year of the latest rating."),
+        _c("rating_count", "INTEGER", "Number of rating events recorded.", True),
+    ),
+    ("product_id",),
+)
+
+RATINGS = Table(
+    "ratings",
+    "core",
+    "Recognition events: one row per product, decision and star level, each with its source. Two sources "
+    "that disagree give two rows, never an overwrite.",
+    (
+        _c("rating_id", "VARCHAR", "Stable id: hash of product, decision (or year) and stars.", True),
+        _c("product_id", "VARCHAR", "Product (products.product_id).", True),
+        _c("stars", "INTEGER", "Stars recognised, 3..5.", True),
+        _c("level", "VARCHAR", "district | province | national: who recognised it, by the regime in force.", True),
+        _c("decision_no", "VARCHAR", "Decision number, e.g. 3610/QĐ-UBND."),
+        _c("decision_date", "DATE", "Decision date."),
+        _c("rating_year", "INTEGER", "Year of the rating round."),
+        _c("round", "VARCHAR", "Round as written ('đợt 2 năm 2022') when given."),
+        _c("score", "DOUBLE", "Points out of 100 when given."),
+        _c("valid_until", "DATE", "Decision date + 36 months."),
+        _c("source_id", "VARCHAR", "Source registry name.", True),
+        _c("source_url", "VARCHAR", "File or URL the rating was read from.", True),
+        _c("document_id", "VARCHAR", "Raw document (documents.document_id).", True),
+        _c("sheet", "VARCHAR", "Sheet of the source row."),
+        _c("row", "INTEGER", "Row number of the source row."),
+    ),
+    ("rating_id",),
+)
+
+ALL_TABLES: tuple[Table, ...] = (SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS)
+TABLES = {t.name: t for t in ALL_TABLES}
+
+
+def create_table_sql(table: Table) -> str:
+    """DDL for one table. Identifiers come from this module only, never from data.
+
+    Keys are declared in the dictionary but not as DuckDB constraints: DuckDB rejects a delete and
+    re-insert of the same key inside one transaction, which is exactly how re-runs replace rows.
+    Uniqueness is enforced by the asset checks instead.
+    """
+    cols = ",\n  ".join(f'"{c.name}" {c.sql_type}' for c in table.columns)
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {cols}\n)"
