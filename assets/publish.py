@@ -1,0 +1,29 @@
+"""Published datasets: Parquet, CSV and datapackage.json for researchers."""
+
+
+import dagster as dg
+
+from assets.core import CORE_KEYS
+from assets.resources import OcopStore
+from ocop_pipeline.publish import publish
+
+
+@dg.asset(
+    key=["publish", "datasets"],
+    deps=list(CORE_KEYS.values()),
+    group_name="publish",
+    kinds={"parquet", "csv"},
+)
+def published_datasets(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
+    """Every public table written to data/publish/ as Parquet (zstd) and CSV (UTF-8 with BOM, for
+    Excel), with datapackage.json describing every field. Runs only after the blocking checks on the
+    core tables pass: bad data is not published."""
+    paths = store.paths()
+    with store.connect(read_only=True) as con:
+        published = publish(con, paths.publish_dir)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(paths.publish_dir)),
+            "tables": dg.MetadataValue.json({p.table: p.rows for p in published}),
+        }
+    )

@@ -1,0 +1,41 @@
+"""Resources: where the data lives and how to open the one DuckDB file."""
+
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import dagster as dg
+import duckdb
+
+from ocop_pipeline.settings import Paths
+from ocop_pipeline.store import connect, ensure_schema
+
+# Every asset that writes DuckDB runs in this pool. DuckDB allows one writing process, so the pool
+# has one slot (dagster.yaml: concurrency.pools.default_limit = 1): a backfill queues instead of
+# meeting the file lock.
+DUCKDB_POOL = "duckdb_writer"
+
+
+class OcopStore(dg.ConfigurableResource):
+    """The data folder (DuckDB file, raw bytes, published files), the inbox and the source registry.
+
+    Empty values fall back, at run time, to OCOP_DATA_DIR / OCOP_INBOX / OCOP_SOURCES_DIR and then to
+    data/, data/inbox/ and the repository's sources/.
+    """
+
+    data_dir: str = ""
+    inbox_dir: str = ""
+    sources_dir: str = ""
+
+    def paths(self) -> Paths:
+        return Paths.resolve(self.data_dir or None, self.inbox_dir or None, self.sources_dir or None)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = connect(self.paths().db_path, read_only=read_only)
+        try:
+            if not read_only:
+                ensure_schema(con)
+            yield con
+        finally:
+            con.close()
