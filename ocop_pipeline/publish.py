@@ -51,7 +51,7 @@ def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> 
     """Write one table as Parquet and CSV, ordered by its key so files are reproducible."""
     order = ", ".join(f'"{c}"' for c in table.primary_key) or "1"
     columns = ", ".join(f'"{c}"' for c in table.column_names)
-    data = con.execute(f"SELECT {columns} FROM {table.name} ORDER BY {order}").fetch_arrow_table()
+    data = con.sql(f"SELECT {columns} FROM {table.name} ORDER BY {order}").to_arrow_table()
     parquet_dir, csv_dir = out_dir / "parquet", out_dir / "csv"
     parquet_dir.mkdir(parents=True, exist_ok=True)
     csv_dir.mkdir(parents=True, exist_ok=True)
