@@ -14,7 +14,7 @@ def _preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
     """The first rows as a Markdown table for the asset page in the UI."""
     cur = con.execute(f"SELECT * FROM {table} ORDER BY 1 LIMIT {limit}")
     names = [d[0] for d in cur.description]
-    cell = lambda v: "" if v is None else str(v).replace("|", "\\|")  # noqa: E731
+    cell = lambda v: "" if v is None else str(v).replace("|", "\\|")
     lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in cur.fetchall()]
     return dg.MetadataValue.md("\n".join(lines))

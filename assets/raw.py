@@ -6,6 +6,7 @@ import dagster as dg
 from assets.resources import DUCKDB_POOL, OcopStore
 from ocop_pipeline.ingest_sheets import land_spreadsheets, record_sources
 from ocop_pipeline.registry import load_registry
+from ocop_pipeline.store import scalar
 
 
 @dg.asset(
@@ -23,7 +24,7 @@ def spreadsheet_documents(context: dg.AssetExecutionContext, store: OcopStore) -
     with store.connect() as con:
         record_sources(con, sources)
         report = land_spreadsheets(con, paths, [s for s in sources if s.kind == "spreadsheet"])
-        total = con.execute("SELECT count(*) FROM documents WHERE http_status IS NULL").fetchone()[0]
+        total = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL")
     context.log.info(f"landed {report.files} files ({report.new_documents} new, {report.removed_documents} gone)")
     return dg.MaterializeResult(
         metadata={

@@ -6,6 +6,7 @@ import dagster as dg
 from assets.resources import DUCKDB_POOL, OcopStore
 from ocop_pipeline.ingest_sheets import stage_spreadsheets
 from ocop_pipeline.quality import source_row_bands
+from ocop_pipeline.store import scalar
 
 
 @dg.asset(
@@ -23,7 +24,7 @@ def stg_sheet_rows(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Ma
     Only documents not yet parsed by the current reader version are parsed again."""
     with store.connect() as con:
         report = stage_spreadsheets(con, store.paths(), log=context.log.warning)
-        rows = con.execute("SELECT count(*) FROM stg_sheet_rows").fetchone()[0]
+        rows = scalar(con, "SELECT count(*) FROM stg_sheet_rows")
         rejects = con.execute("SELECT stage, count(*) FROM rejects GROUP BY stage ORDER BY stage").fetchall()
         out_of_band = source_row_bands(con)
     for line in out_of_band:

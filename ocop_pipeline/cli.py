@@ -33,7 +33,7 @@ def cmd_parse_sheet(args: argparse.Namespace) -> int:
             print(f"ocop parse-sheet: {exc}", file=sys.stderr)
             status = 1
             continue
-        except Exception as exc:  # a reader bug must not hide the other files' rows
+        except Exception as exc:  # noqa: BLE001 -- a reader bug must not hide the other files' rows
             print(f"ocop parse-sheet: {name}: unexpected error ({exc.__class__.__name__}: {exc})", file=sys.stderr)
             status = 1
             continue

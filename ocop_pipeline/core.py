@@ -21,6 +21,8 @@ from datetime import date
 
 import duckdb
 
+from ocop_pipeline.store import table_counts
+
 # Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
 # the same scheme as resolve.stable_id, so Python and SQL agree.
 _ID = "substr(sha256(concat_ws(chr(31), {parts})), 1, 16)"
@@ -157,4 +159,4 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> d
         except duckdb.Error:
             pass  # the failure came before BEGIN: nothing to roll back
         raise
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("subjects", "products", "ratings")}
+    return table_counts(con, ("subjects", "products", "ratings"))

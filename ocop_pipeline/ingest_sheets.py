@@ -21,7 +21,7 @@ from ocop_pipeline.landing import LandedFile, land_file
 from ocop_pipeline.registry import Source
 from ocop_pipeline.resolve import product_key, stable_id, subject_key
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.store import delete_where_in, frame_for, insert_frame
+from ocop_pipeline.store import delete_where_in, frame_for, insert_frame, scalar
 
 INBOX_SOURCE = "inbox"
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html", ".ods"}
@@ -151,8 +151,7 @@ def stage_spreadsheets(
         "WHERE http_status IS NULL AND (parser_version IS DISTINCT FROM ? OR ?) ORDER BY uri",
         [sheets.PARSER_VERSION, force],
     ).fetchall()
-    report.skipped_documents = con.execute(
-        "SELECT count(*) FROM documents WHERE http_status IS NULL").fetchone()[0] - len(todo)
+    report.skipped_documents = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL") - len(todo)
     for document_id, source_id, uri, file_name, raw_path in todo:
         rows: list[dict] = []
         rejects: list[dict] = []

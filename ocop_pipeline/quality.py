@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ocop_pipeline.schema import LEVELS, PRODUCT_STATUSES, SUBJECT_TYPES, TABLES
+from ocop_pipeline.store import scalar
 
 
 @dataclass
@@ -22,7 +23,7 @@ class CheckOutcome:
 
 def _outcome(con: duckdb.DuckDBPyConnection, description: str, failing_sql: str, params: list | None = None,
              sample_size: int = 5) -> CheckOutcome:
-    count = con.execute(f"SELECT count(*) FROM ({failing_sql})", params or []).fetchone()[0]
+    count = scalar(con, f"SELECT count(*) FROM ({failing_sql})", params)
     sample: list[dict] = []
     if count:
         cur = con.execute(f"SELECT * FROM ({failing_sql}) LIMIT {int(sample_size)}", params or [])

@@ -80,7 +80,14 @@ def delete_where_in(con: duckdb.DuckDBPyConnection, table_name: str, column: str
     con.execute(f'DELETE FROM {table_name} WHERE "{column}" IN (SELECT unnest(?))', [list(values)])
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> Any:
+    """The single value of a query. Fetches all rows: DuckDB 2 treats a half-read result as still
+    running and refuses the next relation query on the connection."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
 def table_counts(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> dict[str, int]:
     """Row count of each table (all declared tables by default)."""
     names = list(names) if names is not None else [t.name for t in ALL_TABLES]
-    return {name: con.execute(f"SELECT count(*) FROM {TABLES[name].name}").fetchone()[0] for name in names}
+    return {name: scalar(con, f"SELECT count(*) FROM {TABLES[name].name}") for name in names}
