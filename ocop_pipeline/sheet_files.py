@@ -1,0 +1,308 @@
+"""Open an official spreadsheet of any kind and return its sheets as grids of cell values.
+
+The extension is never trusted: portals serve HTML tables named .xls, CSV named .xlsx, and "Unicode
+text" exports in UTF-16. The first bytes decide: PK zip -> xlsx/ods (python-calamine), D0CF11E0 OLE ->
+legacy .xls (calamine) or an encrypted OOXML package, '<' -> HTML table or XML Spreadsheet 2003,
+anything else -> delimited text. Merged ranges are filled with their top-left value, so a header
+spanning two columns, or a subject cell spanning its three products, reads the same in every cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+import python_calamine
+
+# Resource guards, applied before any parsing. Real provincial lists are well under 5 MB; a file
+# two orders of magnitude larger is a mistake or an attack, not a list.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+# An xlsx is a zip: refuse archives that would inflate past this, or inflate suspiciously well
+# (zip bombs compress at 1000:1; real sheets at 5-20:1).
+MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 150
+_RATIO_CHECK_FROM = 20 * 1024 * 1024
+# A merged range larger than this is formatting noise; filling it would only cost memory.
+_MAX_MERGE_CELLS = 20_000
+
+Cell = str | float | int | date | datetime | None
+
+
+class SheetReadError(Exception):
+    """The file cannot be read; str(e) is one line: 'name: reason'."""
+
+
+@dataclass
+class Grid:
+    """One sheet: rows of cell values ('' or None for empty), 0-based, row 0 being spreadsheet row 1."""
+
+    name: str
+    rows: list[list[Cell]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 inclusive
+    visible: bool = True
+
+
+@dataclass
+class Workbook:
+    kind: str  # xlsx | xls | ods | html | xml2003 | csv
+    grids: list[Grid]
+    extra_title: list[str] = field(default_factory=list)  # text outside tables (HTML headings)
+
+
+def _fail(name: str, reason: str) -> SheetReadError:
+    return SheetReadError(f"{name}: {reason}")
+
+
+def open_workbook(path: Path, name: str) -> Workbook:
+    """Sniff and read `path`; raise SheetReadError naming `name` when it cannot be read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(name, f"cannot open file ({exc.strerror or exc})") from None
+    if size == 0:
+        raise _fail(name, "file is empty (0 bytes)")
+    if size > MAX_FILE_BYTES:
+        raise _fail(
+            name, f"file is too large ({size // (1024 * 1024)} MB > {MAX_FILE_BYTES // (1024 * 1024)} MB cap)"
+        )
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        kind = _check_zip(path, name)
+        return Workbook(kind, _calamine_grids(path, name, kind))
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise _fail(name, "file is password-protected (encrypted workbook)")
+        return Workbook("xls", _calamine_grids(path, name, "xls"))
+    data = path.read_bytes()
+    text = _decode(data, name)
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        low = stripped[:4000].lower()
+        if "urn:schemas-microsoft-com:office:spreadsheet" in low and "<html" not in low:
+            return Workbook("xml2003", _xml2003_grids(text, name))
+        return _html_workbook(text, name)
+    return Workbook("csv", [_csv_grid(text)])
+
+
+def _check_zip(path: Path, name: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _fail(name, "corrupt or truncated workbook (not a readable zip archive)") from None
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > MAX_UNZIPPED_BYTES or (total > _RATIO_CHECK_FROM and total > MAX_ZIP_RATIO * packed):
+        raise _fail(
+            name, f"refused: zip would inflate to {total // (1024 * 1024)} MB (ratio {total // packed}:1)"
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "content.xml" in names:
+        return "ods"
+    raise _fail(name, "zip archive is not a spreadsheet (no xl/workbook.xml)")
+
+
+def _calamine_grids(path: Path, name: str, kind: str) -> list[Grid]:
+    try:
+        wb = python_calamine.load_workbook(str(path))
+    except python_calamine.PasswordError:
+        raise _fail(name, "file is password-protected (encrypted workbook)") from None
+    except Exception as exc:  # noqa: BLE001 - calamine raises many unrelated types for damaged files
+        raise _fail(name, f"corrupt or unreadable {kind} workbook ({_short(exc)})") from None
+    grids: list[Grid] = []
+    try:
+        for meta in wb.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            try:
+                merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+            except Exception:  # noqa: BLE001 - not every format reports merges; values still read
+                merged = []
+            grid = Grid(meta.name, rows, merged, meta.visible == python_calamine.SheetVisibleEnum.Visible)
+            fill_merged(grid)
+            grids.append(grid)
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet deep in the file fails here, not at open
+        raise _fail(name, f"corrupt or unreadable {kind} workbook ({_short(exc)})") from None
+    finally:
+        wb.close()
+    return grids
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def fill_merged(grid: Grid) -> None:
+    """Copy each merged range's top-left value into the rest of the range."""
+    rows = grid.rows
+    for r0, c0, r1, c1 in grid.merged:
+        if (r1 - r0 + 1) * (c1 - c0 + 1) > _MAX_MERGE_CELLS or r0 >= len(rows):
+            continue
+        value = rows[r0][c0] if c0 < len(rows[r0]) else None
+        if value in ("", None):
+            continue
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] in ("", None):
+                    row[c] = value
+
+
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        sample = data[:65536]
+        if b"\x00" in sample:
+            raise _fail(name, "binary content: not a spreadsheet, HTML table or CSV file")
+        # Control bytes other than tab/CR/LF do not occur in text files; random bytes are ~12% of them.
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+        if controls > max(2, len(sample) // 200):
+            raise _fail(name, "binary content: not a spreadsheet, HTML table or CSV file")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            declared = _CHARSET.search(sample[:4096])
+            encoding = declared.group(1).decode("ascii").lower() if declared else "cp1258"
+            if encoding in ("utf-8", "utf8"):
+                encoding = "cp1258"  # declared UTF-8 but is not: Windows Vietnamese is the usual truth
+            try:
+                text = data.decode(encoding, errors="replace")
+            except LookupError:
+                text = data.decode("cp1258", errors="replace")
+    # cp1258 writes tone marks as combining characters; NFC composes them.
+    return unicodedata.normalize("NFC", text)
+
+
+def _csv_grid(text: str) -> Grid:
+    lines = text.splitlines()
+    sample = "\n".join(lines[:60])
+    best, best_score = ",", -1
+    for delim in (",", ";", "\t", "|"):
+        counts: dict[int, int] = {}
+        for row in csv.reader(io.StringIO(sample), delimiter=delim):
+            if len(row) > 1:
+                counts[len(row)] = counts.get(len(row), 0) + 1
+        score = max((n * w for w, n in counts.items()), default=0)
+        if score > best_score:
+            best, best_score = delim, score
+    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=best)]
+    return Grid("csv", rows)
+
+
+def _html_workbook(text: str, name: str) -> Workbook:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text)
+    tables = [t for t in tree.css("table") if len(t.css("table")) <= 1]
+    if not tables:
+        raise _fail(name, "no product table found (HTML file without a <table>)")
+    grids = []
+    for i, table in enumerate(tables, 1):
+        grids.append(_html_grid(table, f"Table{i}"))
+    titles = [n.text(separator=" ", strip=True) for n in tree.css("title, h1, h2, h3, h4, caption, p")]
+    return Workbook("html", grids, [t for t in titles if t])
+
+
+def _html_grid(table, name: str) -> Grid:
+    rows: list[list[Cell]] = []
+    merged: list[tuple[int, int, int, int]] = []
+    taken: dict[tuple[int, int], bool] = {}
+    for r, tr in enumerate(table.css("tr")):
+        row: list[Cell] = []
+        c = 0
+        for cell in tr.iter():
+            if cell.tag not in ("td", "th"):
+                continue
+            while taken.get((r, c)):
+                row.append("")
+                c += 1
+            value = cell.text(separator="\n", strip=True)
+            colspan = _span(cell.attributes.get("colspan"))
+            rowspan = _span(cell.attributes.get("rowspan"))
+            row.append(value)
+            row.extend([""] * (colspan - 1))
+            if colspan > 1 or rowspan > 1:
+                merged.append((r, c, r + rowspan - 1, c + colspan - 1))
+                for rr in range(r + 1, r + rowspan):
+                    for cc in range(c, c + colspan):
+                        taken[(rr, cc)] = True
+            c += colspan
+        while taken.get((r, c)):
+            row.append("")
+            c += 1
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    grid = Grid(name, rows, merged)
+    fill_merged(grid)
+    return grid
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def _xml2003_grids(text: str, name: str) -> list[Grid]:
+    """Excel 2003 'XML Spreadsheet' (.xls files some portals export)."""
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except ElementTree.ParseError as exc:
+        raise _fail(name, f"corrupt XML spreadsheet ({_short(exc)})") from None
+    grids = []
+    for ws in root.iter(f"{_SS}Worksheet"):
+        rows: list[list[Cell]] = []
+        merged: list[tuple[int, int, int, int]] = []
+        r = -1
+        for row_el in ws.iter(f"{_SS}Row"):
+            idx = row_el.get(f"{_SS}Index")
+            r = int(idx) - 1 if idx else r + 1
+            while len(rows) <= r:
+                rows.append([])
+            row = rows[r]
+            c = -1
+            for cell in row_el.iter(f"{_SS}Cell"):
+                cidx = cell.get(f"{_SS}Index")
+                c = int(cidx) - 1 if cidx else c + 1
+                data = cell.find(f"{_SS}Data")
+                value = "".join(data.itertext()) if data is not None else ""
+                while len(row) <= c:
+                    row.append("")
+                row[c] = value
+                across = int(cell.get(f"{_SS}MergeAcross", "0"))
+                down = int(cell.get(f"{_SS}MergeDown", "0"))
+                if across or down:
+                    merged.append((r, c, r + down, c + across))
+                c += across
+        width = max((len(x) for x in rows), default=0)
+        for row in rows:
+            row.extend([""] * (width - len(row)))
+        grid = Grid(ws.get(f"{_SS}Name") or f"Sheet{len(grids) + 1}", rows, merged)
+        fill_merged(grid)
+        grids.append(grid)
+    return grids

@@ -1,0 +1,679 @@
+"""Read official OCOP product lists (decision annexes, portal exports) into product rows and rejects.
+
+Provincial lists share habits, not a layout: a title block naming the province, year and decision
+above the table; one- or two-level headers in any order and wording; rows grouped under district,
+star or product-group section rows; totals and a signature block below; one sheet per star level;
+subject and address in one cell; stars written a dozen ways. `read_sheet_file` finds the table by
+scoring rows for known header words (sheet_headers.py), then reads every row below it. Rows that look
+like products but cannot be one (no name, '2 sao', 'Tiềm năng 5 sao') become `RowReject`s with a
+reason; section, totals, notes and signature rows are structure, neither products nor rejects.
+
+Opening files of any format is sheet_files.py; stars, subject types and addresses have their own
+modules. Everything here is pure: no Dagster, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ocop_pipeline.addresses import parse_address, split_subject_address
+from ocop_pipeline.admin_units import (
+    REFORM_DATE,
+    ProvinceMatch,
+    find_provinces,
+    legacy_provinces,
+    lookup_province,
+)
+from ocop_pipeline.normalize import clean_text, fold_key, parse_vn_decimal
+from ocop_pipeline.sheet_files import Cell, Grid, SheetReadError, open_workbook
+from ocop_pipeline.sheet_headers import MIN_FIELDS, REQUIRED_FIELD, header_field
+from ocop_pipeline.stars import parse_stars, stars_from_label
+from ocop_pipeline.subject_types import is_group_label, product_group_of, subject_type_of
+
+__all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
+
+# Bump when the rows produced for the same file change (stored with every parsed document).
+PARSER_VERSION = "sheets-1.0"
+
+# Headers sit near the top; scanning further only finds false headers in long lists.
+_HEADER_SCAN_ROWS = 80
+
+_JSON_KEYS = (
+    "file", "sheet", "row", "product_name", "subject_name", "subject_type", "address", "commune",
+    "district", "province", "stars", "product_group", "year", "decision_no",
+)  # fmt: skip
+
+
+@dataclass
+class SheetRow:
+    """One product row found in a list."""
+
+    file: str
+    sheet: str
+    row: int  # 1-based, as the spreadsheet user sees it (CSV: line number)
+    product_name: str
+    product_name_raw: str
+    subject_name: str | None
+    subject_name_raw: str | None
+    subject_type: str | None  # enterprise | cooperative | cooperative_group | household | other
+    address: str | None
+    commune: str | None
+    district: str | None
+    province: str | None  # legacy (pre-2025) province when known, else the current one
+    province_current: str | None  # one of the 34 provinces
+    stars: int
+    stars_raw: str
+    product_group: str | None
+    score: float | None
+    year: int | None
+    decision_no: str | None
+    decision_date: date | None
+    ocop_code: str | None
+    tax_code: str | None
+    phone: str | None
+    note: str | None
+
+    def to_json_dict(self) -> dict:
+        """DESIGN.md's `ocop parse-sheet` keys first, then the rest; dates as ISO strings."""
+        data = asdict(self)
+        out = {k: data.pop(k) for k in _JSON_KEYS}
+        out.update(data)
+        if isinstance(out.get("decision_date"), date):
+            out["decision_date"] = out["decision_date"].isoformat()
+        return out
+
+
+@dataclass
+class RowReject:
+    """A row that looked like a product but cannot be one."""
+
+    file: str
+    sheet: str
+    row: int
+    reason: str
+    raw: dict[str, str]  # header -> cell text
+
+
+@dataclass
+class SheetFile:
+    """Everything read from one file."""
+
+    file: str
+    rows: list[SheetRow]
+    rejects: list[RowReject]
+    province: str | None
+    year: int | None
+    decision_no: str | None
+    decision_date: date | None
+    title: str | None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cell helpers
+
+
+def _text(value: Cell) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Title block: province, year, decision
+
+
+_DECISION = re.compile(
+    r"(\d{1,6})\s*/\s*(?:QĐ|QD|Qđ|qđ)\s*[-–]\s*([A-Za-zĐđ0-9]+(?:\s*[-–]\s*[A-Za-zĐđ0-9]+)*)"
+)
+_DATE_SLASH = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
+_YEAR_WORD = re.compile(r"\bnam\s+(20[0-4]\d)\b")
+_YEAR_BARE = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
+_TITLE_WORDS = re.compile(r"danh sach|danh muc|phu luc|ket qua|tong hop|san pham ocop|chung nhan")
+_PROVINCE_AFTER = re.compile(r"(?:ubnd|uy ban nhan dan)\s+(.+)")
+
+
+def _mk_date(d: str, m: str, y: str) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _parse_decision(text: str) -> tuple[str | None, date | None]:
+    """'3610/QĐ-UBND ngày 29/12/2022' -> ('3610/QĐ-UBND', date(2022, 12, 29))."""
+    text = clean_text(text)
+    m = _DECISION.search(text)
+    number = None
+    rest = text
+    if m:
+        suffix = re.sub(r"\s*[-–]\s*", "-", m.group(2)).upper()
+        number = f"{m.group(1)}/QĐ-{suffix}"
+        rest = text[m.end() :]
+    d = _DATE_WORDS.search(rest) or _DATE_SLASH.search(rest)
+    when = _mk_date(*d.groups()) if d else None
+    return number, when
+
+
+@dataclass
+class _Info:
+    province: ProvinceMatch | None = None
+    year: int | None = None
+    decision_no: str | None = None
+    decision_date: date | None = None
+    title: str | None = None
+
+
+def _title_info(lines: list[str]) -> _Info:
+    info = _Info()
+    lines = [clean_text(x) for x in lines if x and x.strip()]
+    for line in lines:
+        key = fold_key(line)
+        if info.title is None and _TITLE_WORDS.search(key) and len(line) > 15:
+            info.title = line
+        if info.decision_no is None:
+            number, when = _parse_decision(line)
+            if number:
+                info.decision_no, info.decision_date = number, when
+    text = " \n ".join(lines)
+    # The year of the list, with decision dates and numbers taken out first ("ngày 29 tháng 12 năm 2022").
+    yearless = _DATE_WORDS.sub(" ", _DECISION.sub(" ", text))
+    m = _YEAR_WORD.search(fold_key(yearless))
+    if m:
+        info.year = int(m.group(1))
+    info.province = _province_in_title(lines)
+    return info
+
+
+def _province_in_title(lines: list[str]) -> ProvinceMatch | None:
+    # "UBND TỈNH THÁI BÌNH" at the top left names the issuer: the strongest evidence.
+    for line in lines:
+        key = fold_key(line)
+        m = _PROVINCE_AFTER.match(key)
+        if m and key.startswith(("ubnd", "uy ban")):
+            found = lookup_province(m.group(1))
+            if found:
+                return found
+    found = [p for line in lines for p in find_provinces(line)]
+    return found[0] if found else None
+
+
+def _province_keys() -> list[tuple[str, ProvinceMatch]]:
+    keys = []
+    for p in legacy_provinces():
+        for name in (p.legacy_name, *p.aliases):
+            keys.append((fold_key(name), ProvinceMatch(p.legacy_name, p.new_name)))
+    keys.sort(key=lambda kv: len(kv[0]), reverse=True)
+    return keys
+
+
+def _file_name_info(name: str) -> _Info:
+    info = _Info()
+    key = " " + fold_key(Path(name).stem.replace("_", " ")) + " "
+    for pkey, match in _province_keys():
+        if len(pkey) > 3 and f" {pkey} " in key:
+            info.province = match
+            break
+    else:
+        squashed = key.replace(" ", "")
+        for pkey, match in _province_keys():
+            if len(pkey) >= 7 and pkey.replace(" ", "") in squashed:
+                info.province = match
+                break
+    m = _YEAR_BARE.search(Path(name).stem)
+    if m:
+        info.year = int(m.group(1))
+    number, when = _parse_decision(Path(name).stem.replace("_", "/", 1) if "QD" in name.upper() else "")
+    info.decision_no, info.decision_date = number, when
+    return info
+
+
+# ---------------------------------------------------------------------------------------------------
+# Header detection
+
+
+@dataclass
+class _Header:
+    first: int  # first header row (0-based)
+    last: int  # last header row
+    columns: dict[str, int]  # field -> column
+    labels: dict[int, str]  # column -> header text as written (for rejects)
+    score: int
+
+
+_GENERIC_CHILD = frozenset({"ten", "ten goi", "so", "ngay", "dia chi", "so hieu", "ho ten", "ma"})
+
+
+def _row_texts(row: list[Cell]) -> list[str]:
+    return [_text(v) for v in row]
+
+
+def _fields_single(texts: list[str]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for c, t in enumerate(texts):
+        if t:
+            f = header_field(t)
+            if f:
+                out[c] = f
+    return out
+
+
+def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict[int, str], int]:
+    """Fields of a two-level header; parents fill rightwards over their sub-columns."""
+    out: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    parent = ""
+    sub_hits = 0
+    width = max(len(top), len(sub))
+    for c in range(width):
+        t = top[c] if c < len(top) else ""
+        s = sub[c] if c < len(sub) else ""
+        if t:
+            parent = t
+        elif not s:
+            parent = ""
+        p = t or (parent if s else "")
+        field = None
+        if s:
+            child = header_field(s)
+            if child and fold_key(s) not in _GENERIC_CHILD:
+                field = child
+                sub_hits += 1
+            elif p:
+                field = header_field(f"{p} {s}") or header_field(p)
+                sub_hits += child is not None or fold_key(s) in _GENERIC_CHILD
+            else:
+                field = child
+        elif p:
+            field = header_field(p)
+        if field:
+            out[c] = field
+            labels[c] = f"{p} / {s}" if p and s and p != s else (s or p)
+    return out, labels, sub_hits
+
+
+def _assign(fields: dict[int, str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for c in sorted(fields):
+        columns.setdefault(fields[c], c)
+    return columns
+
+
+def _score(columns: dict[str, int]) -> int:
+    real = [f for f in columns if not f.startswith("_")]
+    if REQUIRED_FIELD not in columns or len(real) < MIN_FIELDS:
+        return 0
+    # Summary tables name products only as a count: never a product list.
+    if "_count" in columns and "stars" not in columns and "subject_name" not in columns:
+        return 0
+    return len(real) * 2 + ("stars" in columns) + ("subject_name" in columns)
+
+
+def _find_header(texts: list[list[str]]) -> _Header | None:
+    best: _Header | None = None
+    limit = min(len(texts), _HEADER_SCAN_ROWS)
+    for r in range(limit):
+        single = _fields_single(texts[r])
+        if not single:
+            continue
+        cols = _assign(single)
+        cand = _Header(r, r, cols, {c: texts[r][c] for c in single}, _score(cols))
+        if r + 1 < len(texts):
+            dfields, dlabels, hits = _fields_double(texts[r], texts[r + 1])
+            dcols = _assign(dfields)
+            dscore = _score(dcols)
+            if hits and dscore > cand.score:
+                cand = _Header(r, r + 1, dcols, dlabels, dscore)
+        if cand.score and (best is None or cand.score > best.score):
+            best = cand
+    return best
+
+
+# ---------------------------------------------------------------------------------------------------
+# Structure rows: sections, totals, notes, signatures
+
+
+_ENUM = re.compile(r"^\s*(?:[IVXLC]+|[A-Za-z]|\d{1,3})\s*[.):\-]\s*|^\s*[IVXLC]+\s+(?=\S)")
+_ENUM_ONLY = re.compile(r"^\s*(?:[IVXLCivxlc]+|[A-Za-z]|\d{1,3})\s*[.):]?\s*$")
+_COLNUM = re.compile(r"^\(?\s*(?:\d{1,2}|[A-Z])\s*\)?$|^\(\d+\)\s*=\s*.*$")
+_TOTALS = re.compile(
+    r"^(?:tong cong|tong so|tong|cong|luy ke|total)\b((?:\s+(?:\d+|san|pham|sp|chu|the|so|cong|toan|tinh|"
+    r"huyen|ocop|sao|[ivx]+|[a-z]))*)$"
+)
+_NOTES = re.compile(r"^(?:ghi chu|chu thich|luu y|nguon|ghi chu)\b")
+_SIGNATURE = re.compile(
+    r"^(?:kt|tm|tl|tuq|q)\s+(?:chu tich|ubnd|uy ban|giam doc|truong|ban|hoi dong|so)\b"
+    r"|^(?:pho )?chu tich\b|^(?:pho )?giam doc\b|^nguoi lap\b|^noi nhan\b|^(?:pho )?truong (?:phong|ban)\b"
+    r"|^thu truong\b|^xac nhan\b|^ky ten\b|^ky ghi ro\b|^(?:\w+ ){0,4}ngay \d{1,2} thang \d{1,2} nam \d{4}"
+    r"|^(?:\w+ ){1,4}ngay thang nam\b"
+)
+_DISTRICT_LABEL = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp|tx)\s+\S")
+_COMMUNE_LABEL = re.compile(r"^(?:xa|phuong|thi tran)\s+\S")
+_GROUP_LABEL = re.compile(r"^(?:nhom|nganh|bo san pham|nhom san pham|nhom nganh)\b")
+
+
+def _label_text(texts: list[str]) -> str:
+    for t in texts:
+        if t and not _ENUM_ONLY.match(t):
+            return _ENUM.sub("", t, count=1).strip()
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rows
+
+
+@dataclass
+class _Context:
+    """Section state while walking down a sheet."""
+
+    stars: int | None = None
+    stars_label: str = ""
+    district: str | None = None
+    commune: str | None = None
+    group: str | None = None
+
+
+def _is_int_like(t: str) -> bool:
+    return t.isdigit() or (t.replace(".", "", 1).isdigit() and t.endswith((".0", ".")))
+
+
+def _year_of(t: str) -> int | None:
+    m = _YEAR_BARE.search(t)
+    return int(m.group(1)) if m else None
+
+
+def _as_date(value: Cell) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    t = _text(value)
+    if not t:
+        return None
+    m = _DATE_WORDS.search(t) or _DATE_SLASH.search(t)
+    if m:
+        return _mk_date(*m.groups())
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", t)
+    return _mk_date(m.group(3), m.group(2), m.group(1)) if m else None
+
+
+def _opt(t: str) -> str | None:
+    t = clean_text(t)
+    return t or None
+
+
+def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: list, info: _Info) -> None:
+    cols = header.columns
+    c_prod = cols["product_name"]
+    c_stt = cols.get("stt")
+    c_subj = cols.get("subject_name")
+    c_addr = cols.get("address")
+    c_stars = cols.get("stars")
+    c_comm = cols.get("commune")
+    c_dist = cols.get("district")
+    c_prov = cols.get("province")
+    c_group = cols.get("product_group")
+    c_score = cols.get("score")
+    c_year = cols.get("year")
+    c_dec = cols.get("decision_no")
+    c_ddate = cols.get("decision_date")
+    c_code = cols.get("ocop_code")
+    c_tax = cols.get("tax_code")
+    c_phone = cols.get("phone")
+    c_note = cols.get("note")
+    c_stype = cols.get("subject_type")
+    structural = {c for c in (c_prod, c_subj, c_stars) if c is not None}
+
+    ctx = _Context()
+    sheet_stars = stars_from_label(grid.name)
+    if sheet_stars:
+        ctx.stars, ctx.stars_label = sheet_stars, grid.name
+    header_keys = {fold_key(header.labels.get(c_prod, ""))}
+
+    for r in range(header.last + 1, len(grid.rows)):
+        cells = grid.rows[r]
+        width = len(cells)
+
+        def cell(c: int | None, cells: list[Cell] = cells, width: int = width) -> str:
+            return _text(cells[c]) if c is not None and c < width else ""
+
+        nonempty = [t for t in (_text(v) for v in cells) if t]
+        if not nonempty:
+            continue
+        distinct = list(dict.fromkeys(nonempty))
+        if len(distinct) >= 2 and all(_COLNUM.match(t) for t in distinct):
+            continue  # the "(1) (2) (3)" column-number row under a header
+        prod = cell(c_prod)
+        stt = cell(c_stt)
+        numbered = bool(stt) and _is_int_like(stt)
+        first = fold_key(distinct[0])
+
+        if not numbered:
+            if _TOTALS.match(first) or _TOTALS.match(fold_key(_label_text(distinct))):
+                continue
+            if any(_SIGNATURE.match(fold_key(t)) for t in distinct):
+                break  # the signature block ends the table
+            if _NOTES.match(first) or _NOTES.match(fold_key(_label_text(distinct))) or first.startswith("*"):
+                continue
+            if prod and fold_key(prod) in header_keys:
+                continue  # header repeated on a new page
+            label = _label_text(distinct)
+            label_cols = sum(
+                1 for c in structural if cell(c) and _ENUM.sub("", cell(c), count=1).strip() == label
+            )
+            only_label = len([t for t in distinct if not _ENUM_ONLY.match(t)]) == 1
+            if only_label and label:
+                key = fold_key(label)
+                label_stars = stars_from_label(label) if len(label) < 80 else None
+                if label_stars:
+                    ctx.stars, ctx.stars_label = label_stars, label
+                    continue
+                if _DISTRICT_LABEL.match(key) and len(key.split()) <= 7:
+                    parsed = parse_address(label)
+                    if parsed.district or parsed.province:
+                        ctx.district, ctx.commune = parsed.district, None
+                        continue
+                if _COMMUNE_LABEL.match(key) and len(key.split()) <= 7:
+                    parsed = parse_address(label)
+                    if parsed.commune:
+                        ctx.commune = parsed.commune
+                        continue
+                if _GROUP_LABEL.match(key) or is_group_label(label):
+                    ctx.group = product_group_of(label) or ctx.group
+                    continue
+                if lookup_province(label):
+                    continue  # a province heading in a national list
+                if label_cols > 1 or not prod:
+                    continue  # a heading merged across columns, or text outside the product column
+
+        subj_raw = cell(c_subj)
+        stars_cell = cells[c_stars] if c_stars is not None and c_stars < width else ""
+        stars_text = _text(stars_cell)
+        if not prod:
+            if subj_raw or stars_text:
+                rejects.append(_reject(file, grid.name, r, "missing product name", header, cells))
+            continue
+
+        if stars_text:
+            stars, why = parse_stars(stars_cell)
+            stars_raw = stars_text
+        elif ctx.stars:
+            stars, why, stars_raw = ctx.stars, None, ctx.stars_label
+        else:
+            stars, why, stars_raw = None, "no star rating (empty stars cell and no star section)", ""
+        if stars is None:
+            rejects.append(_reject(file, grid.name, r, why or "no star rating", header, cells))
+            continue
+
+        subject, addr_from_subject = split_subject_address(subj_raw) if subj_raw else (None, None)
+        address = _opt(cell(c_addr)) or addr_from_subject
+        parsed = parse_address(address) if address else parse_address(None)
+        commune_t = cell(c_comm)
+        district_t = cell(c_dist)
+        commune = (parse_address(commune_t).commune or _opt(commune_t)) if commune_t else None
+        district = (parse_address(district_t).district or _opt(district_t)) if district_t else None
+        commune = commune or parsed.commune or ctx.commune
+        district = district or parsed.district or ctx.district
+        province_match = parsed.province or (lookup_province(cell(c_prov)) if c_prov is not None else None)
+        stype_hint = cell(c_stype)
+        stype = subject_type_of(stype_hint) if stype_hint else None
+        if stype in (None, "other"):
+            stype = subject_type_of(subject) if subject else stype
+
+        dec_text = cell(c_dec)
+        dec_no, dec_date = _parse_decision(dec_text) if dec_text else (None, None)
+        if c_ddate is not None:
+            dec_date = _as_date(cells[c_ddate]) if c_ddate < width else dec_date
+        group_text = cell(c_group)
+        score_cell = cells[c_score] if c_score is not None and c_score < width else None
+        score = parse_vn_decimal(score_cell if isinstance(score_cell, (int, float)) else _text(score_cell))
+
+        row = SheetRow(
+            file=file,
+            sheet=grid.name,
+            row=r + 1,
+            product_name=clean_text(prod),
+            product_name_raw=prod,
+            subject_name=subject,
+            subject_name_raw=subj_raw or None,
+            subject_type=stype,
+            address=address,
+            commune=commune,
+            district=district,
+            province=None,
+            province_current=None,
+            stars=stars,
+            stars_raw=stars_raw,
+            product_group=(product_group_of(group_text) if group_text else None) or ctx.group,
+            score=score,
+            year=_year_of(cell(c_year)) if c_year is not None else None,
+            decision_no=dec_no,
+            decision_date=dec_date,
+            ocop_code=_opt(cell(c_code)),
+            tax_code=_opt(cell(c_tax)),
+            phone=_opt(cell(c_phone)),
+            note=_opt(cell(c_note)),
+        )
+        rows_out.append((row, province_match, info))
+
+
+def _reject(file: str, sheet: str, r: int, reason: str, header: _Header, cells: list[Cell]) -> RowReject:
+    raw: dict[str, str] = {}
+    for c, v in enumerate(cells):
+        t = _text(v)
+        if t:
+            label = header.labels.get(c) or f"column {c + 1}"
+            raw[label if label not in raw else f"{label} ({c + 1})"] = t
+    return RowReject(file=file, sheet=sheet, row=r + 1, reason=reason, raw=raw)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files
+
+
+def _is_summary_sheet(name: str) -> bool:
+    key = fold_key(name)
+    return "tong hop" in key or key in {"th", "summary", "tong"}
+
+
+def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetFile:
+    """Read every product row of an official list; raise SheetReadError when the file cannot be read."""
+    path = Path(path)
+    name = display_name or str(path)
+    book = open_workbook(path, name)
+
+    grids = [g for g in book.grids if g.visible]
+    if len(grids) > 1:
+        grids = [g for g in grids if not _is_summary_sheet(g.name)] or grids
+
+    found: list[tuple[SheetRow, ProvinceMatch | None, _Info]] = []
+    rejects: list[RowReject] = []
+    sheet_infos: list[_Info] = []
+    tables = 0
+    for grid in grids:
+        texts = [_row_texts(row) for row in grid.rows[:_HEADER_SCAN_ROWS]]
+        header = _find_header(texts)
+        if header is None:
+            continue
+        tables += 1
+        title_lines = [" ".join(t for t in texts[r] if t) for r in range(header.first)]
+        if not sheet_infos:
+            title_lines = book.extra_title + title_lines
+        info = _title_info(title_lines)
+        sheet_infos.append(info)
+        _read_grid(grid, name, header, found, rejects, info)
+    if not tables:
+        raise SheetReadError(
+            f"{name}: no product table found (looked for a header with product name and stars columns)"
+        )
+
+    # File-level facts: the first sheet's title, then any sheet's, then the file name.
+    from_name = _file_name_info(path.name if display_name is None else display_name)
+    file_info = _Info()
+    for attr in ("province", "year", "decision_no", "decision_date", "title"):
+        for src in (*sheet_infos, from_name):
+            value = getattr(src, attr)
+            if value is not None:
+                setattr(file_info, attr, value)
+                break
+    if file_info.decision_no and file_info.decision_date is None:
+        file_info.decision_date = next((i.decision_date for i in sheet_infos if i.decision_date), None)
+    if file_info.year is None and file_info.decision_date is not None:
+        file_info.year = file_info.decision_date.year
+    if file_info.province is None:
+        # Addresses name the province when the title does not: take the most common.
+        counts = Counter(p for _, p, _ in found if p is not None)
+        if counts:
+            file_info.province = counts.most_common(1)[0][0]
+
+    post_reform = _post_reform(file_info, [row for row, _, _ in found])
+    rows: list[SheetRow] = []
+    for row, match, info in found:
+        match = match or info.province or file_info.province
+        if match is not None:
+            row.province_current = match.name
+            row.province = match.name if post_reform else (match.legacy_name or match.name)
+        if row.year is None:
+            row.year = info.year or file_info.year
+        if row.decision_no is None:
+            row.decision_no = info.decision_no or file_info.decision_no
+            if row.decision_date is None:
+                row.decision_date = info.decision_date or file_info.decision_date
+        rows.append(row)
+
+    province = None
+    if file_info.province is not None:
+        p = file_info.province
+        province = p.name if post_reform else (p.legacy_name or p.name)
+    return SheetFile(
+        file=name,
+        rows=rows,
+        rejects=rejects,
+        province=province,
+        year=file_info.year,
+        decision_no=file_info.decision_no,
+        decision_date=file_info.decision_date,
+        title=file_info.title,
+    )
+
+
+def _post_reform(info: _Info, rows: list[SheetRow]) -> bool:
+    """Lists decided after the 1 July 2025 reform name only communes and the new provinces."""
+    if info.decision_date is not None:
+        return info.decision_date >= REFORM_DATE
+    if info.year is not None and info.year > REFORM_DATE.year:
+        return True
+    if info.year == REFORM_DATE.year and rows:
+        return not any(r.district for r in rows) and any(r.commune for r in rows)
+    return False
