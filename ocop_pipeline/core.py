@@ -42,7 +42,11 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
             """
             CREATE OR REPLACE TEMP TABLE _rows AS
             SELECT r.*, d.source_id, d.uri,
-                   coalesce(r.decision_date, make_date(r.year, 12, 31)) AS effective_date
+                   coalesce(r.decision_date, make_date(r.year, 12, 31)) AS effective_date,
+                   -- arg_max skips null keys: undated rows still count, as the oldest
+                   coalesce(r.decision_date, make_date(r.year, 12, 31), DATE '0001-01-01') AS order_date,
+                   -- a total order over rows, so "the latest" never depends on scan order
+                   (order_date, d.uri, r.sheet, r.row) AS latest
             FROM stg_sheet_rows r JOIN documents d USING (document_id)
             """,
             [],
@@ -97,21 +101,21 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
             """
             INSERT INTO products
             SELECT product_id,
-                   arg_max(product_name, (effective_date, stars)) AS name,
+                   arg_max(product_name, (order_date, stars, latest)) AS name,
                    any_value(subject_id) AS subject_id,
-                   arg_max(product_group, effective_date) FILTER (WHERE product_group IS NOT NULL) AS product_group,
+                   arg_max(product_group, latest) FILTER (WHERE product_group IS NOT NULL) AS product_group,
                    NULL AS subgroup,
                    any_value(province_current) AS province,
-                   arg_max(province, effective_date) FILTER (WHERE effective_date < ? AND province IS NOT NULL),
-                   arg_max(district, effective_date) FILTER (WHERE effective_date < ? AND district IS NOT NULL),
-                   arg_max(ocop_code, effective_date) FILTER (WHERE ocop_code IS NOT NULL),
-                   arg_max(stars, (effective_date, stars)) AS current_stars,
-                   CASE WHEN arg_max(decision_date, (effective_date, stars)) IS NOT NULL THEN
-                          CASE WHEN CAST(arg_max(decision_date, (effective_date, stars)) + INTERVAL 36 MONTH AS DATE) < ?
+                   arg_max(province, latest) FILTER (WHERE coalesce(effective_date < ?, true) AND province IS NOT NULL),
+                   arg_max(district, latest) FILTER (WHERE coalesce(effective_date < ?, true) AND district IS NOT NULL),
+                   arg_max(ocop_code, latest) FILTER (WHERE ocop_code IS NOT NULL),
+                   arg_max(stars, (order_date, stars, latest)) AS current_stars,
+                   CASE WHEN arg_max(decision_date, (order_date, stars, latest)) IS NOT NULL THEN
+                          CASE WHEN CAST(arg_max(decision_date, (order_date, stars, latest)) + INTERVAL 36 MONTH AS DATE) < ?
                                THEN 'expired' ELSE 'active' END
                         WHEN max(year) + 3 < year(?) THEN 'expired'
                         ELSE 'active' END AS status,
-                   CAST(arg_max(decision_date, (effective_date, stars)) + INTERVAL 36 MONTH AS DATE) AS valid_until,
+                   CAST(arg_max(decision_date, (order_date, stars, latest)) + INTERVAL 36 MONTH AS DATE) AS valid_until,
                    min(decision_date), max(decision_date), min(year), max(year),
                    count(*) AS rating_count
             FROM _ratings GROUP BY product_id
@@ -123,19 +127,22 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
             """
             INSERT INTO subjects
             WITH spellings AS (
-              SELECT subject_id, subject_name, count(*) AS n FROM _rated GROUP BY ALL
+              SELECT subject_id, subject_name, subject_type, count(*) AS n FROM _rated GROUP BY ALL
             ), best AS (
-              SELECT subject_id, arg_max(subject_name, (n, length(subject_name), subject_name)) AS name
+              SELECT subject_id,
+                     arg_max(subject_name, (n, length(subject_name), subject_name)) AS name,
+                     -- the legal form comes from the name; prefer a spelling that shows one
+                     arg_max(subject_type, (coalesce(subject_type, 'other') <> 'other', n, subject_name)) AS subject_type
               FROM spellings GROUP BY subject_id
             )
             SELECT r.subject_id, any_value(b.name),
-                   any_value(r.subject_key),
-                   coalesce(mode(r.subject_type) FILTER (WHERE r.subject_type <> 'other'), 'other'),
+                   min(r.subject_key),
+                   coalesce(any_value(b.subject_type), 'other'),
                    min(r.tax_code),
-                   arg_max(r.address, r.effective_date) FILTER (WHERE r.address IS NOT NULL),
-                   arg_max(r.commune, r.effective_date) FILTER (WHERE r.commune IS NOT NULL),
-                   arg_max(r.district, r.effective_date) FILTER (WHERE r.effective_date < ? AND r.district IS NOT NULL),
-                   arg_max(r.province, r.effective_date) FILTER (WHERE r.effective_date < ? AND r.province IS NOT NULL),
+                   arg_max(r.address, r.latest) FILTER (WHERE r.address IS NOT NULL),
+                   arg_max(r.commune, r.latest) FILTER (WHERE r.commune IS NOT NULL),
+                   arg_max(r.district, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district IS NOT NULL),
+                   arg_max(r.province, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.province IS NOT NULL),
                    any_value(r.province_current),
                    min(r.year), max(r.year)
             FROM _rated r JOIN best b USING (subject_id)

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ocop_pipeline import sheets
+from ocop_pipeline.admin_units import ProvinceMatch, lookup_province
 from ocop_pipeline.landing import LandedFile, land_file
 from ocop_pipeline.registry import Source
 from ocop_pipeline.resolve import product_key, stable_id, subject_key
@@ -116,17 +117,29 @@ def land_spreadsheets(con: duckdb.DuckDBPyConnection, paths: Paths, sources: lis
     return report
 
 
-def _row_record(document_id: str, row: sheets.SheetRow) -> dict:
+def _row_record(document_id: str, row: sheets.SheetRow, fallback: ProvinceMatch | None = None) -> dict:
+    """The staging record of a reader row; the source's registered province fills a missing one."""
     record = {k: getattr(row, k, None) for k in (
         "file", "sheet", "row", "product_name", "product_name_raw", "subject_name", "subject_name_raw",
         "subject_type", "address", "commune", "district", "province", "province_current", "stars", "stars_raw",
         "product_group", "score", "year", "decision_no", "decision_date", "ocop_code", "tax_code", "phone", "note",
     )}
     record["document_id"] = document_id
+    if not record["province_current"] and fallback:
+        record["province"], record["province_current"] = fallback.legacy_name or fallback.name, fallback.name
     record["subject_key"] = subject_key(row.subject_name)
     record["product_key"] = product_key(row.product_name)
     record["parser_version"] = sheets.PARSER_VERSION
     return record
+
+
+def _unusable(record: dict) -> str | None:
+    """Why a row the reader accepted still cannot enter the database (every product needs both)."""
+    if not record["subject_name"]:
+        return "no subject (chủ thể) named for the product"
+    if not record["province_current"]:
+        return "no province: neither the file, the address nor the source registry names one"
+    return None
 
 
 def _reject(stage: str, source_id: str, document_id: str, location: str, reason: str,
@@ -146,6 +159,7 @@ def stage_spreadsheets(
 ) -> StagingReport:
     """Parse every landed spreadsheet not yet parsed by this reader version (all of them with `force`)."""
     report = StagingReport()
+    source_provinces = dict(con.execute("SELECT source_id, province FROM sources").fetchall())
     todo = con.execute(
         "SELECT document_id, source_id, uri, file_name, raw_path FROM documents "
         "WHERE http_status IS NULL AND (parser_version IS DISTINCT FROM ? OR ?) ORDER BY uri",
@@ -165,10 +179,18 @@ def stage_spreadsheets(
                 log(f"rejected file {uri}: {message}")
             rejects.append(_reject("file", source_id, document_id, uri, message))
         else:
-            rows = [_row_record(document_id, r) for r in result.rows]
+            fallback = lookup_province(source_provinces.get(source_id))
             rejects = [
                 _reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in result.rejects
             ]
+            for sheet_row in result.rows:
+                record = _row_record(document_id, sheet_row, fallback)
+                problem = _unusable(record)
+                if problem:
+                    rejects.append(_reject("row", source_id, document_id, uri, problem, sheet_row.sheet,
+                                           sheet_row.row, sheet_row.to_json_dict()))
+                else:
+                    rows.append(record)
             report.rows += len(rows)
             report.row_rejects += len(rejects)
         # One transaction per document: a build killed here leaves every document whole or untouched.

@@ -113,3 +113,20 @@ def test_inbox_file_is_ingested_and_its_removal_takes_its_rows(tmp_path, registr
         con.close()
     (inbox / "nam_dinh.csv").unlink()
     assert run_build(data_dir=data, inbox_dir=inbox, sources_dir=sources)["tables"]["products"] == 2
+
+
+def test_registry_province_fills_a_list_that_never_names_one_and_subjectless_rows_are_rejected(tmp_path, registry):
+    sources, inbox = registry
+    (sources / "snapshot" / "thai_binh" / "bo_sung.csv").write_text(
+        "STT;Tên sản phẩm;Tên chủ thể;Xếp hạng\n1;Rượu nếp cái;HTX Dịch vụ Nông nghiệp An Lễ;3 sao\n"
+        "2;Dưa lê;;3 sao\n", encoding="utf-8")
+    data = tmp_path / "data"
+    run_build(data_dir=data, inbox_dir=inbox, sources_dir=sources)
+    con = connect(data / "ocop.duckdb", read_only=True)
+    try:
+        assert con.execute("SELECT province, legacy_province FROM products WHERE name = 'Rượu nếp cái'").fetchall() == [
+            ("Hưng Yên", "Thái Bình")]
+        assert con.execute("SELECT location, \"row\", reason FROM rejects WHERE location LIKE '%bo_sung.csv'").fetchall() == [
+            ("snapshot/thai_binh/bo_sung.csv", 3, "no subject (chủ thể) named for the product")]
+    finally:
+        con.close()
