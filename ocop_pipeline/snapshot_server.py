@@ -135,18 +135,21 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routing -------------------------------------------------------------------------------
 
     def _site_and_path(self) -> tuple[str, str]:
-        raw_path = urlsplit(self.path).path or "/"
+        """(site, path with query) for this request; a query is kept as "?<query>" on the path."""
+        parts = urlsplit(self.path)
+        raw_path = parts.path or "/"
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         if host in ("", "127.0.0.1", "localhost") or not (self.server.root / host).is_dir():
             # Path-prefix mode: /<host>/<path>
             parts = raw_path.lstrip("/").split("/", 1)
             host = parts[0].lower()
             raw_path = "/" + (parts[1] if len(parts) > 1 else "")
-        return host, unquote(raw_path)
+        return host, unquote(raw_path) + (f"?{parts.query}" if parts.query else "")
 
     def _file_for(self, host: str, path: str) -> Path | None:
+        # A recorded "/list?page=2" lives in the file "list%3Fpage=2" (no "?" in file names).
         root = (self.server.root / host).resolve()
-        candidate = (root / path.lstrip("/")).resolve()
+        candidate = (root / path.lstrip("/").replace("?", "%3F")).resolve()
         if root not in candidate.parents and candidate != root:
             return None  # path traversal
         if candidate.is_dir():
@@ -171,7 +174,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_bytes(404, b"<html><body>404 Not Found</body></html>", "text/html", head)
                 return
             body = file.read_bytes()
-            ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            # Extension-less recorded pages (pretty URLs, "?page=2") are HTML.
+            ctype = mimetypes.guess_type(file.name)[0] or (
+                "text/html" if "." not in file.name else "application/octet-stream"
+            )
             if fault is not None and fault.kind == "charset":
                 body = _reencode(body, fault.encoding)
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
