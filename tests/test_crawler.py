@@ -1,0 +1,301 @@
+"""The crawler on the recorded sites and on generated ones, served from 127.0.0.1 with faults."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from ocop_pipeline.crawler import (
+    CrawlReport,
+    SiteSource,
+    crawl,
+    extract_links,
+    load_site_sources,
+    normalize_url,
+)
+from ocop_pipeline.http_client import PoliteClient
+from ocop_pipeline.registry import RegistryError
+from ocop_pipeline.snapshot_server import Fault, RandomFaults, SnapshotServer
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = REPO / "sources"
+SITES = SOURCES / "snapshot" / "sites"
+SEEDS = Path("/work/shared/seeds")
+SEED_HOSTS = {
+    "000": "baothanhhoa.vn",
+    "001": "hoabinh.gov.vn",
+    "002": "mylo.namdinh.gov.vn",
+    "003": "thaibinhtv.vn",
+    "004": "vhds.baothanhhoa.vn",
+}
+
+
+def client_for(server: SnapshotServer, hosts: list[str], **kw: object) -> PoliteClient:
+    opts: dict[str, object] = {
+        "timeout": (0.5, 0.5),
+        "max_retries": 4,
+        "backoff_base": 0.01,
+        "rates": {h: 100.0 for h in hosts},  # tests only: the YAML politeness is 0.5-1 req/s
+        "host_map": server.host_map(hosts),
+    }
+    opts.update(kw)
+    return PoliteClient([], **opts)  # type: ignore[arg-type]
+
+
+def all_hosts(sources: list[SiteSource]) -> list[str]:
+    return sorted({h for s in sources for h in s.allowed_hosts})
+
+
+def known_from(report: CrawlReport) -> dict[str, tuple[str | None, str | None, str | None]]:
+    return {
+        p.result.url: (p.result.headers.get("etag"), p.result.headers.get("last-modified"), p.result.sha256)
+        for p in report.articles()
+    }
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- registry ----------------------------------------------------------------------------------
+
+
+def test_bundled_registry_loads() -> None:
+    sources = load_site_sources(SOURCES)
+    assert {s.host for s in sources} == set(SEED_HOSTS.values())
+    for s in sources:
+        assert s.requests_per_second and s.expected_articles and s.snapshot
+        assert (SOURCES / s.snapshot).is_dir()
+        assert s.article["title_selector"] and s.article["body_selector"] and s.article["date_format"]
+    mylo = next(s for s in sources if s.host == "mylo.namdinh.gov.vn")
+    assert mylo.district == "Mỹ Lộc"
+    hb = next(s for s in sources if s.host == "hoabinh.gov.vn")
+    assert hb.listing_pages() == [
+        "https://hoabinh.gov.vn/tin-tuc/tin-kinh-te",
+        "https://hoabinh.gov.vn/tin-tuc/tin-kinh-te?start=10",
+    ]
+
+
+def test_registry_error_names_the_file(tmp_path: Path) -> None:
+    good = (SOURCES / "news_thaibinhtv_vn.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "news_broken.yaml"
+    bad.write_text(
+        good.replace("name: news_thaibinhtv_vn", "name: news_broken").replace("link_selector:", "x:")
+    )
+    with pytest.raises(RegistryError, match=r"news_broken\.yaml: missing required key\(s\).*link_selector"):
+        load_site_sources(tmp_path)
+
+
+def test_normalize_and_extract_links() -> None:
+    assert normalize_url("HTTPS://BaoThanhHoa.vn:443/a/b.htm#binh-luan") == "https://baothanhhoa.vn/a/b.htm"
+    assert normalize_url("http://x.vn") == "http://x.vn/"
+    assert normalize_url("http://x.vn/p?b=2&a=1") == "http://x.vn/p?b=2&a=1"  # query order kept
+    html = """<div class="l"><a href="/a.htm">A</a><a href="a.htm#c">A again</a>
+      <a href="https://evil.example/x">off-site</a><a href="javascript:void(0)">js</a>
+      <h3><a href="https://x.vn/b.htm">B</a></h3></div><a href="/menu">menu</a>"""
+    links = extract_links(html, "https://x.vn/list/", "div.l a", {"x.vn"})
+    assert links == ["https://x.vn/a.htm", "https://x.vn/list/a.htm", "https://x.vn/b.htm"]
+
+
+# -- the recorded sites ------------------------------------------------------------------------
+
+
+def page_text(html: str) -> str:
+    tree = LexborHTMLParser(html)
+    alts = " ".join(n.attributes.get("alt") or "" for n in tree.css("img"))
+    return squash((tree.body.text(separator=" ") if tree.body else "") + " " + alts)
+
+
+def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
+    sources = load_site_sources(SOURCES)
+    by_host = {s.host: s for s in sources}
+    with SnapshotServer(SITES) as srv:
+        report = crawl(sources, client_for(srv, all_hosts(sources)))
+    assert report.failures == [] and report.warnings == []
+    articles = report.articles()
+    assert len(articles) == 5 and len({p.result.url for p in articles}) == 5
+    assert all(p.result.url.startswith("https://") for p in report.pages)  # real URLs in the data
+    for prefix, host in SEED_HOSTS.items():
+        [page] = [p for p in articles if p.result.url.startswith(f"https://{host}/")]
+        html = page.result.text()
+        text = page_text(html)
+        seed = next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+        for line in seed.splitlines():
+            if line.strip():  # "  • Đang online: 1" is how a text dump renders an <li>
+                assert squash(line.strip().lstrip("•")) in text, f"{host}: seed line missing: {line[:60]!r}"
+        # The YAML hints find the title, the body (with the seed's longest paragraph) and the date.
+        hints = by_host[host].article
+        tree = LexborHTMLParser(html)
+        assert squash(tree.css_first(hints["title_selector"]).text())
+        body = squash(tree.css_first(hints["body_selector"]).text(separator=" "))
+        longest = max(seed.splitlines(), key=len)
+        assert squash(longest) in body
+        date_node = tree.css_first(hints["date_selector"])
+        if hints["date_format"] == "iso8601":
+            published = datetime.fromisoformat(date_node.attributes[hints["date_attribute"]])
+        else:
+            published = datetime.strptime(squash(date_node.text()), hints["date_format"])
+        assert 2018 <= published.year <= 2023
+        assert page.result.encoding == "utf-8"
+
+
+def test_second_crawl_is_incremental() -> None:
+    sources = load_site_sources(SOURCES)
+    with SnapshotServer(SITES) as srv:
+        client = client_for(srv, all_hosts(sources))
+        first = crawl(sources, client)
+        second = crawl(sources, client, known=known_from(first))
+        statuses = [r.status for r in srv.requests[-10:]]
+    assert len(first.articles()) == 5
+    assert second.articles() == [] and second.not_modified == 5 and second.failures == []
+    assert sum(1 for p in second.pages if p.kind == "listing") == 10  # listings are always re-read
+    assert statuses.count(304) == 5
+
+
+def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path) -> None:
+    root = tmp_path / "sites"
+    shutil.copytree(SITES, root)
+    sources = load_site_sources(SOURCES)
+    with SnapshotServer(root) as srv:
+        client = client_for(srv, all_hosts(sources))
+        first = crawl(sources, client)
+        known = known_from(first)
+        # One article edited on the site; for another we only know its sha256 (no validators).
+        [article] = (root / "thaibinhtv.vn").rglob("*40871.html")
+        article.write_text(article.read_text(encoding="utf-8").replace("</body>", "<p>Cập nhật</p></body>"))
+        hb = next(u for u in known if "hoabinh" in u)
+        known[hb] = (None, None, known[hb][2])
+        second = crawl(sources, client, known=known)
+    assert [p.result.url for p in second.articles()] == [u for u in known if "thaibinhtv" in u]
+    assert second.not_modified == 4
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> None:
+    sources = load_site_sources(SOURCES)
+    with SnapshotServer(SITES) as clean:
+        expected = {p.result.url for p in crawl(sources, client_for(clean, all_hosts(sources))).articles()}
+    faults = RandomFaults(rate=0.1, seed=seed)
+    with SnapshotServer(SITES, random_faults=faults) as srv:
+        report = crawl(sources, client_for(srv, all_hosts(sources)))
+    urls = [p.result.url for p in report.articles()]
+    assert report.failures == []
+    assert sorted(urls) == sorted(expected) and len(urls) == len(set(urls))
+
+
+# -- generated sites: more pages, faults, bands ------------------------------------------------
+
+
+def make_sites(root: Path, hosts: list[str], pages: int, per_page: int) -> list[SiteSource]:
+    sources = []
+    for host in hosts:
+        site = root / host
+        (site / "tin").mkdir(parents=True)
+        (site / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\n")
+        n = 0
+        for page in range(1, pages + 1):
+            items = []
+            for _ in range(per_page):
+                n += 1
+                (site / "tin" / f"bai-{n}.html").write_text(
+                    f'<html><head><meta charset="utf-8"></head><body><h1>Bài {n} về OCOP</h1>'
+                    f"<p>Sản phẩm số {n} đạt 3 sao.</p></body></html>",
+                    encoding="utf-8",
+                )
+                items.append(f'<li><a href="/tin/bai-{n}.html">Bài {n}</a></li>')
+            # Each page also repeats the previous page's last item (sites shift while we read).
+            if n > per_page:
+                items.append(f'<li><a href="/tin/bai-{n - per_page}.html#top">Bài</a></li>')
+            name = "index.html" if page == 1 else f"trang-{page}.html"
+            (site / "tin" / name).write_text(
+                f'<html><head><meta charset="utf-8"></head><body><nav><a href="/admin/x">x</a></nav>'
+                f'<ul class="list">{"".join(items)}</ul></body></html>',
+                encoding="utf-8",
+            )
+        sources.append(
+            SiteSource(
+                name=f"news_{host.replace('.', '_')}",
+                base_url=f"https://{host}/",
+                allowed_hosts=(host,),
+                listing_urls=(f"https://{host}/tin/",),
+                link_selector="ul.list a",
+                pagination_pattern=f"https://{host}/tin/trang-{{page}}.html",
+                max_pages=pages,
+                requests_per_second=1.0,
+                expected_articles=(1, pages * per_page),
+            )
+        )
+    return sources
+
+
+def test_nothing_lost_under_random_faults_generated(tmp_path: Path) -> None:
+    hosts = [f"tinh{i}.test" for i in range(4)]
+    sources = make_sites(tmp_path, hosts, pages=3, per_page=8)
+    expected = {f"https://{h}/tin/bai-{n}.html" for h in hosts for n in range(1, 25)}
+    with SnapshotServer(tmp_path, random_faults=RandomFaults(rate=0.1, seed=7)) as srv:
+        report = crawl(sources, client_for(srv, hosts, max_retries=6))
+        faulty = sum(1 for r in srv.requests if r.status != 200)
+    urls = [p.result.url for p in report.articles()]
+    assert report.failures == [] and report.warnings == []
+    assert set(urls) == expected and len(urls) == len(expected)
+    assert faulty >= 5  # the faults really happened
+
+
+def test_failures_and_band_warnings_are_reported(tmp_path: Path) -> None:
+    sources = make_sites(tmp_path, ["a.test", "b.test"], pages=2, per_page=3)
+    sources[1] = SiteSource(**{**sources[1].__dict__, "expected_articles": (10, 50)})
+    faults = {
+        "a.test/tin/bai-2.html": Fault.http_status(503, times=None),
+        "b.test/tin/trang-2.html": Fault.http_status(404, times=None),
+    }
+    with SnapshotServer(tmp_path, faults=faults) as srv:
+        report = crawl(sources, client_for(srv, ["a.test", "b.test"], max_retries=1))
+    assert report.failures == [
+        {
+            "url": "https://a.test/tin/bai-2.html",
+            "source": "news_a_test",
+            "error": "https://a.test/tin/bai-2.html: gave up after 2 tries: 503 Service Unavailable",
+        }
+    ]
+    assert report.per_source["news_a_test"].articles_fetched == 5
+    # b.test page 2 is missing: the listing is just shorter, 3 articles, outside [10, 50].
+    assert report.per_source["news_b_test"].articles_found == 3
+    assert len(report.warnings) == 1 and "news_b_test: 3 article links found" in report.warnings[0]
+
+
+def test_max_pages_per_site_and_robots(tmp_path: Path) -> None:
+    sources = make_sites(tmp_path, ["a.test"], pages=3, per_page=2)
+    (tmp_path / "a.test" / "robots.txt").write_text("User-agent: *\nDisallow: /tin/bai-1.html\n")
+    with SnapshotServer(tmp_path) as srv:
+        report = crawl(sources, client_for(srv, ["a.test"]), max_pages_per_site=2)
+        paths = {r.path for r in srv.requests}
+    assert "/tin/trang-3.html" not in paths and "/tin/bai-1.html" not in paths
+    assert [f["error"] for f in report.failures] == [
+        "https://a.test/tin/bai-1.html: disallowed by robots.txt"
+    ]
+    assert {p.result.url for p in report.articles()} == {
+        f"https://a.test/tin/bai-{n}.html" for n in (2, 3, 4)
+    }
+
+
+def test_hosts_are_crawled_concurrently_each_within_its_rate(tmp_path: Path) -> None:
+    hosts = [f"h{i}.test" for i in range(6)]
+    sources = make_sites(tmp_path, hosts, pages=1, per_page=4)  # robots + listing + 4 = 6 requests
+    with SnapshotServer(tmp_path) as srv:
+        client = client_for(srv, hosts, rates={h: 10.0 for h in hosts})
+        t0 = time.monotonic()
+        report = crawl(sources, client)
+        elapsed = time.monotonic() - t0
+        per_host = {h: [r.t for r in srv.requests if r.host == h] for h in hosts}
+    assert len(report.articles()) == 24
+    for starts in per_host.values():
+        # Slots are exact at the client; arrival times at a busy server jitter by a few ms.
+        assert (starts[-1] - starts[0]) / (len(starts) - 1) >= 0.095
+        assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.08
+    assert elapsed < 6 * 0.5 * 0.5  # serial would take 6 hosts x 0.5 s
