@@ -1,0 +1,461 @@
+"""News page -> title, published date, body paragraphs, without the site's boilerplate.
+
+Works on HTML (bytes or str) and on plain text already extracted from a page (the seeds). No
+per-site selectors: the page is cut into blocks (paragraphs, list items, table rows, lines split by
+<br>) with their link density, and the body is the blocks that read like prose, with the usual
+Vietnamese news furniture ("Tin liên quan", "Đọc nhiều", comment templates, footers, image
+placeholders) recognised by its vocabulary. A site YAML may pass a CSS selector for its body.
+
+Speed matters (tens of thousands of pages): the HTML is parsed once with selectolax (lexbor), block
+boundaries are inserted as marker characters by one regex pass before parsing, so the whole text
+comes out of the tree in a single C call and the rest is string work.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ocop_pipeline.normalize import clean_text, fold_key
+
+# Marker characters put into the HTML before parsing (control characters never found in pages).
+_BLOCK = "\x1e"
+_CELL = "\x1f"
+_LINK_ON = "\x02"
+_LINK_OFF = "\x03"
+
+_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile on first use and keep: importing the module stays cheap."""
+    rx = _RX.get(name)
+    if rx is None:
+        rx = _RX[name] = re.compile(pattern, flags)
+    return rx
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding bytes
+# ---------------------------------------------------------------------------------------------
+
+_CHARSET_ALIASES = {
+    "windows-1258": "cp1258",
+    "x-cp1258": "cp1258",
+    "utf8": "utf-8",
+    "unicode": "utf-8",
+    # Browsers read pages labelled latin-1 as windows-1252 (WHATWG), so do we.
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
+
+
+def sniff_charset(head: bytes) -> str | None:
+    """The charset a page declares: BOM, <meta charset>, or http-equiv Content-Type (first 4 KB)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    m = _rx("charset", rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE).search(head[:4096])
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    return _CHARSET_ALIASES.get(name, name)
+
+
+def decode_bytes(content: bytes) -> tuple[str, str]:
+    """Decode a page: (text, encoding used). Declared charset first, then utf-8, then cp1258.
+
+    A declared charset that fails (pages lie) falls back to utf-8; bytes that are not utf-8 are
+    read as Windows Vietnamese (cp1258), the usual code page of old government sites.
+    """
+    declared = sniff_charset(content)
+    tried: list[str] = []
+    for enc in (declared, "utf-8", "cp1258"):
+        if not enc or enc in tried:
+            continue
+        tried.append(enc)
+        try:
+            return content.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return content.decode("utf-8", errors="replace"), "utf-8?"
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One paragraph-like unit of the page, in reading order."""
+
+    text: str
+    link_chars: int = 0
+    heading: bool = False
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass
+class PageText:
+    """What the text layer gives the fact layer."""
+
+    title: str | None
+    published: date | None
+    body: list[str]
+    all_blocks: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    is_html: bool = False
+    meta_description: str | None = None
+    byline_lines: list[str] = field(default_factory=list)
+
+
+_BLOCK_TAGS = (
+    "p|div|li|ul|ol|h[1-6]|tr|table|tbody|thead|blockquote|section|article|header|footer|main|"
+    "dd|dt|dl|figure|figcaption|center|pre|address|form|nav|aside|caption"
+)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2048].lower()
+    return "<html" in head or "<body" in head or "<!doctype" in head or bool(
+        _rx("tagsniff", r"<(?:p|div|br|span|table|h[1-6])\b", re.IGNORECASE).search(text[:20000])
+    )
+
+
+def _mark_html(html: str) -> str:
+    html = _rx("blocktag", r"</?(?:" + _BLOCK_TAGS + r")\b[^>]*>|<br\b[^>]*>|<hr\b[^>]*>", re.IGNORECASE).sub(
+        lambda m: _BLOCK + m.group(0), html
+    )
+    html = _rx("celltag", r"</t[dh]\s*>", re.IGNORECASE).sub(lambda m: _CELL + m.group(0), html)
+    html = _rx("aopen", r"<a\b[^>]*>", re.IGNORECASE).sub(lambda m: m.group(0) + _LINK_ON, html)
+    html = _rx("aclose", r"</a\s*>", re.IGNORECASE).sub(lambda m: _LINK_OFF + m.group(0), html)
+    return html
+
+
+# Containers that are furniture by their class or id, whatever the site. Matched by lexbor in C.
+_FURNITURE_TOKENS = (
+    "comment", "binhluan", "binh-luan", "related", "relate", "lienquan", "lien-quan", "tinkhac",
+    "tin-khac", "other-news", "othernews", "most-view", "mostview", "docnhieu", "doc-nhieu",
+    "sidebar", "footer", "menu", "breadcrumb", "share", "social", "banner", "advert", "quangcao",
+    "quang-cao", "weather", "thoitiet", "counter", "thongke", "tags", "navbar", "topbar", "login",
+)
+_FURNITURE_CSS = ", ".join(
+    f'[class*="{t}"], [id*="{t}"]' for t in _FURNITURE_TOKENS
+)
+_DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "button", "select", "template", "nav",
+              "aside", "footer", "form", "textarea", "input", "object", "embed", "canvas", "map"]
+
+
+def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dict[str, str]]:
+    from selectolax.lexbor import LexborHTMLParser  # deferred: import stays cheap
+
+    tree = LexborHTMLParser(_mark_html(html))
+    meta: dict[str, str] = {}
+    head = tree.head
+    if head is not None:
+        for node in head.css("meta"):
+            attrs = node.attributes
+            key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+            if key and attrs.get("content"):
+                meta.setdefault(key, attrs["content"] or "")
+        t = head.css_first("title")
+        if t is not None:
+            meta["<title>"] = t.text(deep=True)
+    for node in tree.css("time[datetime], [itemprop=datePublished]"):
+        value = node.attributes.get("datetime") or node.attributes.get("content")
+        if value:
+            meta.setdefault("<time>", value)
+            break
+    h1 = tree.css_first("h1")
+    if h1 is not None:
+        meta["<h1>"] = h1.text(deep=True)
+
+    root = None
+    if body_selector:
+        root = tree.css_first(body_selector)
+    tree.strip_tags(_DROP_TAGS)
+    if root is None:
+        root = tree.body or tree.root
+        if root is None:
+            return [], meta
+        total = len(root.text(deep=True))
+        for node in root.css(_FURNITURE_CSS):
+            # A wrapper such as <div class="page has-sidebar"> holds the article too: keep it.
+            if node.tag in ("body", "html"):
+                continue
+            if len(node.text(deep=True)) < 0.5 * total:
+                node.decompose()
+    raw = root.text(deep=True)
+    blocks: list[Block] = []
+    ws = _rx("ws", r"[ \t\r\n\f\v\u00a0]+")
+    for piece in raw.split(_BLOCK):
+        if _CELL in piece:
+            cells = [c.strip() for c in piece.split(_CELL)]
+            piece = " | ".join(c for c in cells if c.strip(_LINK_ON + _LINK_OFF + " "))
+        piece = ws.sub(" ", piece).strip()
+        if not piece:
+            continue
+        link = 0
+        if _LINK_ON in piece:
+            for seg in _rx("linkseg", "\x02([^\x02\x03]*)\x03?").findall(piece):
+                link += len(seg.strip())
+            piece = piece.replace(_LINK_ON, "").replace(_LINK_OFF, "").strip()
+        elif _LINK_OFF in piece:
+            piece = piece.replace(_LINK_OFF, "").strip()
+        if piece:
+            blocks.append(Block(clean_text(piece), link))
+    return blocks, meta
+
+
+def _text_blocks(text: str) -> list[Block]:
+    return [Block(clean_text(line)) for line in text.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Boilerplate vocabulary
+# ---------------------------------------------------------------------------------------------
+
+# Headings that open a list of other articles: what follows is links or teasers until prose resumes.
+_LIST_HEADINGS = {
+    "tin lien quan", "doc nhieu", "tin moi", "cac tin khac", "tin khac", "tin noi bat", "tin cung chuyen muc",
+    "bai lien quan", "xem them", "tin da dua", "tin tuc lien quan", "cac bai viet khac", "bai viet lien quan",
+    "tin xem nhieu", "xem nhieu", "tin moi nhat", "tin doc nhieu", "cac tin da dua", "tin bai lien quan",
+    "tin tuc khac", "cung chuyen muc", "bai doc nhieu", "tieu diem", "noi bat", "video", "anh",
+    "related news", "related articles", "most read", "latest news", "more news", "read more", "other news",
+    "thong ke truy cap", "lien ket website", "lien ket web", "thu vien anh", "van ban moi",
+    "dia phuong", "thoi tiet", "chuyen muc", "chia se", "tu khoa", "tags", "tag",
+}
+
+# Lines that end the article: comment boxes and footers.
+_STOP_PREFIXES = (
+    "y kien cua ban", "y kien ban doc", "gui y kien", "gui binh luan", "binh luan", "viet binh luan",
+    "0 binh luan", "co quan chu quan", "ban quyen", "copyright", "giay phep", "nguoi chiu trach nhiem",
+    "designed by", "thiet ke boi", "phat trien boi", "chiu trach nhiem noi dung", "tong bien tap",
+    "dia chi toa soan", "toa soan", "leave a comment", "comments", "all rights reserved",
+)
+
+# Single lines that are furniture wherever they sit.
+_JUNK_LINE = (
+    r"^(?:anh tin bai|image advertisement|advertisement|quang cao|tat \[x\]|tat|chia se thong tin voi ban be!?"
+    r"|in bai viet|in trang|gui email|gui cho ban be|ve dau trang|tro ve|quay lai|tra loi|thich|"
+    r"chung nhan tin nhiem mang|luot xem:? \d+|so luot xem:? \d+|da xem:? \d+|views?:? \d+|"
+    r"dang online:? \d+|hom nay:? \d+|hom qua:? \d+|trong tuan:? \d+|trong thang:? \d+|tat ca:? \d+|"
+    r"tong (?:so )?(?:truy cap|luot truy cap):? [\d.,]+|\d+ binh luan|font size|print|email|facebook|"
+    r"twitter|zalo|share|like|trang chu|home|viet boi quan tri.*|dang boi.*|"
+    r".*\.(?:jpe?g|png|gif|webp|bmp)\b.*|\{[a-z]+\}.*|.*\{(?:name|time|body)\}.*)$"
+)
+
+
+def _is_junk(key: str, text: str) -> bool:
+    if _rx("junk", _JUNK_LINE).match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
+        return True
+    # Caption file names and image placeholders: "...PV Báo VH&ĐS..JPG"
+    if _rx("imgname", r"\.(?:jpe?g|png|gif|webp|bmp)\s*$", re.IGNORECASE).search(text):
+        return True
+    # Bullets of counters and menus: "• Đang online: 1".
+    return bool(text[:1] in "•·" and len(key.split()) <= 4)
+
+
+def _is_prose(block: Block) -> bool:
+    words = block.text.count(" ") + 1
+    if block.link_density > 0.5:
+        return False
+    return words >= 18 or (words >= 8 and block.text[-1:] in ".!?:;…\"”)")
+
+
+_DATE_IN_LINE = (
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|"
+    r"thời\s+gian|đăng\s+lúc|xuất\s+bản|published|posted|updated)\b[^0-9]{0,20}"
+    r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}))"
+    r"|(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*[,|\-]?\s*(?:lúc\s*)?\d{1,2}\s*[:h]\s*\d{2})"
+    r"|(?:\d{1,2}\s*[:h]\s*\d{2}\s*(?:\(?GMT\+7\)?\s*)?[,|\-]?\s*(?:ngày\s*)?(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}))"
+)
+
+
+def _date_from_line(text: str) -> date | None:
+    m = _rx("dateline", _DATE_IN_LINE, re.IGNORECASE).search(text)
+    if not m:
+        return None
+    g = [x for x in m.groups() if x is not None]
+    try:
+        return date(int(g[2]), int(g[1]), int(g[0]))
+    except (ValueError, IndexError):
+        return None
+
+
+def _date_from_meta(value: str) -> date | None:
+    m = _rx("isodate", r"(\d{4})-(\d{1,2})-(\d{1,2})").search(value)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return _date_from_line("cập nhật " + value)
+
+
+_TITLE_SUFFIX = r"\s+[|\-–]\s+[^|\-–]{2,60}$"
+
+
+def _clean_title(value: str | None) -> str | None:
+    if not value:
+        return None
+    t = clean_text(value)
+    return t or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Main entry
+# ---------------------------------------------------------------------------------------------
+
+
+def page_text(content: bytes | str, *, body_selector: str | None = None) -> PageText:
+    """Split a page into title, published date and body paragraphs (boilerplate removed)."""
+    encoding = None
+    if isinstance(content, bytes):
+        text, encoding = decode_bytes(content)
+    else:
+        text = content
+    is_html = looks_like_html(text)
+    meta: dict[str, str] = {}
+    if is_html:
+        blocks, meta = _html_blocks(text, body_selector)
+    else:
+        blocks = _text_blocks(text)
+
+    keys = [fold_key(b.text) for b in blocks]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+
+    # Title: metadata, else a short line repeated or standing before a repeated lead paragraph,
+    # else a short first line.
+    title = _clean_title(meta.get("og:title") or meta.get("<h1>"))
+    if not title and meta.get("<title>"):
+        title = _clean_title(_rx("titlesuffix", _TITLE_SUFFIX).sub("", clean_text(meta["<title>"])))
+    title_idx: int | None = None
+    if title:
+        tkey = fold_key(title)
+        title_idx = next((i for i, k in enumerate(keys) if k == tkey), None)
+
+    body: list[str] = []
+    body_idx: list[int] = []
+    seen: set[str] = set()
+    seen_long: list[str] = []
+    in_list = False  # inside a "Tin liên quan" style list
+    started = False
+    bylines: list[str] = []
+    for i, (b, k) in enumerate(zip(blocks, keys)):
+        if not k:
+            continue
+        if k in _LIST_HEADINGS or (len(k) < 40 and k.rstrip(" :") in _LIST_HEADINGS):
+            in_list = True
+            continue
+        if started and any(k.startswith(p) for p in _STOP_PREFIXES):
+            break
+        if not started and any(k.startswith(p) for p in _STOP_PREFIXES[:8]):
+            continue
+        if _is_junk(k, b.text):
+            continue
+        if b.link_density > 0.6:
+            continue
+        prose = _is_prose(b)
+        if in_list:
+            if not prose or len(k) < 120:
+                continue
+            in_list = False
+        if k in seen or (len(k) > 100 and any(p.endswith(k) or p.startswith(k) for p in seen_long)):
+            continue
+        seen.add(k)
+        if len(k) > 100:
+            seen_long.append(k)
+        if _rx("byline", r"^(?:\(?\s*[\w.\-]+\.(?:vn|com|net|org)\s*\)?\s*$|(?:nguồn|theo)\s*:?)", re.IGNORECASE).match(
+            b.text
+        ):
+            bylines.append(b.text)
+        started = started or prose
+        body.append(b.text)
+        body_idx.append(i)
+
+    if title is None and not is_html:
+        title, title_idx = _plain_title(blocks, keys, counts, body_idx)
+    if title:
+        tkey = fold_key(title)
+        body = [t for t in body if fold_key(t) != tkey]
+    # Short lines at the end that are site furniture rather than a byline are already gone; what
+    # remains before the first prose block and is not the title is usually a kicker or a caption.
+
+    published = None
+    for key in ("article:published_time", "datepublished", "pubdate", "publishdate", "date",
+                "og:published_time", "dc.date.issued", "<time>", "article:modified_time"):
+        if meta.get(key):
+            published = _date_from_meta(meta[key])
+            if published:
+                break
+    if published is None:
+        # A dated line next to the title, else the first dated line before the body starts.
+        start = body_idx[0] if body_idx else len(blocks)
+        order: list[int] = []
+        if title_idx is not None:
+            order += [j for j in range(max(0, title_idx - 3), min(len(blocks), title_idx + 4))]
+        order += list(range(min(start + 2, len(blocks))))
+        for j in order:
+            if len(blocks[j].text) < 160:
+                published = _date_from_line(blocks[j].text)
+                if published:
+                    break
+    for line in body[-4:]:
+        if line not in bylines and len(line) < 100 and _rx(
+            "srcline", r"(?:^|\s)(?:nguồn|theo)\s*:|\(\s*[\w.\-]+\.(?:vn|com)\s*\)", re.IGNORECASE
+        ).search(line):
+            bylines.append(line)
+    if body and _rx("leadsrc", r"^\(\s*[\w.\-]+\.(?:vn|com|net|org)\s*\)", re.IGNORECASE).match(body[0]):
+        bylines.append(body[0][: body[0].find(")") + 1])
+
+    return PageText(
+        title=title,
+        published=published,
+        body=body,
+        all_blocks=[b.text for b in blocks],
+        encoding=encoding,
+        is_html=is_html,
+        meta_description=meta.get("og:description") or meta.get("description"),
+        byline_lines=bylines,
+    )
+
+
+def _plain_title(
+    blocks: list[Block], keys: list[str], counts: dict[str, int], body_idx: list[int]
+) -> tuple[str | None, int | None]:
+    def short(i: int) -> bool:
+        words = blocks[i].text.count(" ") + 1
+        return 3 <= words <= 35 and blocks[i].text[-1:] not in ".;,:" and not _is_junk(keys[i], blocks[i].text)
+
+    # A short line standing right before a repeated lead paragraph, or a short line the page repeats.
+    first_seen: set[str] = set()
+    for i, k in enumerate(keys):
+        repeated = k in first_seen or (len(k) > 120 and any(p.endswith(k) for p in first_seen if len(p) > 120))
+        if repeated:
+            j = i - 1
+            while j >= 0 and not keys[j]:
+                j -= 1
+            if j >= 0 and short(j) and keys[j] not in _LIST_HEADINGS:
+                return blocks[j].text, j
+        first_seen.add(k)
+    for i, k in enumerate(keys):
+        if counts.get(k, 0) >= 2 and short(i) and k not in _LIST_HEADINGS:
+            return blocks[i].text, i
+    if body_idx and short(body_idx[0]):
+        i = body_idx[0]
+        nxt = body_idx[1] if len(body_idx) > 1 else None
+        if nxt is not None and _is_prose(blocks[nxt]):
+            return blocks[i].text, i
+    return None, None

@@ -1,0 +1,463 @@
+"""One news page -> one JSON-ready object of OCOP facts (the `ocop extract-article` contract).
+
+`extract_article` is pure: bytes or text in, dict out; no network, no database. The text layer
+(`article_text`) removes the site's furniture; the fact layer (`ocop_facts`) reads counts, totals,
+targets, products and decisions sentence by sentence; this module adds place (province from the
+text, the byline or the site's domain; district when the page is about one), level and the flag
+`has_rating_results`, and keeps every fact with the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from ocop_pipeline import ocop_facts as F
+from ocop_pipeline.admin_units import (
+    REFORM_DATE,
+    ProvinceMatch,
+    find_provinces,
+    legacy_provinces,
+    lookup_province,
+)
+from ocop_pipeline.article_text import page_text
+from ocop_pipeline.normalize import fold_key
+
+PARSER_VERSION = "articles-1"
+
+_COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
+
+_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    rx = _RX.get(name)
+    if rx is None:
+        rx = _RX[name] = re.compile(pattern, flags)
+    return rx
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites and bylines
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _domain_table() -> dict[str, str]:
+    text = resources.files("ocop_pipeline").joinpath("data/news_domains.csv").read_text(encoding="utf-8")
+    return {r["domain"].strip().lower(): r["province"].strip() for r in csv.DictReader(text.splitlines())}
+
+
+@lru_cache(maxsize=1)
+def _slug_index() -> dict[str, str]:
+    # "thanhhoa" -> Thanh Hóa: provincial portals and papers spell the province in their host name.
+    index: dict[str, str] = {}
+    for p in legacy_provinces():
+        for name in (p.legacy_name, *p.aliases):
+            index.setdefault(fold_key(name).replace(" ", ""), p.legacy_name)
+    return index
+
+
+_HOST_PREFIXES = ("bao", "dai", "truyenhinh", "ptth", "tv", "congan", "sonnptnt", "snnptnt", "nongthonmoi")
+_HOST_SUFFIXES = ("tv", "online", "news", "portal", "gov")
+
+
+@lru_cache(maxsize=4096)
+def province_of_domain(host_or_url: str | None) -> ProvinceMatch | None:
+    """The province a news site or portal belongs to, from data/news_domains.csv, else from a host
+    label that spells a province (baothanhhoa.vn, mylocnd.namdinh.gov.vn)."""
+    if not host_or_url:
+        return None
+    host = host_or_url.strip().lower()
+    if "//" in host:
+        host = urlsplit(host).hostname or ""
+    host = host.split("/")[0].split(":")[0].removeprefix("www.")
+    table = _domain_table()
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        name = table.get(".".join(parts[i:]))
+        if name:
+            return lookup_province(name)
+    slugs = _slug_index()
+    for label in parts:
+        candidates = [label]
+        for pre in _HOST_PREFIXES:
+            if label.startswith(pre):
+                candidates.append(label[len(pre) :])
+        for c in list(candidates):
+            for suf in _HOST_SUFFIXES:
+                if c.endswith(suf):
+                    candidates.append(c[: -len(suf)])
+        for c in candidates:
+            if len(c) >= 4 and c in slugs:
+                return lookup_province(slugs[c])
+    return None
+
+
+_HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+_DISTRICT = r"(?<![\w])(?P<kind>(?i:huyện|thị\s+xã|thành\s+phố|quận)|TP\.?)\s*(?P<name>\w+(?:[ \t]+\w+){0,3})"
+_DISTRICT_EN = r"(?P<name>[A-Z]\w+(?:\s+[A-Z]\w+){0,2})\s+[Dd]istrict"
+
+
+def proper_name(words: str) -> str | None:
+    """The leading capitalised words of a phrase: 'Mỹ Lộc tập huấn' -> 'Mỹ Lộc'."""
+    out = []
+    for w in words.split():
+        if not w[:1].isupper():
+            break
+        out.append(w)
+    return " ".join(out) or None
+_CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "hcm"}
+
+
+def _districts(text: str, weight: int, counts: dict[str, list], post_reform: bool) -> None:
+    for m in _rx("district", _DISTRICT, 0).finditer(text):
+        kind = m.group("kind").lower().rstrip(".")
+        name = proper_name(m.group("name"))
+        if name is None:
+            continue
+        # "TP Hồ Chí Minh", "thành phố Hà Nội" are provinces, not districts.
+        if kind in ("thành phố", "tp") and fold_key(name) in _CENTRAL_CITIES:
+            continue
+        if kind == "thành phố" and m.start() > 0 and text[max(0, m.start() - 6) : m.start()].lower().strip() == "các":
+            continue
+        kind = {"tp": "thành phố", "district of": "huyện"}.get(kind, kind)
+        entry = counts.setdefault(fold_key(name), [name, kind, 0])
+        entry[2] += weight
+    if "district" in text:
+        for m in _rx("district_en", _DISTRICT_EN, 0).finditer(text):
+            entry = counts.setdefault(fold_key(m.group("name")), [m.group("name"), "huyện", 0])
+            entry[2] += weight
+
+
+def _is_merged(current_name: str) -> bool:
+    return sum(1 for p in legacy_provinces() if p.new_name == current_name) > 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor
+# ---------------------------------------------------------------------------------------------
+
+
+def _empty_counts() -> dict[str, int | None]:
+    return {k: None for k in _COUNT_KEYS}
+
+
+def _count_key(m: F.Mention) -> str:
+    if m.unit == "subjects":
+        return "subjects"
+    if m.stars in ("3", "4", "5"):
+        return f"stars_{m.stars}"
+    return "total"
+
+
+def extract_article(
+    content: bytes | str,
+    url: str | None = None,
+    *,
+    published_hint: date | None = None,
+    body_selector: str | None = None,
+) -> dict:
+    """Read one news page (HTML bytes/str or plain text) and return its OCOP facts.
+
+    Keys (always present; no value -> None or []): url, title, published, event_date, province,
+    legacy_province, district, district_type, commune, level, has_rating_results, counts,
+    cumulative, products, targets, decisions, documents, facts, language, body_text, encoding,
+    notes, parser_version.
+    """
+    page = page_text(content, body_selector=body_selector)
+    notes: list[str] = []
+    published = page.published or published_hint
+    if page.published is None and published_hint is not None:
+        notes.append("published date from hint")
+    body = page.body
+    body_text = "\n".join(body)
+
+    # --- dates ---------------------------------------------------------------------------------
+    event, how = F.event_date(body, published)
+    if how and how not in ("written",):
+        notes.append(f"event date: {how}")
+    when = event or published
+
+    # --- sentences and mentions ----------------------------------------------------------------
+    facts: list[dict] = []
+    counts = _empty_counts()
+    cumulative = _empty_counts()
+    targets: list[dict] = []
+    batch_sentences: list[str] = []
+    batch_stars: set[str] = set()
+    products: list[dict] = []
+    all_sents: list[str] = []
+    context_period: str | None = None
+    awaiting = False
+    confirmed = False
+    pending_batch: list[tuple[F.Mention, str]] = []
+    other: list[tuple[F.Mention, str, str | None]] = []
+    for para in body:
+        carry: str | None = None
+        for sent in F.sentences(para):
+            all_sents.append(sent)
+            if _rx("await", F._AWAIT).search(sent):
+                awaiting = True
+            if _rx("confirm", F._CONFIRM).search(sent):
+                confirmed = True
+            period = F.period_of(sent)
+            ms = F.mentions(sent, carry)
+            sent_mode = None
+            for m in ms:
+                sent_mode = m.mode
+                if m.mode == "batch":
+                    pending_batch.append((m, sent))
+                else:
+                    other.append((m, sent, period or context_period))
+            if ms and ms[-1].mode in ("target", "forecast"):
+                carry = ms[-1].mode
+            elif ms:
+                carry = None
+            elif _rx("cues", F._CUE_RX).search(sent) and carry:
+                carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
+            if period and _rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan").search(sent):
+                context_period = period
+            if sent_mode is None:
+                sent_mode = _sentence_mode(sent)
+            products.extend(F.products_from_sentence(sent, sent_mode))
+
+    if awaiting and not confirmed and pending_batch:
+        notes.append("results await a recognition decision: counted as candidates")
+        other.extend((m, s, None) for m, s in pending_batch)
+        for m, _s, _p in other:
+            if m.mode == "batch":
+                m.mode = "candidate"
+        pending_batch = []
+
+    for m, sent in pending_batch:
+        if m.potential:
+            facts.append(_fact("potential_5_star", "products", m, sent))
+            continue
+        key = _count_key(m)
+        facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
+        if counts[key] is None:
+            counts[key] = m.value
+        elif counts[key] != m.value:
+            notes.append(f"counts.{key}: later value {m.value} kept as a fact only")
+        if m.stars:
+            batch_stars.add(m.stars)
+        if sent not in batch_sentences:
+            batch_sentences.append(sent)
+    for m, sent, period in other:
+        if m.potential:
+            facts.append(_fact("potential_5_star", "products", m, sent))
+            continue
+        key = _count_key(m)
+        if m.mode == "cumulative":
+            facts.append(_fact("cumulative", key, m, sent))
+            if cumulative[key] is None:
+                cumulative[key] = m.value
+            elif cumulative[key] != m.value:
+                notes.append(f"cumulative.{key}: later value {m.value} kept as a fact only")
+        elif m.mode in ("target", "forecast"):
+            t = {
+                "text": sent,
+                "number": m.value,
+                "period": F.period_of(sent) or period,
+                "kind": m.mode,
+                "unit": m.unit,
+                "stars": m.stars,
+                "number_max": m.value_max,
+                "qualifier": m.qualifier,
+            }
+            targets.append(t)
+            facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
+        else:
+            facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
+
+    # Product lists in list/table form: status from the page's situation.
+    line_status = "rated" if (pending_batch or confirmed) else ("candidate" if awaiting else "mentioned")
+    products.extend(F.products_from_lines(body, line_status))
+    products = _dedupe_products(products)
+    for p in products:
+        if p["status"] == "rated" and p["stars"]:
+            batch_stars.add(p["stars"])
+    rated_products = [p for p in products if p["status"] == "rated"]
+
+    # --- decisions -----------------------------------------------------------------------------
+    decisions = F.decisions(body_text, published)
+    documents = F.other_documents(body_text, published)
+    for d in decisions:
+        facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
+
+    has_results = bool(pending_batch) or bool(rated_products)
+
+    # --- places --------------------------------------------------------------------------------
+    post_reform = when is not None and when >= REFORM_DATE
+    province_scores: dict[str, float] = {}
+    matches: dict[str, ProvinceMatch] = {}
+
+    def add(match: ProvinceMatch | None, weight: float) -> None:
+        if match is None:
+            return
+        key = match.legacy_name or match.name
+        matches.setdefault(key, match)
+        province_scores[key] = province_scores.get(key, 0.0) + weight
+
+    if page.title:
+        for pm in find_provinces(page.title):
+            add(pm, 3)
+    for pm in find_provinces(body_text):
+        add(pm, 1)
+    site = province_of_domain(url) if url else None
+    add(site, 2.5)
+    for line in page.byline_lines:
+        for h in _rx("host", _HOST_IN_TEXT).findall(line):
+            add(province_of_domain(h), 2)
+        for pm in find_provinces(line):
+            add(pm, 1)
+    province = legacy = None
+    if province_scores:
+        best = max(province_scores, key=lambda k: province_scores[k])
+        match = matches[best]
+        province = match.name
+        legacy = match.legacy_name
+        if post_reform and legacy == match.name and _is_merged(match.name):
+            legacy = None  # "tỉnh Phú Thọ" after 1 July 2025 is the merged province
+        if site and site.name != province:
+            notes.append(f"site belongs to {site.legacy_name or site.name}; the text is about {best}")
+
+    district = district_type = None
+    if not post_reform:
+        dcounts: dict[str, list] = {}
+        if page.title:
+            _districts(page.title, 3, dcounts, post_reform)
+        _districts(body_text, 1, dcounts, post_reform)
+        prov_keys = {fold_key(k) for k in matches} | {fold_key(m.name) for m in matches.values()}
+        dcounts = {k: v for k, v in dcounts.items() if k not in prov_keys or v[1] != "thành phố"}
+        if dcounts:
+            total = sum(v[2] for v in dcounts.values())
+            key = max(dcounts, key=lambda k: dcounts[k][2])
+            name, kind, score = dcounts[key]
+            in_title = bool(page.title and fold_key(name) in fold_key(page.title))
+            if in_title or (score >= 2 and score >= 0.6 * total):
+                district, district_type = name, kind
+    commune = None
+    if post_reform:
+        cm = _rx("commune", r"(?<![\w])(?:xã|phường|đặc\s+khu)\s+(?P<n>\w+(?:[ \t]+\w+){0,3})", 0)
+        found = [n for m in cm.finditer((page.title or "") + "\n" + body_text) if (n := proper_name(m.group("n")))]
+        if found:
+            top = max(set(found), key=found.count)
+            if found.count(top) >= 2 or (page.title and top in page.title):
+                commune = top
+
+    # --- level ---------------------------------------------------------------------------------
+    level = None
+    if has_results:
+        cues: list[str] = []
+        for s in batch_sentences:
+            cues.extend(F.level_cues(s))
+        if not cues:
+            for s in all_sents:
+                if _rx("confirm", F._CONFIRM).search(s):
+                    cues.extend(F.level_cues(s))
+        if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
+            cues.append("national")
+        if cues:
+            level = max(set(cues), key=lambda k: (cues.count(k), -cues.index(k)))
+        else:
+            level = F.regime_level(batch_stars, when, district is not None)
+            if level:
+                notes.append("level inferred from the stars and the rules in force at the date")
+        if level == "district" and post_reform:
+            level = "province"
+
+    return {
+        "url": url,
+        "title": page.title,
+        "published": published.isoformat() if published else None,
+        "event_date": event.isoformat() if event else None,
+        "province": province,
+        "legacy_province": legacy,
+        "district": district,
+        "district_type": district_type,
+        "commune": commune,
+        "level": level,
+        "has_rating_results": has_results,
+        "counts": counts,
+        "cumulative": cumulative,
+        "products": products,
+        "targets": targets,
+        "decisions": decisions,
+        "documents": documents,
+        "facts": facts,
+        "language": _language(body_text),
+        "body_text": body_text,
+        "encoding": page.encoding,
+        "notes": notes,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
+    return {
+        "kind": kind,
+        "key": key,
+        "value": m.value,
+        "value_max": m.value_max,
+        "stars": m.stars,
+        "qualifier": m.qualifier,
+        "sentence": sentence,
+    }
+
+
+def _sentence_mode(sent: str) -> str:
+    kinds = [c.lastgroup for c in _rx("cues", F._CUE_RX).finditer(sent)]
+    if not kinds:
+        return "unknown"
+    return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
+
+
+def _sentence_of(sents: list[str], needle: str) -> str | None:
+    n = needle.replace(" ", "")
+    for s in sents:
+        if n in s.replace(" ", ""):
+            return s
+    return None
+
+
+def _dedupe_products(items: list[dict]) -> list[dict]:
+    out: dict[tuple[str, str], dict] = {}
+    for p in items:
+        key = (fold_key(p["name"]), fold_key(p.get("subject") or ""))
+        if key in out:
+            if not out[key]["stars"] and p["stars"]:
+                out[key] = p
+            continue
+        out[key] = p
+    return [
+        {"name": p["name"], "subject": p.get("subject"), "stars": int(p["stars"]) if p.get("stars") else None,
+         "status": p["status"], "address": p.get("address")}
+        for p in out.values()
+    ]
+
+
+_VI_MARKS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+def _language(text: str) -> str | None:
+    sample = text[:3000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 40:
+        return None
+    if len(_VI_MARKS.findall(sample)) > 0.05 * letters:
+        return "vi"
+    if _rx("en", r"\b(?:the|and|of|products?|with)\b").search(sample):
+        return "en"
+    return None

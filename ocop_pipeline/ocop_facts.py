@@ -1,0 +1,590 @@
+"""OCOP facts from the body of a news page: counts by stars, cumulative totals, targets, products,
+decisions, dates, level.
+
+Rules the extractor keeps (DOMAIN.md):
+- Only numbers written in the text; never a sum. "30 sản phẩm (6 đạt 4 sao, 24 đạt 3 sao)" gives
+  total 30; without the 30 the total stays null.
+- The batch a page reports and the running totals ("lũy kế", "đến nay", "còn hiệu lực") are kept
+  apart; plans and forecasts ("phấn đấu", "mục tiêu", "dự kiến") are targets, not counts.
+- "Tiềm năng 5 sao" (a provincial score awaiting national review) is not 5 stars.
+- Candidates, registrations, fairs and council meetings still awaiting a decision are not results.
+
+Each number is classified by the cue words between it and the previous number of its sentence
+(a small left-to-right state machine), so "công nhận 45 sản phẩm, nâng tổng số lên 320 sản phẩm"
+gives a batch of 45 and a cumulative 320.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ocop_pipeline.normalize import clean_text, parse_vn_int
+
+_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    rx = _RX.get(name)
+    if rx is None:
+        rx = _RX[name] = re.compile(pattern, flags)
+    return rx
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------
+
+_MONTHS_EN = {
+    m: i + 1
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"]
+    )
+}
+_MONTHS_EN.update({k[:3]: v for k, v in list(_MONTHS_EN.items())})
+_MONTH_EN_RX = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+# A date as written: "29/12/2022", "30.6.2021", "2-7-2019", "ngày 08 tháng 5 năm 2020", "16/6",
+# "14-8", "June 16, 2020", "16 June 2020". Groups: d, m, y (y may be missing).
+DATE_PATTERN = (
+    r"(?:(?P<d1>\d{1,2})\s*tháng\s*(?P<m1>\d{1,2})(?:\s*năm\s*(?P<y1>\d{4}))?)"
+    r"|(?:(?P<d2>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m2>\d{1,2})(?:\s*(?P=sep)\s*(?P<y2>\d{4}))?(?![\d/]))"
+    r"|(?:" + _MONTH_EN_RX.replace("(", "(?P<me3>", 1) + r"\.?\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y3>\d{4})?)"
+    r"|(?:(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_EN_RX.replace("(", "(?P<me4>", 1) + r"\.?,?\s*(?P<y4>\d{4})?)"
+)
+
+
+def date_pattern(prefix: str) -> str:
+    """DATE_PATTERN with its group names prefixed, to embed it in a larger pattern."""
+    return DATE_PATTERN.replace("?P<", "?P<" + prefix).replace("(?P=", "(?P=" + prefix)
+
+
+def _date_parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
+    g = m.groupdict()
+    for i in "1234":
+        d = g.get("d" + i)
+        if d is None:
+            continue
+        if i in "12":
+            month = int(g["m" + i])
+        else:
+            month = _MONTHS_EN.get(g["me" + i].lower()[:3], 0)
+        y = g.get("y" + i)
+        return int(d), month, int(y) if y else None
+    return None
+
+
+def resolve_date(day: int, month: int, year: int | None, anchor: date | None) -> date | None:
+    """A day and month, with the year written or inferred from the anchor (the page's date):
+    the latest such day not more than a week after the anchor."""
+    try:
+        if year is not None:
+            return date(year, month, day)
+        if anchor is None:
+            return None
+        d = date(anchor.year, month, day)
+        if d > anchor + timedelta(days=7):
+            d = date(anchor.year - 1, month, day)
+        return d
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, anchor: date | None = None) -> date | None:
+    """The first date written in text, resolved against anchor when the year is missing."""
+    m = _rx("date", DATE_PATTERN).search(text)
+    if not m:
+        return None
+    parts = _date_parts(m)
+    return resolve_date(*parts, anchor) if parts else None
+
+
+_EVENT_RX = (
+    r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?|on)"
+    r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
+    r"(?P<date>" + date_pattern("e_") + r")?"
+)
+
+
+def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
+    """Date of the event the page reports, from the opening of its first paragraphs.
+
+    Returns (date, how): "Sáng nay (16/6)" with the page dated 2020 -> 2020-06-16; "Sáng nay" alone
+    -> the published date; a year-less date without a published date takes the year of the latest
+    full date written before it in the text (noted), else stays unknown.
+    """
+    rx = _rx("event", _EVENT_RX)
+    for para in paragraphs[:4]:
+        for m in rx.finditer(para[:400]):
+            when = m.group("when").lower()
+            dm = m.group("date")
+            if dm:
+                sub = _rx("date", DATE_PATTERN).match(dm)
+                if sub is None:
+                    continue
+                day, month, year = _date_parts(sub)  # type: ignore[misc]
+                if year is None and published is None:
+                    anchor = _latest_full_date(para[: m.start()] + " " + " ".join(paragraphs[:1]))
+                    if anchor is not None:
+                        d = resolve_date(day, month, anchor.year, None)
+                        if d is not None and d >= anchor:
+                            return d, "year inferred from a date earlier in the text"
+                    continue
+                d = resolve_date(day, month, year, published)
+                if d:
+                    return d, "written" if year else "year from published date"
+            elif published is not None and when in ("sáng nay", "chiều nay", "tối nay", "trưa nay", "hôm nay"):
+                return published, "today = published date"
+            elif published is not None and when in ("hôm qua", "sáng qua", "chiều qua", "tối qua"):
+                return published - timedelta(days=1), "yesterday = published date - 1"
+    return None, None
+
+
+def _latest_full_date(text: str) -> date | None:
+    best = None
+    for m in _rx("date", DATE_PATTERN).finditer(text):
+        parts = _date_parts(m)
+        if parts and parts[2] is not None:
+            d = resolve_date(*parts, None)
+            if d and (best is None or d > best):
+                best = d
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------
+
+_ABBREV_END = r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|BS|KS|Q|P|X|H|TT|Mr|Mrs|Ms|Dr|No|St|Co|Ltd|Inc|v\.v)\.)$"
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences; keeps "TP. Thanh Hóa", "10.322", "70,9" and "QĐ-UBND" whole."""
+    parts = _rx("sentsplit", r"(?<=[.!?…])[\"”’)]*\s+", 0).split(paragraph)
+    out: list[str] = []
+    for p in parts:
+        head = p.lstrip("\"“(-–• ")[:1]
+        if out and (not (head.isupper() or head.isdigit()) or _rx("abbrev", _ABBREV_END, 0).search(out[-1])):
+            out[-1] = out[-1] + " " + p
+        else:
+            out.append(p)
+    return [s.strip() for s in out if s.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers of products and subjects
+# ---------------------------------------------------------------------------------------------
+
+_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+_EN_NUMS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}
+_NUMW = r"(\d{1,3}(?:\.\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+_STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
+
+_STAR = (
+    r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
+    r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
+    r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
+    r"(?P<eup>\s+(?:and|or)\s+(?:above|higher|more))?"
+)
+_PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))|(?:new\s+)?(?:OCOP\s+)?products?)"
+_SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
+_GAP = r"[^\d,;()\.:|\n]{0,60}?"
+
+_MENTION = (
+    # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
+    r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
+    r"(?:(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
+    r"(?:" + _GAP + r"(?P<post_star>" + _STAR + r"))?"
+)
+# "hạng 4 sao: 06 sản phẩm", "4 sao có 6 sản phẩm", "3-star: 10"
+_MENTION_REV = r"(?P<rstar>" + _STAR.replace("?P<", "?P<r_") + r")\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])"
+
+_CUES = {
+    "target": r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra|hướng\s+tới|ít\s+nhất|tối\s+thiểu|"
+    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|at\s+least|\bby\s+20\d\d",
+    "forecast": r"dự\s+kiến|ước\s+(?:đạt|tính)|expected|forecast",
+    "candidate": r"đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|nominated|proposed|candidates?|registered|"
+    r"displayed|showcased|submitted|under\s+review|potential",
+    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
+    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|"
+    r"hiện\s+(?:nay\s+)?(?:đã\s+)?có|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|lên\s+(?=\d)|"
+    r"so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|currently",
+    "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
+    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
+}
+_CUE_RX = "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items())
+_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2}
+
+# A council's result still awaiting the decision that recognises it.
+_AWAIT = (
+    r"đề\s+nghị\s+(?:ubnd|chủ\s+tịch|cấp\s+(?:tỉnh|huyện|trên)|bộ|hội\s+đồng)|trình\s+(?:ubnd|chủ\s+tịch)|"
+    r"chờ\s+(?:quyết\s+định|công\s+nhận|phê\s+duyệt)|sẽ\s+(?:được\s+)?(?:công\s+nhận|cấp)|"
+    r"awaiting|pending\s+(?:approval|decision)|will\s+be\s+(?:recogni[sz]ed|submitted)"
+)
+_CONFIRM = (
+    r"quyết\s+định\s+(?:số\s+\S+\s+)?(?:[^.]{0,80})?công\s+nhận|đã\s+(?:ban\s+hành\s+)?(?:quyết\s+định\s+)?công\s+nhận|"
+    r"trao\s+(?:giấy\s+)?chứng\s+nhận|cấp\s+giấy\s+chứng\s+nhận|ký\s+quyết\s+định|đã\s+được\s+công\s+nhận|"
+    r"decision\s+(?:no\.?\s*)?\S*\s*recogni|were\s+recogni[sz]ed|has\s+recogni[sz]ed|have\s+been\s+recogni[sz]ed"
+)
+
+
+def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
+    """('4' | '3-4' | '3+' | None, potential) for the star group with this prefix."""
+    g = m.groupdict()
+    s1 = g.get(prefix + "s1") or g.get(prefix + "e1")
+    if not s1:
+        return None, False
+    s2 = g.get(prefix + "s2") or g.get(prefix + "e2")
+    a = _STAR_WORD.get(s1.lower())
+    b = _STAR_WORD.get(s2.lower()) if s2 else None
+    if g.get(prefix + "up") or g.get(prefix + "eup"):
+        spec = f"{a}+"
+    elif b and b != a:
+        spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
+    else:
+        spec = str(a)
+    return spec, False
+
+
+def _num(text: str) -> int | None:
+    t = text.lower()
+    if t in _EN_NUMS:
+        return _EN_NUMS[t]
+    return parse_vn_int(text)
+
+
+@dataclass
+class Mention:
+    """One written number of products or subjects, classified."""
+
+    start: int
+    end: int
+    value: int
+    value_max: int | None
+    unit: str  # products | subjects
+    stars: str | None  # '3', '4', '5', '3-4', '3+', None
+    potential: bool
+    mode: str  # batch | cumulative | target | forecast | candidate | unknown
+    qualifier: str | None
+
+
+def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
+    """Numbers of products/subjects in one sentence with their mode (see module docstring)."""
+    found: list[tuple[int, int, int, int | None, str, str | None, bool]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _rx("mention_rev", _MENTION_REV).finditer(sentence):
+        if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
+            continue
+        stars, _ = _stars_of(m, "r_")
+        pot = _potential_before(sentence, m.start())
+        value = _num(m.group("rn"))
+        if value is None:
+            continue
+        found.append((m.start(), m.end(), value, None, "products", stars, pot))
+        taken.append((m.start("rn"), m.end("rn")))
+    for m in _rx("mention", _MENTION).finditer(sentence):
+        if any(a <= m.start("n") < b for a, b in taken):
+            continue
+        # "mỗi xã một sản phẩm", "25% sản phẩm", "2021-2025 có": not counts
+        before = sentence[max(0, m.start() - 12) : m.start()]
+        if before.endswith(("/", "-", ".", ",")) and before[-2:-1].isdigit():
+            continue
+        if _rx("oneproduct", r"(?:mỗi|một)\s+xã\s*$").search(before):
+            continue
+        value = _num(m.group("n"))
+        if value is None:
+            continue
+        value_max = _num(m.group("n2")) if m.group("n2") else None
+        unit = "products" if m.group("punit") else "subjects"
+        stars, pot = None, False
+        if m.group("pre_star"):
+            stars, _ = _stars_of(m, "p_")
+            pot = _potential_before(sentence, m.start("pre_star"))
+        elif m.group("post_star"):
+            stars, _ = _stars_of(m, "")
+            pot = _potential_before(sentence, m.start("post_star"))
+        if unit == "subjects":
+            stars = None
+        found.append((m.start(), m.end(), value, value_max, unit, stars, pot))
+    found.sort()
+
+    cues = [(c.start(), c.lastgroup) for c in _rx("cues", _CUE_RX).finditer(sentence)]
+    out: list[Mention] = []
+    prev_end = 0
+    mode = carry or "unknown"
+    for start, end, value, value_max, unit, stars, pot in found:
+        window = [k for pos, k in cues if prev_end <= pos < start]
+        if window:
+            best = max(window, key=lambda k: _CUE_PRIORITY[k or ""])
+            # A stronger cue earlier in the sentence still governs ("Đến nay, đã công nhận 320").
+            if _CUE_PRIORITY.get(mode, 0) > _CUE_PRIORITY[best or ""] and best == "batch":
+                pass
+            else:
+                mode = best or mode
+        qual = None
+        q = _rx("qual", r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$").search(
+            sentence[max(prev_end, start - 14) : start]
+        )
+        if q:
+            qual = clean_text(q.group(1)).lower()
+        out.append(Mention(start, end, value, value_max, unit, stars, pot, mode, qual))
+        prev_end = end
+    return out
+
+
+def _potential_before(sentence: str, pos: int) -> bool:
+    return bool(_rx("potential", r"(?:tiềm\s+năng|potential(?:ly)?)\s*(?:đạt\s+)?$").search(sentence[max(0, pos - 25) : pos]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions, periods, level
+# ---------------------------------------------------------------------------------------------
+
+_DECISION = (
+    r"(?:quyết\s+định|QĐ|decision)\s*(?:số|no\.?|number)?\s*:?\s*"
+    r"(?P<no>\d{1,6}(?:/\d{4})?\s*/\s*QĐ\s*-\s*[A-ZĐa-zđ&]+(?:\s*-\s*[A-ZĐa-zđ&]+)*)"
+    r"(?:\s*,?\s*(?:ngày|dated|on)\s+(?P<date>" + date_pattern("q_") + r"))?"
+)
+_OTHER_DOC = (
+    r"(?:kế\s+hoạch|công\s+văn|thông\s+báo|nghị\s+quyết)\s*(?:số)?\s*"
+    r"(?P<no>\d{1,6}(?:/\d{4})?\s*/\s*(?:KH|CV|TB|NQ)[A-ZĐa-zđ&\-]*)"
+    r"(?:\s*,?\s*ngày\s+(?P<date>" + date_pattern("o_") + r"))?"
+)
+
+
+def _norm_decision_no(no: str) -> str:
+    no = re.sub(r"\s+", "", no)
+    parts = no.split("-")
+    # Issuers are upper case except the Prime Minister's "TTg" (often typed "TTG").
+    return "-".join("TTg" if p.upper() == "TTG" else p for p in parts)
+
+
+def decisions(text: str, anchor: date | None) -> list[dict]:
+    out: list[dict] = []
+    seen: set[str] = set()
+    for m in _rx("decision", _DECISION).finditer(text):
+        no = _norm_decision_no(m.group("no"))
+        if no in seen:
+            continue
+        seen.add(no)
+        d = None
+        if m.group("date"):
+            d = parse_date(m.group("date"), anchor)
+        out.append({"number": no, "date": d.isoformat() if d else None, "issuer": _issuer(no)})
+    return out
+
+
+def other_documents(text: str, anchor: date | None) -> list[dict]:
+    out = []
+    for m in _rx("otherdoc", _OTHER_DOC).finditer(text):
+        d = parse_date(m.group("date"), anchor) if m.group("date") else None
+        out.append({"number": re.sub(r"\s+", "", m.group("no")), "date": d.isoformat() if d else None})
+    return out
+
+
+def _issuer(no: str) -> str | None:
+    up = no.upper()
+    if "BNN" in up or "BNNMT" in up:
+        return "ministry"
+    if "TTG" in up:
+        return "prime_minister"
+    if "UBND" in up:
+        return "people_committee"
+    return None
+
+
+_PERIOD = (
+    r"(?:giai\s+đoạn|period|from)?\s*(?P<a>20\d\d)\s*(?:-|–|đến|to)\s*(?P<b>20\d\d)"
+    r"|(?:đến|tới|hết|trong|by|in|năm)\s+(?:hết\s+)?(?:năm\s+)?(?P<y>20\d\d)"
+)
+
+
+def period_of(text: str) -> str | None:
+    m = _rx("period", _PERIOD).search(text)
+    if not m:
+        return None
+    if m.group("a"):
+        return f"{m.group('a')}-{m.group('b')}"
+    return m.group("y")
+
+
+_LEVEL = (
+    r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
+    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry)"
+    r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial[\s-]level|provincial\s+people)"
+    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã)|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people)"
+)
+
+
+def level_cues(sentence: str) -> list[str]:
+    return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
+
+
+def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
+    """Who could have recognised these stars at that date (DOMAIN.md regimes)."""
+    if not stars:
+        return None
+    if stars == {"5"}:
+        return "national"
+    if when is None:
+        return None
+    if date(2023, 2, 1) <= when < date(2025, 7, 6):
+        if stars == {"3"} and has_district:
+            return "district"
+        if "4" in stars or stars == {"3-4"}:
+            return "province" if stars != {"3"} else None
+        return None
+    return "province" if stars <= {"3", "4", "3-4", "3+"} else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Products named with their subject
+# ---------------------------------------------------------------------------------------------
+
+SUBJECT_KW = (
+    r"(?:Công\s+ty|Cty|HTX(?:NN)?|Hợp\s+tác\s+xã|Tổ\s+hợp\s+tác|THT|Doanh\s+nghiệp\s+tư\s+nhân|DNTN|"
+    r"Hộ\s+(?:kinh\s+doanh|sản\s+xuất|SXKD|KD|gia\s+đình|ông|bà)|Cơ\s+sở|CSSX|"
+    r"[A-Z][\w&.\- ]{1,40}\s(?:Co\.?,?\s*Ltd|JSC|Cooperative|Company))"
+)
+_ADDRESS_START = (
+    r",\s*(?=(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thôn|ấp|bản|tổ|khu|số|đường|tỉnh|TP\.?|"
+    r"thành\s+phố|quận|P\.|X\.|commune|district|province)\b)"
+)
+
+
+def split_subject_address(text: str) -> tuple[str, str | None]:
+    m = _rx("addr", _ADDRESS_START).search(text)
+    if not m:
+        return text.strip(" ,;-"), None
+    return text[: m.start()].strip(" ,;-"), text[m.end() :].strip(" ,;-.") or None
+
+
+def _star_in(text: str) -> str | None:
+    for m in _rx("star", _STAR).finditer(text):
+        if _potential_before(text, m.start()):
+            continue
+        spec, _ = _stars_of(m, "")
+        if spec and spec in ("3", "4", "5"):
+            return spec
+    return None
+
+
+_LIST_PREFIX = r"^\s*(?:\d{1,3}\s*[.)/]\s*|[-+•*–]\s*|[a-z]\)\s*)"
+_PRODUCT_LINE = (
+    _LIST_PREFIX + r"?(?:sản\s+phẩm\s+)?(?P<name>[^|:;]{2,90}?)\s*(?:\s[-–]\s|:|\(|\bcủa\b|\bdo\b|–)\s*"
+    r"(?P<subj>" + SUBJECT_KW + r"[^|();]*?)\s*(?:\)|$|;|\s[-–]\s|\.\s*$)"
+)
+_HEADER_STAR = r"^(?:[-+•*]\s*)?(?:(?:các\s+)?sản\s+phẩm\s+(?:đạt\s+)?|hạng\s+|nhóm\s+)?(?:[345]\s*sao|[345][\s-]star)[^.]{0,40}:?$"
+
+
+def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
+    """Product lines in list or table form ("Mật hoa dừa - Công ty TNHH X, xã Y" / table rows)."""
+    out: list[dict] = []
+    header_stars: str | None = None
+    for block in blocks:
+        if len(block) < 120 and _rx("hdrstar", _HEADER_STAR).match(block):
+            header_stars = _star_in(block)
+            continue
+        if "|" in block:
+            item = _product_from_row(block)
+        else:
+            if len(block) > 260:
+                continue
+            m = _rx("pline", _PRODUCT_LINE).match(block)
+            item = None
+            if m:
+                name = m.group("name").strip(" -–:\"“”")
+                subj, addr = split_subject_address(m.group("subj"))
+                if 1 <= len(name.split()) <= 12 and not _rx("nameverb", r"\b(?:là|được|đã|có|tổ chức|tham gia)\b").search(name):
+                    item = {"name": name, "subject": subj, "stars": _star_in(block), "address": addr}
+        if item is None:
+            continue
+        if item["stars"] is None and header_stars:
+            item["stars"] = header_stars
+        if default_status == "candidate":
+            item["status"], item["stars"] = "candidate", None
+        else:
+            item["status"] = "rated" if item["stars"] else "mentioned"
+        out.append(item)
+    return out
+
+
+def _product_from_row(row: str) -> dict | None:
+    cells = [c.strip() for c in row.split("|")]
+    subj_i = next((i for i, c in enumerate(cells) if _rx("subjstart", r"^" + SUBJECT_KW).match(c)), None)
+    if subj_i is None:
+        return None
+    name = None
+    for c in reversed(cells[:subj_i]):
+        if c and not c.isdigit() and not _rx("star", _STAR).fullmatch(c):
+            name = c
+            break
+    if not name:
+        return None
+    stars = None
+    for c in cells[subj_i + 1 :]:
+        if c in ("3", "4", "5"):
+            stars = c
+            break
+        s = _star_in(c)
+        if s:
+            stars = s
+            break
+    subj, addr = split_subject_address(cells[subj_i])
+    if addr is None:
+        for c in cells[subj_i + 1 :]:
+            if _rx("addrcell", r"^(?:xã|phường|thị\s+trấn|huyện|thôn|ấp|bản)\b").match(c):
+                addr = c
+                break
+    return {"name": name, "subject": subj, "stars": stars, "address": addr}
+
+
+_ENUM = (
+    r"(?:sản\s+phẩm|products?)[^.:;]{0,80}?(?:\bnhư\b|\bgồm\b|\bbao\s+gồm\b|\blà\b|including|such\s+as|namely)\s*:?\s*"
+    r"(?P<list>[^.;]+)"
+)
+_OF_SUBJECT = (
+    r"sản\s+phẩm\s+(?P<name>[A-ZĐÀ-Ỹ\"“][^,;.()]{2,60}?)\s+(?:của|do)\s+"
+    r"(?P<subj>" + SUBJECT_KW + r"[^;.()]*?)(?=\s+(?:đạt|được|với|là)\b|[;.()]|$)"
+)
+
+
+def products_from_sentence(sentence: str, mode: str) -> list[dict]:
+    """Products written inside prose: "sản phẩm X của HTX Y đạt 4 sao", "các sản phẩm như: A, B và C"."""
+    out: list[dict] = []
+    stars_here = _star_in(sentence) if mode == "batch" else None
+    for m in _rx("ofsubj", _OF_SUBJECT).finditer(sentence):
+        subj, addr = split_subject_address(m.group("subj"))
+        out.append({"name": m.group("name").strip(" \"“”"), "subject": subj, "stars": stars_here, "address": addr})
+    if not out:
+        m = _rx("enum", _ENUM).search(sentence)
+        if m:
+            items = _rx("enumsplit", r",\s*|\s+và\s+|\s+and\s+|\s*;\s*").split(m.group("list"))
+            parsed = []
+            for it in items:
+                it = it.strip(" \"“”…-")
+                subj = None
+                sm = _rx("itemsubj", r"^(?P<n>.+?)\s+(?:của|do|\()\s*(?P<s>" + SUBJECT_KW + r".*?)\)?$").match(it)
+                if sm:
+                    it, subj = sm.group("n"), split_subject_address(sm.group("s"))[0]
+                if not it or len(it.split()) > 8 or any(ch.isdigit() for ch in it[:2]):
+                    parsed = []
+                    break
+                parsed.append({"name": it, "subject": subj, "stars": stars_here, "address": None})
+            out.extend(parsed)
+    status = {"batch": "rated", "candidate": "candidate"}.get(mode, "mentioned")
+    for item in out:
+        item["status"] = status if (status != "rated" or item["stars"]) else "mentioned"
+        if item["status"] != "rated":
+            item["stars"] = None
+    return out
