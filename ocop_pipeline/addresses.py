@@ -42,7 +42,7 @@ _MARKER_RE = re.compile(
 _KIND_BY_KEY: dict[str, tuple[str, str]] = {}
 for _pattern, _level, _kind in _MARKERS:
     for _alt in _pattern.split("|"):
-        _KIND_BY_KEY[re.sub(r"\\|\(.*\)|\?", "", _alt).lower()] = (_level, _kind)
+        _KIND_BY_KEY[re.sub(r"\\|\(.*\)|\?|\s", "", _alt).lower()] = (_level, _kind)
 
 # A unit name runs until a separator or the next marker.
 _STOP = re.compile(r"[,;()\[\]/]|\s[-–]\s|\s-|-\s")

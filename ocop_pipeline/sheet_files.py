@@ -188,6 +188,11 @@ def _decode(data: bytes, name: str) -> str:
                 text = data.decode(encoding, errors="replace")
             except LookupError:
                 text = data.decode("cp1258", errors="replace")
+    # Whatever the decoding, text that is mostly control or undecodable characters is not a table.
+    head = text[:65536]
+    bad = sum(1 for ch in head if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
+    if bad > max(2, len(head) // 100):
+        raise _fail(name, "binary content: not a spreadsheet, HTML table or CSV file")
     # cp1258 writes tone marks as combining characters; NFC composes them.
     return unicodedata.normalize("NFC", text)
 

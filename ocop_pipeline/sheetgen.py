@@ -459,6 +459,9 @@ def random_layout(rng: random.Random, fmt: str | None = None, **overrides: objec
         signature=rng.random() < 0.7,
         encoding=rng.choice(("utf-8", "utf-8-sig", "cp1258")),
         delimiter=rng.choice((",", ";")),
-        star_sheet_names=rng.choice((("{n} sao",), ("{n} SAO",), ("SP {n} sao",), ("Sheet {n}*",))),
+        star_sheet_names=rng.choice((("{n} sao",), ("{n} SAO",), ("SP {n} sao",), ("Sheet {n} sao",))),
     )
-    return replace(layout, **overrides)  # type: ignore[arg-type]
+    layout = replace(layout, **overrides)  # type: ignore[arg-type]
+    if layout.fmt == "csv" and layout.encoding == "cp1258" and layout.star_style == "glyph":
+        layout = replace(layout, star_style="paren")  # cp1258 has no ★: such files cannot exist
+    return layout

@@ -268,8 +268,27 @@ def _fields_single(texts: list[str]) -> dict[int, str]:
     return out
 
 
+def _looks_like_subheader(top: list[str], sub: list[str]) -> bool:
+    """A second header row holds only header words (or its parents' merged text), never data."""
+    unknown = 0
+    for c, s in enumerate(sub):
+        if not s or (c < len(top) and s == top[c]):
+            continue
+        if _is_number(s):
+            return False
+        if header_field(s) is None and fold_key(s) not in _GENERIC_CHILD:
+            unknown += 1
+    return unknown <= 1
+
+
+def _is_number(t: str) -> bool:
+    return bool(re.fullmatch(r"[\d.,\s]+", t))
+
+
 def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict[int, str], int]:
     """Fields of a two-level header; parents fill rightwards over their sub-columns."""
+    if not _looks_like_subheader(top, sub):
+        return {}, {}, 0
     out: dict[int, str] = {}
     labels: dict[int, str] = {}
     parent = ""
@@ -607,7 +626,8 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         if header is None:
             continue
         tables += 1
-        title_lines = [" ".join(t for t in texts[r] if t) for r in range(header.first)]
+        # Merged title cells were filled across the row: join each distinct text once.
+        title_lines = [" ".join(dict.fromkeys(t for t in texts[r] if t)) for r in range(header.first)]
         if not sheet_infos:
             title_lines = book.extra_title + title_lines
         info = _title_info(title_lines)
