@@ -119,7 +119,7 @@ class PageText:
 
 
 _BLOCK_TAGS = (
-    "p|div|li|ul|ol|h[1-6]|tr|table|tbody|thead|blockquote|section|article|header|footer|main|"
+    "p|div|li|ul|ol|h[1-6]|table|blockquote|section|article|header|footer|main|"
     "dd|dt|dl|figure|figcaption|center|pre|address|form|nav|aside|caption"
 )
 
@@ -135,7 +135,10 @@ def _mark_html(html: str) -> str:
     html = _rx("blocktag", r"</?(?:" + _BLOCK_TAGS + r")\b[^>]*>|<br\b[^>]*>|<hr\b[^>]*>", re.IGNORECASE).sub(
         lambda m: _BLOCK + m.group(0), html
     )
-    html = _rx("celltag", r"</t[dh]\s*>", re.IGNORECASE).sub(lambda m: _CELL + m.group(0), html)
+    # Text between table rows is moved out of the table by the HTML parser, so a row's end is marked
+    # inside its last cell.
+    html = _rx("rowend", r"</t[dh]\s*>\s*</tr\s*>", re.IGNORECASE).sub(lambda m: _BLOCK + m.group(0), html)
+    html = _rx("celltag", r"</t[dh]\s*>(?!\s*</tr)", re.IGNORECASE).sub(lambda m: _CELL + m.group(0), html)
     html = _rx("aopen", r"<a\b[^>]*>", re.IGNORECASE).sub(lambda m: m.group(0) + _LINK_ON, html)
     html = _rx("aclose", r"</a\s*>", re.IGNORECASE).sub(lambda m: _LINK_OFF + m.group(0), html)
     return html
@@ -367,6 +370,8 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
             continue
         if b.link_density > 0.6:
             continue
+        if len(k) < 60 and _date_from_line(b.text) and not _rx("sentlike", r"[.!?]$").search(b.text):
+            continue  # the page's own dateline
         prose = _is_prose(b)
         if in_list:
             if not prose or len(k) < 120:

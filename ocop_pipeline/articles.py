@@ -350,7 +350,7 @@ def extract_article(
                 district, district_type = name, kind
     commune = None
     if post_reform:
-        cm = _rx("commune", r"(?<![\w])(?:xã|phường|đặc\s+khu)\s+(?P<n>\w+(?:[ \t]+\w+){0,3})", 0)
+        cm = _rx("commune", r"(?<![\w])(?i:xã|phường|đặc\s+khu)\s+(?P<n>\w+(?:[ \t]+\w+){0,3})", 0)
         found = [n for m in cm.finditer((page.title or "") + "\n" + body_text) if (n := proper_name(m.group("n")))]
         if found:
             top = max(set(found), key=found.count)

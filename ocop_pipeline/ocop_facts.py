@@ -187,6 +187,7 @@ _NUMW = r"(\d{1,3}(?:\.\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
+    r"(?P<s1b>[345])\s*sao\s*(?:và|hoặc|,|-|–|đến|tới)\s*(?P<s2b>[345])\s*sao|"
     r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
     r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
     r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
@@ -239,10 +240,10 @@ _CONFIRM = (
 def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
     """('4' | '3-4' | '3+' | None, potential) for the star group with this prefix."""
     g = m.groupdict()
-    s1 = g.get(prefix + "s1") or g.get(prefix + "e1")
+    s1 = g.get(prefix + "s1") or g.get(prefix + "e1") or g.get(prefix + "s1b")
     if not s1:
         return None, False
-    s2 = g.get(prefix + "s2") or g.get(prefix + "e2")
+    s2 = g.get(prefix + "s2") or g.get(prefix + "e2") or g.get(prefix + "s2b")
     a = _STAR_WORD.get(s1.lower())
     b = _STAR_WORD.get(s2.lower()) if s2 else None
     if g.get(prefix + "up") or g.get(prefix + "eup"):
@@ -329,6 +330,13 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
                 pass
             else:
                 mode = best or mode
+        if mode == "unknown":
+            # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
+            stop = _rx("clause_end", r"[;,]").search(sentence, end)
+            limit = stop.start() if stop else len(sentence)
+            after = [k for pos, k in cues if end <= pos < limit]
+            if after:
+                mode = max(after, key=lambda k: _CUE_PRIORITY[k or ""]) or mode
         qual = None
         q = _rx("qual", r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$").search(
             sentence[max(prev_end, start - 14) : start]
@@ -492,9 +500,10 @@ def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
     out: list[dict] = []
     header_stars: str | None = None
     for block in blocks:
-        if len(block) < 120 and _rx("hdrstar", _HEADER_STAR).match(block):
+        if len(block) < 100 and (block.endswith(":") or _rx("hdrstar", _HEADER_STAR).match(block)):
             header_stars = _star_in(block)
-            continue
+            if header_stars:
+                continue
         if "|" in block:
             item = _product_from_row(block)
         else:
