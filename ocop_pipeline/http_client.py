@@ -257,6 +257,10 @@ class PoliteClient:
             self._next_slot[host] = slot + self._interval(host)
         if slot > now:
             self._sleep(slot - now)
+            # A late wake-up must not shorten the next gap: count the interval from the real start.
+            with self._lock:
+                start = self._clock()
+                self._next_slot[host] = max(self._next_slot[host], start + self._interval(host))
 
     def _push_back(self, host: str, seconds: float) -> None:
         """Retry-After applies to the host, not just one URL: nobody talks to it before then."""
