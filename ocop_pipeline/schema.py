@@ -75,6 +75,10 @@ DOCUMENTS = Table(
         _c("fetched_at", "TIMESTAMP", "When the bytes were fetched or first found (UTC).", True),
         _c("raw_path", "VARCHAR", "Path of the kept bytes, relative to the data folder.", True),
         _c("parser_version", "VARCHAR", "Version of the parser whose staging rows this document currently has."),
+        _c("page_kind", "VARCHAR", "spreadsheet | listing | article."),
+        _c("etag", "VARCHAR", "HTTP ETag of the fetch, for conditional GET."),
+        _c("last_modified", "VARCHAR", "HTTP Last-Modified of the fetch, for conditional GET."),
+        _c("encoding", "VARCHAR", "Character encoding read from the bytes (BOM, header, meta) for pages."),
     ),
     ("document_id",),
 )
@@ -209,7 +213,87 @@ RATINGS = Table(
     ("rating_id",),
 )
 
-ALL_TABLES: tuple[Table, ...] = (SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS)
+
+NEWS_ARTICLES = Table(
+    "news_articles",
+    "evidence",
+    "Provincial news pages about OCOP: one row per article URL (its latest fetched version), with what "
+    "the page reports. Batch counts (this recognition round) and cumulative totals are kept apart.",
+    (
+        _c("article_id", "VARCHAR", "Stable id: hash of the article URL.", True),
+        _c("url", "VARCHAR", "Article URL.", True),
+        _c("source_id", "VARCHAR", "News source (registry name).", True),
+        _c("document_id", "VARCHAR", "Raw page (documents.document_id) the row was extracted from.", True),
+        _c("title", "VARCHAR", "Headline."),
+        _c("published", "DATE", "Publication date given by the page."),
+        _c("event_date", "DATE", "Date of the event reported (meeting, decision), resolved against the publication date."),
+        _c("province", "VARCHAR", "Current (34-unit) province the page is about: from the text, else the site."),
+        _c("legacy_province", "VARCHAR", "Province (63-unit) named by the page or its site, when pre-reform."),
+        _c("district", "VARCHAR", "District the page is about, for district news."),
+        _c("level", "VARCHAR", "district | province | national: who recognised the products reported."),
+        _c("has_rating_results", "BOOLEAN", "False for trainings, fairs, plans and meetings awaiting a decision.", True),
+        _c("batch_total", "INTEGER", "Products recognised in the batch the page reports (as written, never summed)."),
+        _c("batch_stars_3", "INTEGER", "Of which 3 stars, as written."),
+        _c("batch_stars_4", "INTEGER", "Of which 4 stars, as written."),
+        _c("batch_stars_5", "INTEGER", "Of which 5 stars, as written."),
+        _c("batch_subjects", "INTEGER", "Subjects (producers) in the batch, as written."),
+        _c("cumulative_total", "INTEGER", "Cumulative products to date ('lũy kế', 'đến nay', 'còn hiệu lực')."),
+        _c("cumulative_stars_3", "INTEGER", "Cumulative 3-star products."),
+        _c("cumulative_stars_4", "INTEGER", "Cumulative 4-star products."),
+        _c("cumulative_stars_5", "INTEGER", "Cumulative 5-star products."),
+        _c("cumulative_subjects", "INTEGER", "Cumulative subjects."),
+        _c("language", "VARCHAR", "Language of the page (vi, en)."),
+        _c("body_text", "VARCHAR", "Article text without boilerplate (menus, related links, comments, footers)."),
+        _c("extracted_json", "JSON", "Everything the extractor returned (products named, targets, decisions, notes)."),
+        _c("parser_version", "VARCHAR", "Extractor version.", True),
+    ),
+    ("article_id",),
+)
+
+NEWS_FACTS = Table(
+    "news_facts",
+    "evidence",
+    "Facts stated by news pages, each with the sentence it came from: counts by stars for a batch, "
+    "cumulative totals, plan targets, forecasts, decisions.",
+    (
+        _c("fact_id", "VARCHAR", "Stable id: hash of article, kind, key, value and sentence.", True),
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
+        _c("kind", "VARCHAR", "count | cumulative | target | forecast | decision | product ...", True),
+        _c("key", "VARCHAR", "What is counted: total, stars_3, stars_4, stars_5, subjects ..."),
+        _c("value", "DOUBLE", "The number as written (Vietnamese separators resolved)."),
+        _c("value_max", "DOUBLE", "Upper bound for ranges ('15-20 sản phẩm')."),
+        _c("stars", "VARCHAR", "Star level or range the fact is about ('4', '3-4')."),
+        _c("qualifier", "VARCHAR", "'ít nhất', 'trên', 'khoảng' ... as written."),
+        _c("period", "VARCHAR", "Period of a target or forecast ('2021-2025')."),
+        _c("province", "VARCHAR", "Current province of the article."),
+        _c("event_date", "DATE", "Event date of the article."),
+        _c("sentence", "VARCHAR", "The sentence the fact was read from.", True),
+        _c("detail_json", "JSON", "The extractor's full record of the fact."),
+    ),
+    ("fact_id",),
+)
+
+MENTIONS = Table(
+    "mentions",
+    "evidence",
+    "Links between news articles and products or subjects already in the database (Vietnamese-aware "
+    "fuzzy matching of names in the article text, within the article's province).",
+    (
+        _c("mention_id", "VARCHAR", "Stable id: hash of article and entity.", True),
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
+        _c("entity_kind", "VARCHAR", "product | subject.", True),
+        _c("entity_id", "VARCHAR", "products.product_id or subjects.subject_id.", True),
+        _c("name_in_text", "VARCHAR", "The words of the article that matched.", True),
+        _c("entity_name", "VARCHAR", "The entity's name in the database."),
+        _c("score", "DOUBLE", "Match score 0-100 (100 = exact after normalisation).", True),
+        _c("method", "VARCHAR", "exact | fuzzy.", True),
+    ),
+    ("mention_id",),
+)
+
+ALL_TABLES: tuple[Table, ...] = (
+    SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
+)
 TABLES = {t.name: t for t in ALL_TABLES}
 
 

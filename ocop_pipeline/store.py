@@ -45,9 +45,20 @@ def connect(path: str | Path, *, read_only: bool = False, wait_seconds: float = 
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table that does not exist yet (existing data is untouched)."""
+    """Create every table that does not exist yet, and add columns declared since a file was made
+    (existing data is untouched), so a database from an older version keeps working."""
+    existing: dict[str, set[str]] = {}
+    for table_name, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+    ).fetchall():
+        existing.setdefault(table_name, set()).add(column)
     for table in ALL_TABLES:
-        con.execute(create_table_sql(table))
+        if table.name not in existing:
+            con.execute(create_table_sql(table))
+            continue
+        for column in table.columns:
+            if column.name not in existing[table.name]:
+                con.execute(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {column.sql_type}')
 
 
 def frame_for(table_name: str, rows: Iterable[dict[str, Any]]) -> pd.DataFrame:

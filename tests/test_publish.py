@@ -26,7 +26,8 @@ def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(c
 
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in package["resources"]}
-    assert set(resources) == {"sources", "documents", "rejects", "subjects", "products", "ratings"}
+    assert {"sources", "documents", "rejects", "subjects", "products", "ratings", "news_articles", "news_facts",
+            "mentions"} <= set(resources)
     for name, resource in resources.items():
         fields = resource["schema"]["fields"]
         assert [f["name"] for f in fields] == TABLES[name].column_names
@@ -34,3 +35,17 @@ def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(c
     assert resources["products"]["schema"]["primaryKey"] == ["product_id"]
     assert resources["products"]["rows"] == 1
     assert not list(out.rglob("*.tmp"))
+
+
+def test_ensure_schema_adds_columns_declared_after_a_file_was_made(tmp_path):
+    from ocop_pipeline.store import connect, ensure_schema
+
+    con = connect(tmp_path / "old.duckdb")
+    con.execute("CREATE TABLE documents (document_id VARCHAR, source_id VARCHAR)")
+    con.execute("INSERT INTO documents VALUES ('d1', 's1')")
+    ensure_schema(con)
+    columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = 'documents'").fetchall()]
+    assert columns == TABLES["documents"].column_names
+    assert con.execute("SELECT document_id, etag FROM documents").fetchall() == [("d1", None)]
+    con.close()
