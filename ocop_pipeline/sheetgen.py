@@ -17,10 +17,12 @@ import csv
 import html
 import io
 import random
+import re
 import shutil
 import subprocess
 import tempfile
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -286,7 +288,25 @@ def write_xlsx_sheets(path: Path, sheets: list[tuple[str, Rendered]]) -> Path:
                 for cell in row:
                     cell.alignment = wrap
     wb.save(path)
+    _freeze_zip(path)
     return path
+
+
+_FROZEN_TIME = (2020, 1, 1, 0, 0, 0)
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _freeze_zip(path: Path) -> None:
+    """Same bytes on every run: fixed zip entry times and document dates (openpyxl stamps 'now')."""
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>2020-01-01T00:00:00Z\g<2>", data)
+            frozen = zipfile.ZipInfo(info.filename, date_time=_FROZEN_TIME)
+            frozen.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(frozen, data)
 
 
 def write_csv(path: Path, rendered: Rendered, encoding: str = "utf-8", delimiter: str = ",") -> Path:
