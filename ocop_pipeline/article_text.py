@@ -132,15 +132,13 @@ def looks_like_html(text: str) -> bool:
 
 
 def _mark_html(html: str) -> str:
-    html = _rx("blocktag", r"</?(?:" + _BLOCK_TAGS + r")\b[^>]*>|<br\b[^>]*>|<hr\b[^>]*>", re.IGNORECASE).sub(
-        lambda m: _BLOCK + m.group(0), html
-    )
+    html = _rx("blocktag", r"</?(?:" + _BLOCK_TAGS + r")\b[^>]*>|<br\b[^>]*>|<hr\b[^>]*>", re.IGNORECASE).sub(_BLOCK + r"\g<0>", html)
     # Text between table rows is moved out of the table by the HTML parser, so a row's end is marked
     # inside its last cell.
-    html = _rx("rowend", r"</t[dh]\s*>\s*</tr\s*>", re.IGNORECASE).sub(lambda m: _BLOCK + m.group(0), html)
-    html = _rx("celltag", r"</t[dh]\s*>(?!\s*</tr)", re.IGNORECASE).sub(lambda m: _CELL + m.group(0), html)
-    html = _rx("aopen", r"<a\b[^>]*>", re.IGNORECASE).sub(lambda m: m.group(0) + _LINK_ON, html)
-    html = _rx("aclose", r"</a\s*>", re.IGNORECASE).sub(lambda m: _LINK_OFF + m.group(0), html)
+    html = _rx("rowend", r"</t[dh]\s*>\s*</tr\s*>", re.IGNORECASE).sub(_BLOCK + r"\g<0>", html)
+    html = _rx("celltag", r"</t[dh]\s*>(?!\s*</tr)", re.IGNORECASE).sub(_CELL + r"\g<0>", html)
+    html = _rx("aopen", r"<a\b[^>]*>", re.IGNORECASE).sub(r"\g<0>" + _LINK_ON, html)
+    html = _rx("aclose", r"</a\s*>", re.IGNORECASE).sub(_LINK_OFF + r"\g<0>", html)
     return html
 
 
@@ -258,6 +256,14 @@ _JUNK_LINE = (
 )
 
 
+def _key(text: str) -> str:
+    """Comparison key of a block: folded for short lines (matched against the vocabulary above),
+    lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
+    if len(text) <= 100:
+        return fold_key(text)
+    return _rx("keydrop", r"[\W_]+").sub(" ", text.lower()).strip()
+
+
 def _is_junk(key: str, text: str) -> bool:
     if _rx("junk", _JUNK_LINE).match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
         return True
@@ -334,7 +340,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     else:
         blocks = _text_blocks(text)
 
-    keys = [fold_key(b.text) for b in blocks]
+    keys = [_key(b.text) for b in blocks]
     counts: dict[str, int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
@@ -346,7 +352,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
         title = _clean_title(_rx("titlesuffix", _TITLE_SUFFIX).sub("", clean_text(meta["<title>"])))
     title_idx: int | None = None
     if title:
-        tkey = fold_key(title)
+        tkey = _key(title)
         title_idx = next((i for i, k in enumerate(keys) if k == tkey), None)
 
     body: list[str] = []
@@ -359,14 +365,15 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     for i, (b, k) in enumerate(zip(blocks, keys)):
         if not k:
             continue
+        head = k if len(b.text) <= 100 else fold_key(b.text[:60])
         if k in _LIST_HEADINGS or (len(k) < 40 and k.rstrip(" :") in _LIST_HEADINGS):
             in_list = True
             continue
-        if started and any(k.startswith(p) for p in _STOP_PREFIXES):
+        if started and head.startswith(_STOP_PREFIXES):
             break
-        if not started and any(k.startswith(p) for p in _STOP_PREFIXES[:8]):
+        if not started and head.startswith(_STOP_PREFIXES[:8]):
             continue
-        if _is_junk(k, b.text):
+        if _is_junk(head, b.text):
             continue
         if b.link_density > 0.6:
             continue
@@ -393,8 +400,8 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     if title is None and not is_html:
         title, title_idx = _plain_title(blocks, keys, counts, body_idx)
     if title:
-        tkey = fold_key(title)
-        body = [t for t in body if fold_key(t) != tkey]
+        tkey = _key(title)
+        body = [t for t in body if _key(t) != tkey]
     # Short lines at the end that are site furniture rather than a byline are already gone; what
     # remains before the first prose block and is not the title is usually a kicker or a caption.
 

@@ -182,6 +182,7 @@ def extract_article(
         notes.append("published date from hint")
     body = page.body
     body_text = "\n".join(body)
+    language = _language(body_text)
 
     # --- dates ---------------------------------------------------------------------------------
     event, how = F.event_date(body, published)
@@ -199,20 +200,19 @@ def extract_article(
     products: list[dict] = []
     all_sents: list[str] = []
     context_period: str | None = None
-    awaiting = False
-    confirmed = False
     pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
+    awaiting = bool(_rx("await", F._AWAIT).search(body_text))
+    confirmed = bool(_rx("confirm", F._CONFIRM).search(body_text))
+    english = language == "en"
     for para in body:
         carry: str | None = None
         for sent in F.sentences(para):
             all_sents.append(sent)
-            if _rx("await", F._AWAIT).search(sent):
-                awaiting = True
-            if _rx("confirm", F._CONFIRM).search(sent):
-                confirmed = True
-            period = F.period_of(sent)
-            ms = F.mentions(sent, carry)
+            period = F.period_of(sent) if "20" in sent else None
+            # Cheap gates: most sentences carry no number and name no product.
+            has_num = english or _rx("digit", r"\d").search(sent) is not None
+            ms = F.mentions(sent, carry) if has_num else []
             sent_mode = None
             for m in ms:
                 sent_mode = m.mode
@@ -224,13 +224,16 @@ def extract_article(
                 carry = ms[-1].mode
             elif ms:
                 carry = None
-            elif _rx("cues", F._CUE_RX).search(sent) and carry:
+            elif carry and F.lower_rx("cues", F._CUE_RX).search(sent.lower()):
                 carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
             if period and _rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan").search(sent):
                 context_period = period
-            if sent_mode is None:
-                sent_mode = _sentence_mode(sent)
-            products.extend(F.products_from_sentence(sent, sent_mode))
+            if _rx("prodgate", r"sản\s+phẩm|products?").search(sent) and _rx(
+                "prodgate2", r"\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b"
+            ).search(sent):
+                if sent_mode is None:
+                    sent_mode = _sentence_mode(sent)
+                products.extend(F.products_from_sentence(sent, sent_mode))
 
     if awaiting and not confirmed and pending_batch:
         notes.append("results await a recognition decision: counted as candidates")
@@ -397,7 +400,7 @@ def extract_article(
         "decisions": decisions,
         "documents": documents,
         "facts": facts,
-        "language": _language(body_text),
+        "language": language,
         "body_text": body_text,
         "encoding": page.encoding,
         "notes": notes,
@@ -418,7 +421,7 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
 
 
 def _sentence_mode(sent: str) -> str:
-    kinds = [c.lastgroup for c in _rx("cues", F._CUE_RX).finditer(sent)]
+    kinds = [c.lastgroup for c in F.lower_rx("cues", F._CUE_RX).finditer(sent.lower())]
     if not kinds:
         return "unknown"
     return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
@@ -453,7 +456,7 @@ _VI_MARKS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 
 def _language(text: str) -> str | None:
     sample = text[:3000]
-    letters = sum(ch.isalpha() for ch in sample)
+    letters = len(_rx("letters", r"[^\W\d_]").findall(sample))
     if letters < 40:
         return None
     if len(_VI_MARKS.findall(sample)) > 0.05 * letters:
