@@ -8,12 +8,15 @@ import dagster as dg
 
 from assets.checks import core_integrity_checks
 from assets.core import core_tables
+from assets.news import NEWS_ASSETS
 from assets.publish import published_datasets
 from assets.raw import spreadsheet_documents
 from assets.resources import OcopStore
+from assets.schedules import operation_jobs, operation_schedules, partitioned
+from assets.sensors import inbox_job, make_inbox_sensor
 from assets.staging import stg_sheet_rows
 
-ALL_ASSETS = [spreadsheet_documents, stg_sheet_rows, core_tables, published_datasets]
+ALL_ASSETS = [spreadsheet_documents, stg_sheet_rows, core_tables, *NEWS_ASSETS, published_datasets]
 
 # `ocop build` runs this job in process: every unpartitioned asset and its checks.
 build_job = dg.define_asset_job(
@@ -24,10 +27,15 @@ build_job = dg.define_asset_job(
 
 
 def build_definitions(store: OcopStore | None = None) -> dg.Definitions:
+    assets = ALL_ASSETS  # every asset of the location: schedules and jobs are derived from this list
+    jobs = operation_jobs(assets)
+    inbox = inbox_job(spreadsheet_documents, dg.AssetSelection.assets(*partitioned(assets)))
     return dg.Definitions(
-        assets=ALL_ASSETS,
+        assets=assets,
         asset_checks=core_integrity_checks,
-        jobs=[build_job],
+        jobs=[build_job, *jobs, inbox],
+        schedules=operation_schedules(assets, jobs, build_job),
+        sensors=[make_inbox_sensor(inbox)],
         resources={"store": store or OcopStore()},
         executor=dg.in_process_executor,
     )

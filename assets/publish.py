@@ -10,7 +10,7 @@ from ocop_pipeline.publish import publish
 
 @dg.asset(
     key=["publish", "datasets"],
-    deps=list(CORE_KEYS.values()),
+    deps=[*CORE_KEYS.values(), ["staging", "news_articles"], ["core", "mentions"]],
     group_name="publish",
     kinds={"parquet", "csv"},
 )

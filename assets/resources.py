@@ -15,6 +15,11 @@ from ocop_pipeline.store import connect, ensure_schema
 # meeting the file lock.
 DUCKDB_POOL = "duckdb_writer"
 
+# Steps that reach outside the machine (news sites, a shared inbox on a network drive) retry with
+# exponential backoff and jitter (about 5 s, 10 s, 20 s): a timeout or a held DuckDB lock often
+# clears on its own, a parse error does not, so parsing steps get no retries.
+NETWORK_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
 
 class OcopStore(dg.ConfigurableResource):
     """The data folder (DuckDB file, raw bytes, published files), the inbox and the source registry.
@@ -26,6 +31,8 @@ class OcopStore(dg.ConfigurableResource):
     data_dir: str = ""
     inbox_dir: str = ""
     sources_dir: str = ""
+    # "snapshot": crawl the recorded sites served on 127.0.0.1 (default, offline); "live": the real sites.
+    news_mode: str = "snapshot"
 
     def paths(self) -> Paths:
         return Paths.resolve(self.data_dir or None, self.inbox_dir or None, self.sources_dir or None)

@@ -13,7 +13,8 @@ from pathlib import Path
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import connect, ensure_schema, table_counts
 
-SUMMARY_TABLES = ("documents", "stg_sheet_rows", "subjects", "products", "ratings", "rejects")
+SUMMARY_TABLES = ("documents", "stg_sheet_rows", "subjects", "products", "ratings", "news_articles", "news_facts",
+                  "mentions", "rejects")
 
 
 def run_build(data_dir: str | Path | None = None, inbox_dir: str | Path | None = None,

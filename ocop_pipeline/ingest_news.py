@@ -1,0 +1,248 @@
+"""Provincial news: crawl the registry's sites, keep every page, extract OCOP facts.
+
+Offline by default: the bundled recordings in `sources/snapshot/sites/` are served on 127.0.0.1 by
+`SnapshotServer` and crawled with the very client a live crawl uses (the client sends connections
+to the local server while URLs and Host headers stay the real ones). The live crawl differs only in
+where connections go and in politeness.
+
+Landing is incremental: a page whose validators (ETag / Last-Modified) are known is fetched
+conditionally and costs a 304; new bytes become a new document, content-addressed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from ocop_pipeline import articles
+from ocop_pipeline.crawler import CrawlReport, SiteSource, crawl, load_site_sources
+from ocop_pipeline.http_client import FetchResult, PoliteClient
+from ocop_pipeline.resolve import stable_id
+from ocop_pipeline.settings import Paths
+from ocop_pipeline.store import delete_where_in, frame_for, insert_frame
+
+# Loopback serves the recordings: no remote host to be polite to, so the bound is the machine's.
+SNAPSHOT_RATE = 200.0
+
+
+@dataclass
+class NewsLandingReport:
+    listing_pages: int = 0
+    articles_fetched: int = 0
+    new_documents: int = 0
+    not_modified: int = 0
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NewsStagingReport:
+    extracted: int = 0
+    unchanged: int = 0
+    facts: int = 0
+    with_results: int = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def snapshot_client(paths: Paths, sites: list[SiteSource]) -> Iterator[PoliteClient]:
+    """A client whose every allowed host is answered by the recordings, served on 127.0.0.1."""
+    from ocop_pipeline.snapshot_server import SnapshotServer
+
+    hosts = sorted({h for s in sites for h in s.allowed_hosts})
+    with SnapshotServer(paths.sources_dir / "snapshot" / "sites") as server:
+        base = f"http://127.0.0.1:{server.port}"
+        client = PoliteClient(hosts, host_map={h: base for h in hosts},
+                              rates={h: SNAPSHOT_RATE for h in hosts}, timeout=(2.0, 10.0), backoff_base=0.1)
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+def live_client(sites: list[SiteSource]) -> PoliteClient:
+    """A client for the real sites: each host at its registry politeness (1 request/s by default)."""
+    return PoliteClient(sorted({h for s in sites for h in s.allowed_hosts}))
+
+
+def _known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """URL -> (etag, last_modified, sha256) of the latest version of each article page landed."""
+    rows = con.execute(
+        "SELECT uri, arg_max(etag, fetched_at), arg_max(last_modified, fetched_at), arg_max(sha256, fetched_at) "
+        "FROM documents WHERE page_kind = 'article' GROUP BY uri"
+    ).fetchall()
+    return {uri: (etag, last_modified, sha) for uri, etag, last_modified, sha in rows}
+
+
+def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -> dict:
+    relative = Path("raw") / result.sha256[:2] / (result.sha256 + ".html")
+    target = data_dir / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(result.body)
+        tmp.replace(target)
+    return {
+        "document_id": result.sha256, "source_id": source_id, "uri": result.url,
+        "file_name": result.url.rsplit("/", 1)[-1] or result.url, "media_type": "html",
+        "size_bytes": len(result.body), "sha256": result.sha256, "http_status": result.status,
+        "fetched_at": result.fetched_at.astimezone(UTC).replace(tzinfo=None), "raw_path": relative.as_posix(),
+        "parser_version": None, "page_kind": kind, "etag": result.headers.get("ETag") or result.headers.get("etag"),
+        "last_modified": result.headers.get("Last-Modified") or result.headers.get("last-modified"),
+        "encoding": result.encoding,
+    }
+
+
+def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient, sites: list[SiteSource],
+              max_pages_per_site: int | None = None) -> NewsLandingReport:
+    """Crawl `sites` and land what is new: pages as documents, failures as rejects."""
+    report: CrawlReport = crawl(sites, client, known=_known_validators(con), max_pages_per_site=max_pages_per_site)
+    out = NewsLandingReport(not_modified=report.not_modified, warnings=list(report.warnings))
+    existing = {r[0] for r in con.execute("SELECT document_id FROM documents WHERE http_status IS NOT NULL").fetchall()}
+    documents: dict[str, dict] = {}
+    for page in report.pages:
+        if page.kind == "listing":
+            out.listing_pages += 1
+        else:
+            out.articles_fetched += 1
+        if page.result.sha256 not in existing:
+            documents.setdefault(page.result.sha256, _land_page(page.result, page.source, page.kind, paths.data_dir))
+    rejects = [
+        {
+            "reject_id": stable_id("reject", "fetch", f["url"], f["error"]), "stage": "fetch",
+            "source_id": f["source"], "document_id": None, "location": f["url"], "sheet": None, "row": None,
+            "reason": f["error"], "raw_json": None, "recorded_at": _now(),
+        }
+        for f in report.failures
+    ]
+    out.failures = [f"{f['url']}: {f['error']}" for f in report.failures]
+    con.execute("BEGIN")
+    insert_frame(con, "documents", frame_for("documents", documents.values()))
+    # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
+    con.execute("DELETE FROM rejects WHERE stage = 'fetch'")
+    insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))
+    con.execute("COMMIT")
+    out.new_documents = len(documents)
+    return out
+
+
+def _iso_date(value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def article_rows(result: dict, *, article_id: str, url: str, source_id: str, document_id: str,
+                 fallback_province: str | None) -> tuple[dict, list[dict]]:
+    """The `news_articles` row and `news_facts` rows of one extraction result (a pure function)."""
+    counts, cumulative = result.get("counts") or {}, result.get("cumulative") or {}
+    province = result.get("province") or fallback_province
+    article = {
+        "article_id": article_id, "url": url, "source_id": source_id, "document_id": document_id,
+        "title": result.get("title"), "published": _iso_date(result.get("published")),
+        "event_date": _iso_date(result.get("event_date")), "province": province,
+        "legacy_province": result.get("legacy_province"), "district": result.get("district"),
+        "level": result.get("level"), "has_rating_results": bool(result.get("has_rating_results")),
+        **{f"batch_{k}": counts.get(k) for k in ("total", "stars_3", "stars_4", "stars_5", "subjects")},
+        **{f"cumulative_{k}": cumulative.get(k) for k in ("total", "stars_3", "stars_4", "stars_5", "subjects")},
+        "language": result.get("language"), "body_text": result.get("body_text"),
+        "extracted_json": json.dumps({k: v for k, v in result.items() if k != "body_text"}, ensure_ascii=False,
+                                     default=str),
+        "parser_version": result.get("parser_version") or articles.PARSER_VERSION,
+    }
+    facts = []
+    for fact in result.get("facts") or []:
+        value = fact.get("value")
+        facts.append({
+            "fact_id": stable_id("fact", article_id, fact.get("kind"), fact.get("key"), value, fact.get("stars"),
+                                 fact.get("sentence")),
+            "article_id": article_id, "kind": fact.get("kind"), "key": fact.get("key"),
+            "value": value if isinstance(value, (int, float)) else None,
+            "value_max": fact.get("value_max") if isinstance(fact.get("value_max"), (int, float)) else None,
+            "stars": None if fact.get("stars") is None else str(fact.get("stars")),
+            "qualifier": fact.get("qualifier"), "period": fact.get("period"), "province": province,
+            "event_date": article["event_date"] or article["published"], "sentence": fact.get("sentence") or "",
+            "detail_json": json.dumps(fact, ensure_ascii=False, default=str),
+        })
+    unique = {f["fact_id"]: f for f in facts}  # the same fact twice in one sentence is one fact
+    return article, list(unique.values())
+
+
+def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSource], *, force: bool = False,
+               log: Callable[[str], None] | None = None) -> NewsStagingReport:
+    """Extract every article page whose latest version is not yet extracted by this extractor version."""
+    by_name = {s.name: s for s in sites}
+    latest = con.execute(
+        """
+        SELECT d.uri, d.document_id, d.source_id, d.raw_path, d.fetched_at
+        FROM documents d
+        WHERE d.page_kind = 'article'
+          AND d.fetched_at = (SELECT max(fetched_at) FROM documents x WHERE x.uri = d.uri AND x.page_kind = 'article')
+        ORDER BY d.uri
+        """
+    ).fetchall()
+    done = dict(con.execute("SELECT url, document_id || '|' || parser_version FROM news_articles").fetchall())
+    report = NewsStagingReport()
+    for uri, document_id, source_id, raw_path, fetched_at in latest:
+        if not force and done.get(uri) == f"{document_id}|{articles.PARSER_VERSION}":
+            report.unchanged += 1
+            continue
+        site = by_name.get(source_id)
+        hint = (site.article or {}).get("body_selector") if site else None
+        body = (paths.data_dir / raw_path).read_bytes()
+        result = articles.extract_article(body, url=uri, body_selector=hint, published_hint=None)
+        article_id = stable_id("article", uri)
+        article, facts = article_rows(result, article_id=article_id, url=uri, source_id=source_id,
+                                      document_id=document_id, fallback_province=site.province if site else None)
+        con.execute("BEGIN")
+        delete_where_in(con, "news_facts", "article_id", [article_id])
+        delete_where_in(con, "news_articles", "article_id", [article_id])
+        insert_frame(con, "news_articles", frame_for("news_articles", [article]))
+        insert_frame(con, "news_facts", frame_for("news_facts", facts))
+        con.execute("COMMIT")
+        report.extracted += 1
+        report.facts += len(facts)
+        report.with_results += int(article["has_rating_results"])
+        if log:
+            log(f"extracted {uri}: {len(facts)} facts")
+    return report
+
+
+def load_sites(paths: Paths) -> list[SiteSource]:
+    return load_site_sources(paths.sources_dir)
+
+
+def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
+    """Replace `mentions`: every article's body matched against the products and subjects in the database."""
+    from ocop_pipeline.mentions import Entity, find_mentions
+    from ocop_pipeline.resolve import product_key
+
+    entities = [Entity("product", pid, name, product_key(name), province)
+                for pid, name, province in con.execute("SELECT product_id, name, province FROM products").fetchall()]
+    entities += [Entity("subject", sid, name, key, province)
+                 for sid, name, key, province in con.execute(
+                     "SELECT subject_id, name, name_key, province FROM subjects").fetchall()]
+    rows = []
+    for article_id, text, province in con.execute(
+            "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
+            "ORDER BY article_id").fetchall():
+        rows += [m.__dict__ for m in find_mentions(article_id, text, province, entities)]
+    con.execute("BEGIN")
+    con.execute("DELETE FROM mentions")
+    insert_frame(con, "mentions", frame_for("mentions", rows))
+    con.execute("COMMIT")
+    return len(rows)

@@ -1,0 +1,110 @@
+"""News from the registry to the database: crawl (over a real loopback server), extract, link."""
+
+import shutil
+from datetime import date
+
+import pytest
+from conftest import REPO, row, stage_rows
+
+from ocop_pipeline.build import run_build
+from ocop_pipeline.core import rebuild_core
+from ocop_pipeline.http_client import PoliteClient
+from ocop_pipeline.ingest_news import land_news, load_sites, rebuild_mentions, stage_news
+from ocop_pipeline.mentions import Entity, find_mentions
+from ocop_pipeline.resolve import product_key, subject_key
+from ocop_pipeline.settings import Paths
+from ocop_pipeline.snapshot_server import Fault, SnapshotServer
+from ocop_pipeline.store import connect
+
+VHDS = "https://vhds.baothanhhoa.vn/doi-song/thanh-hoa-sau-2-nam-thuc-hien-chuong-trinh-ocop"
+
+
+@pytest.fixture
+def news_registry(tmp_path):
+    """A registry of the five recorded news sites, and no spreadsheets."""
+    sources = tmp_path / "sources"
+    (sources / "snapshot").mkdir(parents=True)
+    for yaml_file in REPO.glob("sources/news_*.yaml"):
+        shutil.copy(yaml_file, sources / yaml_file.name)
+    shutil.copytree(REPO / "sources" / "snapshot" / "sites", sources / "snapshot" / "sites")
+    return sources
+
+
+def _query(db, sql):
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_build_crawls_the_recorded_sites_and_extracts_the_seed_facts(tmp_path, news_registry):
+    data = tmp_path / "data"
+    summary = run_build(data_dir=data, inbox_dir=tmp_path / "inbox", sources_dir=news_registry)
+    assert summary["success"], summary["failures"]
+    assert summary["tables"]["news_articles"] == 5
+    db = data / "ocop.duckdb"
+    vhds = _query(db, "SELECT province, level, has_rating_results, batch_total, batch_stars_3, batch_stars_4 "
+                      f"FROM news_articles WHERE url LIKE '{VHDS}%'")
+    assert vhds == [("Thanh Hóa", "province", True, 30, 24, 6)]
+    no_results = _query(db, "SELECT count(*) FROM news_articles WHERE NOT has_rating_results")
+    assert no_results == [(4,)]  # a plan, two trainings/launches, a candidate list
+    facts = _query(db, "SELECT f.key, f.value, f.sentence FROM news_facts f JOIN news_articles a USING (article_id) "
+                       f"WHERE a.url LIKE '{VHDS}%' AND f.kind = 'count' ORDER BY f.key")
+    assert [(k, v) for k, v, _ in facts] == [("stars_3", 24.0), ("stars_4", 6.0), ("total", 30.0)]
+    assert all("30 sản phẩm đạt chuẩn" in s for _, _, s in facts)
+
+    # A second build fetches nothing new: unchanged pages answer 304 and keep their rows.
+    documents_before = _query(db, "SELECT count(*) FROM documents")
+    summary = run_build(data_dir=data, inbox_dir=tmp_path / "inbox", sources_dir=news_registry)
+    assert summary["tables"]["news_articles"] == 5
+    assert _query(db, "SELECT count(*) FROM documents WHERE page_kind = 'article'") == [(5,)]
+    assert _query(db, "SELECT count(*) FROM documents") >= documents_before
+
+
+def test_a_failing_page_is_recorded_and_the_rest_is_kept(tmp_path, news_registry):
+    paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
+    sites = load_sites(paths)
+    con = connect(paths.db_path)
+    from ocop_pipeline.store import ensure_schema
+
+    ensure_schema(con)
+    broken = "vhds.baothanhhoa.vn/doi-song/thanh-hoa-sau-2-nam-thuc-hien-chuong-trinh-ocop/12345.htm"
+    with SnapshotServer(news_registry / "snapshot" / "sites",
+                        faults={broken: Fault.http_status(500, times=None)}) as server:
+        hosts = sorted({h for s in sites for h in s.allowed_hosts})
+        client = PoliteClient(hosts, host_map={h: server.base_url for h in hosts}, rates={h: 100 for h in hosts},
+                              max_retries=1, backoff_base=0.01, timeout=(1, 2))
+        report = land_news(con, paths, client, sites)
+        client.close()
+    staged = stage_news(con, paths, sites)
+    rejects = con.execute("SELECT location, reason FROM rejects WHERE stage = 'fetch'").fetchall()
+    articles = con.execute("SELECT count(*) FROM news_articles").fetchall()
+    con.close()
+    assert report.failures, "the injected 500 must be reported"
+    assert any("500" in reason and "vhds.baothanhhoa.vn" in location for location, reason in rejects)
+    assert articles == [(4,)] and staged.extracted == 4
+
+
+def test_mentions_fold_tone_marks_capitals_and_legal_forms():
+    entities = [
+        Entity("product", "p1", "Ổi Yên Mông", product_key("Ổi Yên Mông"), "Phú Thọ"),
+        Entity("subject", "s1", "Hợp tác xã Nông nghiệp Yên Mông", subject_key("Hợp tác xã Nông nghiệp Yên Mông"), "Phú Thọ"),
+        Entity("product", "p2", "Mật ong", product_key("Mật ong"), "Phú Thọ"),  # too generic alone? 2 tokens
+        Entity("product", "p3", "Ổi Yên Mông", product_key("Ổi Yên Mông"), "Cà Mau"),  # another province
+    ]
+    text = "Xã Yên Mông xây dựng thương hiệu ỔI YÊN MÔNG; HTX NN Yên Mông có 30 ha ổi."
+    found = {(m.entity_id, m.method) for m in find_mentions("a1", text, "Phú Thọ", entities)}
+    assert ("p1", "exact") in found and ("s1", "exact") in found
+    assert not any(eid == "p3" for eid, _ in found)
+    assert not any(eid == "p2" for eid, _ in found)
+
+
+def test_rebuild_mentions_links_articles_to_products_in_the_database(con):
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1))])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', 'Hưng Yên', "
+                "'Sản phẩm bánh cáy làng Nguyễn của Hợp tác xã nông nghiệp Nguyên Xá đạt 4 sao.')")
+    assert rebuild_mentions(con) == 2
+    assert sorted(r[0] for r in con.execute("SELECT entity_kind FROM mentions").fetchall()) == ["product", "subject"]
