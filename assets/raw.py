@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from assets.resources import DUCKDB_POOL, OcopStore
+from assets.resources import DUCKDB_POOL, NETWORK_RETRY, OcopStore
 from ocop_pipeline.ingest_sheets import land_spreadsheets, record_sources
 from ocop_pipeline.registry import load_registry
 from ocop_pipeline.store import scalar
@@ -14,6 +14,7 @@ from ocop_pipeline.store import scalar
     group_name="raw",
     kinds={"duckdb", "xlsx"},
     pool=DUCKDB_POOL,
+    retry_policy=NETWORK_RETRY,
 )
 def spreadsheet_documents(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
     """Official OCOP lists (recognition-decision annexes): every spreadsheet of the registry's

@@ -36,6 +36,10 @@ def run_build(data_dir: str | Path | None = None, inbox_dir: str | Path | None =
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
+            # Dagster wraps the asset's own exception ("Error occurred while executing op ..."); its
+            # cause is the message that names the input.
+            if error and error.cause and event.step_failure_data.user_failure_data is None:
+                error = error.cause
             failures.append(f"{event.step_key}: {error.message.strip() if error else 'failed'}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data

@@ -57,11 +57,19 @@ def discover_files(paths: Paths, sources: list[Source]) -> list[tuple[str, Path,
     for source in sources:
         for path in source.spreadsheet_files(paths.sources_dir):
             found.append((source.name, path, path.relative_to(paths.sources_dir).as_posix()))
-    if paths.inbox_dir.is_dir():
-        for path in sorted(paths.inbox_dir.rglob("*")):
-            if path.is_file() and path.suffix.lower() in SHEET_SUFFIXES and not path.name.startswith((".", "~$")):
-                found.append((INBOX_SOURCE, path, "inbox/" + path.relative_to(paths.inbox_dir).as_posix()))
+    for path in inbox_files(paths.inbox_dir):
+        found.append((INBOX_SOURCE, path, "inbox/" + path.relative_to(paths.inbox_dir).as_posix()))
     return found
+
+
+def inbox_files(inbox_dir: Path) -> list[Path]:
+    """Spreadsheets in the inbox, sorted; hidden files and Office lock files (~$name.xlsx) are not."""
+    if not inbox_dir.is_dir():
+        return []
+    return [
+        path for path in sorted(inbox_dir.rglob("*"))
+        if path.is_file() and path.suffix.lower() in SHEET_SUFFIXES and not path.name.startswith((".", "~$"))
+    ]
 
 
 def record_sources(con: duckdb.DuckDBPyConnection, sources: list[Source]) -> None:
@@ -178,6 +186,10 @@ def stage_spreadsheets(
             if log:
                 log(f"rejected file {uri}: {message}")
             rejects.append(_reject("file", source_id, document_id, uri, message))
+        except Exception as exc:
+            # A reader bug, not a bad file: stop, but say which input it was (the step names the asset).
+            raise RuntimeError(f"staging failed on {uri} (document {document_id[:12]}): "
+                               f"{type(exc).__name__}: {exc}") from exc
         else:
             fallback = lookup_province(source_provinces.get(source_id))
             rejects = [
