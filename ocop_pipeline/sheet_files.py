@@ -163,6 +163,7 @@ def fill_merged(grid: Grid) -> None:
                     row[c] = value
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
@@ -190,7 +191,7 @@ def _decode(data: bytes, name: str) -> str:
                 text = data.decode("cp1258", errors="replace")
     # Whatever the decoding, text that is mostly control or undecodable characters is not a table.
     head = text[:65536]
-    bad = sum(1 for ch in head if (ch < " " and ch not in "\t\r\n") or ch == "\ufffd")
+    bad = len(_BAD_CHARS.findall(head))
     if bad > max(2, len(head) // 100):
         raise _fail(name, "binary content: not a spreadsheet, HTML table or CSV file")
     # cp1258 writes tone marks as combining characters; NFC composes them.
@@ -209,7 +210,15 @@ def _csv_grid(text: str) -> Grid:
         score = max((n * w for w, n in counts.items()), default=0)
         if score > best_score:
             best, best_score = delim, score
-    rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=best)]
+    # A quoted cell may span lines: place each record at the line it starts on, so row numbers are
+    # the line numbers a user sees in an editor.
+    rows: list[list[Cell]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=best)
+    start = 1
+    for record in reader:
+        rows.extend([] for _ in range(start - 1 - len(rows)))
+        rows.append(list(record))
+        start = reader.line_num + 1
     return Grid("csv", rows)
 
 

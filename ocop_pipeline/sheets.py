@@ -117,7 +117,9 @@ class SheetFile:
 
 
 def _text(value: Cell) -> str:
-    if value is None or value == "":
+    if type(value) is str:
+        return value.strip()
+    if value is None:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
@@ -355,6 +357,8 @@ def _find_header(texts: list[list[str]]) -> _Header | None:
                 cand = _Header(r, r + 1, dcols, dlabels, dscore)
         if cand.score and (best is None or cand.score > best.score):
             best = cand
+        elif best is not None and r > best.last + 3:
+            break  # data rows now: a better header further down would be a second table's
     return best
 
 
@@ -428,8 +432,7 @@ def _as_date(value: Cell) -> date | None:
 
 
 def _opt(t: str) -> str | None:
-    t = clean_text(t)
-    return t or None
+    return (clean_text(t) or None) if t else None
 
 
 def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: list, info: _Info) -> None:
@@ -467,18 +470,19 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         def cell(c: int | None, cells: list[Cell] = cells, width: int = width) -> str:
             return _text(cells[c]) if c is not None and c < width else ""
 
-        nonempty = [t for t in (_text(v) for v in cells) if t]
-        if not nonempty:
-            continue
-        distinct = list(dict.fromkeys(nonempty))
-        if len(distinct) >= 2 and all(_COLNUM.match(t) for t in distinct):
-            continue  # the "(1) (2) (3)" column-number row under a header
         prod = cell(c_prod)
         stt = cell(c_stt)
+        if _COLNUM.match(prod):
+            distinct = list(dict.fromkeys(t for t in (_text(v) for v in cells) if t))
+            if len(distinct) >= 2 and all(_COLNUM.match(t) for t in distinct):
+                continue  # the "(1) (2) (3)" column-number row under a header
         numbered = bool(stt) and _is_int_like(stt)
-        first = fold_key(distinct[0])
 
         if not numbered:
+            distinct = list(dict.fromkeys(t for t in (_text(v) for v in cells) if t))
+            if not distinct:
+                continue
+            first = fold_key(distinct[0])
             if _TOTALS.match(first) or _TOTALS.match(fold_key(_label_text(distinct))):
                 continue
             if any(_SIGNATURE.match(fold_key(t)) for t in distinct):
@@ -620,12 +624,14 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     rejects: list[RowReject] = []
     sheet_infos: list[_Info] = []
     tables = 0
+    province_column = False
     for grid in grids:
         texts = [_row_texts(row) for row in grid.rows[:_HEADER_SCAN_ROWS]]
         header = _find_header(texts)
         if header is None:
             continue
         tables += 1
+        province_column = province_column or "province" in header.columns
         # Merged title cells were filled across the row: join each distinct text once.
         title_lines = [" ".join(dict.fromkeys(t for t in texts[r] if t)) for r in range(header.first)]
         if not sheet_infos:
@@ -651,11 +657,14 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         file_info.decision_date = next((i.decision_date for i in sheet_infos if i.decision_date), None)
     if file_info.year is None and file_info.decision_date is not None:
         file_info.year = file_info.decision_date.year
-    if file_info.province is None:
-        # Addresses name the province when the title does not: take the most common.
+    if file_info.province is None and not province_column:
+        # Addresses name the province when the title does not: take the most common. A national list
+        # spans provinces (a province column, or no clear majority): then the file has none of its own.
         counts = Counter(p for _, p, _ in found if p is not None)
         if counts:
-            file_info.province = counts.most_common(1)[0][0]
+            top, n = counts.most_common(1)[0]
+            if n >= 0.6 * sum(counts.values()):
+                file_info.province = top
 
     post_reform = _post_reform(file_info, [row for row, _, _ in found])
     rows: list[SheetRow] = []

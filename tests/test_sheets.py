@@ -583,3 +583,44 @@ def test_generated_layouts_round_trip(tmp_path, seed):
     )
     assert got == want, layout
     assert result.rejects == []
+
+
+def test_national_list_with_province_column_and_vertical_merges(tmp_path):
+    path = tmp_path / "bo_nn.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in [
+        ["BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN"], [], ["DANH SÁCH SẢN PHẨM OCOP 5 SAO NĂM 2023"],
+        ["(Kèm theo Quyết định số 2890/QĐ-BNN-VPĐP ngày 10/7/2023 của Bộ trưởng Bộ Nông nghiệp và PTNT)"],
+        [], [], [], [],
+        ["Tỉnh", "Tên sản phẩm", "Tên chủ thể/địa chỉ", "Hạng sao đạt được", "Mã OCOP"],
+        ["Thanh Hóa", "Nước mắm Ba Làng", "Công ty CP Nước mắm Ba Làng, phường Hải Thanh, thị xã Nghi Sơn", "5",
+         "38-111-1-5-2023"],
+        ["Quảng Ninh", "Trà hoa vàng Ba Chẽ", "HTX Ba Chẽ", "5 sao", None],
+        [None, "Ba kích Ba Chẽ", None, "★★★★★", None],
+    ]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("A11:A12")
+    ws.merge_cells("C11:C12")  # one subject for two products
+    wb.save(path)
+    result = read_sheet_file(path)
+    assert (result.province, result.year, result.decision_no, result.decision_date) == (
+        None, 2023, "2890/QĐ-BNN-VPĐP", date(2023, 7, 10))  # fmt: skip
+    assert [(r.row, r.subject_name, r.district, r.province, r.stars, r.ocop_code) for r in result.rows] == [
+        (10, "Công ty CP Nước mắm Ba Làng", "Thị xã Nghi Sơn", "Thanh Hóa", 5, "38-111-1-5-2023"),
+        (11, "HTX Ba Chẽ", None, "Quảng Ninh", 5, None),
+        (12, "HTX Ba Chẽ", None, "Quảng Ninh", 5, None),
+    ]  # fmt: skip
+
+
+def test_csv_row_numbers_are_line_numbers_with_multiline_cells(tmp_path):
+    path = tmp_path / "thai_binh.csv"
+    path.write_text(
+        'STT,Tên sản phẩm,Chủ thể,Hạng sao\n1,Nem chua,"Hộ KD Lê Văn An\nxã Đông Hà, huyện Đông Hưng",3 sao\n'
+        "2,Giò lụa,Hộ KD Bùi Thị Bình,4 sao\n",
+        encoding="utf-8",
+    )
+    first, second = read_sheet_file(path).rows
+    assert (first.row, first.subject_name, first.commune, first.district) == (
+        2, "Hộ KD Lê Văn An", "Xã Đông Hà", "Huyện Đông Hưng")  # fmt: skip
+    assert second.row == 4
