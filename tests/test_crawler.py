@@ -26,7 +26,7 @@ from ocop_pipeline.snapshot_server import Fault, RandomFaults, SnapshotServer
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "sources"
 SITES = SOURCES / "snapshot" / "sites"
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # copies of ../shared/seeds
 SEED_HOSTS = {
     "000": "baothanhhoa.vn",
     "001": "hoabinh.gov.vn",
