@@ -22,6 +22,7 @@ from datetime import date
 import duckdb
 
 from ocop_pipeline.store import table_counts
+from ocop_pipeline.views import create_views
 
 # Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
 # the same scheme as resolve.stable_id, so Python and SQL agree.
@@ -166,4 +167,5 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> d
         except duckdb.Error:
             pass  # the failure came before BEGIN: nothing to roll back
         raise
+    create_views(con)  # researchers' views (views.py) follow the tables they read
     return table_counts(con, ("subjects", "products", "ratings"))
