@@ -1,4 +1,4 @@
-"""The `ocop` command line: build, parse-sheet, extract-article.
+"""The `ocop` command line: build, parse-sheet, extract-article, export.
 
 Dagster is imported only by `ocop build`, so the parsing commands start in a fraction of a second.
 """
@@ -17,32 +17,41 @@ def _json_default(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def cmd_parse_sheet(args: argparse.Namespace) -> int:
-    """One JSON object per product row on stdout; one line per unreadable file or rejected row on stderr."""
+def _parse_one(name: str) -> tuple[list[str], list[str], bool]:
+    """JSON lines of one file's product rows, its stderr lines, and whether the file was unreadable."""
     from ocop_pipeline.sheets import SheetReadError, read_sheet_file
 
+    path = Path(name)
+    try:
+        if not path.is_file():
+            raise SheetReadError(f"{name}: no such file")
+        result = read_sheet_file(path, display_name=name)
+    except SheetReadError as exc:
+        return [], [f"ocop parse-sheet: {exc}"], True
+    except Exception as exc:  # noqa: BLE001 -- a reader bug must not hide the other files' rows
+        return [], [f"ocop parse-sheet: {name}: unexpected error ({exc.__class__.__name__}: {exc})"], True
+    lines = [json.dumps(row.to_json_dict(), ensure_ascii=False, default=_json_default) for row in result.rows]
+    errors = []
+    for reject in result.rejects:
+        where = f"{reject.file}:{reject.sheet}:{reject.row}" if reject.sheet else f"{reject.file}:{reject.row}"
+        errors.append(f"ocop parse-sheet: rejected {where}: {reject.reason}")
+    return lines, errors, False
+
+
+def cmd_parse_sheet(args: argparse.Namespace) -> int:
+    """One JSON object per product row on stdout; one line per unreadable file or rejected row on stderr.
+
+    Many files are read by one process per core; output stays in the order the files were given."""
+    from ocop_pipeline.parallel import ordered_map
+
     status = 0
-    out = sys.stdout
-    for name in args.files:
-        path = Path(name)
-        try:
-            if not path.is_file():
-                raise SheetReadError(f"{name}: no such file")
-            result = read_sheet_file(path, display_name=name)
-        except SheetReadError as exc:
-            print(f"ocop parse-sheet: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        except Exception as exc:  # noqa: BLE001 -- a reader bug must not hide the other files' rows
-            print(f"ocop parse-sheet: {name}: unexpected error ({exc.__class__.__name__}: {exc})", file=sys.stderr)
-            status = 1
-            continue
-        for row in result.rows:
-            out.write(json.dumps(row.to_json_dict(), ensure_ascii=False, default=_json_default) + "\n")
-        for reject in result.rejects:
-            where = f"{reject.file}:{reject.sheet}:{reject.row}" if reject.sheet else f"{reject.file}:{reject.row}"
-            print(f"ocop parse-sheet: rejected {where}: {reject.reason}", file=sys.stderr)
-    out.flush()
+    for lines, errors, failed in ordered_map(_parse_one, args.files, workers=args.jobs):
+        if lines:
+            sys.stdout.write("\n".join(lines) + "\n")
+        for line in errors:
+            print(line, file=sys.stderr)
+        status = 1 if failed else status
+    sys.stdout.flush()
     return status
 
 
@@ -74,6 +83,44 @@ def cmd_build(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
     return 0 if summary["success"] else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """The ministry's monthly extract, read from the built database (read-only)."""
+    from ocop_pipeline.export import export_month, month_bounds
+    from ocop_pipeline.settings import Paths
+    from ocop_pipeline.store import StoreLockedError, connect
+
+    try:
+        month_bounds(args.month)
+    except ValueError as exc:
+        print(f"ocop export: {exc}", file=sys.stderr)
+        return 2
+    paths = Paths.resolve(args.data_dir)
+    if not paths.db_path.is_file():
+        print(f"ocop export: {paths.db_path}: no database; run `ocop build` first", file=sys.stderr)
+        return 1
+    try:
+        con = connect(paths.db_path, read_only=True)
+    except StoreLockedError as exc:
+        print(f"ocop export: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result = export_month(con, args.month, paths.publish_dir / "extracts", with_report=not args.no_report)
+    finally:
+        con.close()
+    summary = {"month": result.month, "version": result.version, "created": result.created,
+               "directory": str(result.directory), "workbook": str(result.workbook),
+               "report": str(result.report) if result.report else None, "rows": result.rows,
+               "data_sha256": result.data_sha256}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        state = "written" if result.created else "unchanged since the last version, nothing written"
+        print(f"ocop export: {result.month} v{result.version} {state}: {result.workbook}")
+        for sheet, n in result.rows.items():
+            print(f"  {sheet:<24} {n:>8,}")
+    return 0
 
 
 def format_summary(summary: dict) -> str:
@@ -108,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sheet = sub.add_parser("parse-sheet", help="print the product rows of official spreadsheets as JSON Lines")
     sheet.add_argument("files", nargs="+", metavar="FILE")
+    sheet.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
     sheet.set_defaults(func=cmd_parse_sheet)
 
     article = sub.add_parser("extract-article", help="print the OCOP facts of one news page as JSON")
@@ -115,6 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     article.add_argument("--url", help="the page's URL (its domain is evidence of the province)")
     article.add_argument("--compact", action="store_true", help="one line of JSON")
     article.set_defaults(func=cmd_extract_article)
+
+    export = sub.add_parser("export", help="write the ministry's monthly Excel extract (a new version only when the data changed)")
+    export.add_argument("--month", required=True, help="month as YYYY-MM; the data cut-off is its last day")
+    export.add_argument("--data-dir", help="data folder (default: $OCOP_DATA_DIR or ./data)")
+    export.add_argument("--no-report", action="store_true", help="skip the HTML chart report")
+    export.add_argument("--json", action="store_true", help="print the result as JSON")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
