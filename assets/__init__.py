@@ -11,12 +11,13 @@ from assets.core import core_tables
 from assets.news import NEWS_ASSETS
 from assets.publish import published_datasets
 from assets.raw import spreadsheet_documents
+from assets.reference import admin_reference
 from assets.resources import OcopStore
 from assets.schedules import operation_jobs, operation_schedules, partitioned
 from assets.sensors import inbox_job, make_inbox_sensor
 from assets.staging import stg_sheet_rows
 
-ALL_ASSETS = [spreadsheet_documents, stg_sheet_rows, core_tables, *NEWS_ASSETS, published_datasets]
+ALL_ASSETS = [admin_reference, spreadsheet_documents, stg_sheet_rows, core_tables, *NEWS_ASSETS, published_datasets]
 
 # `ocop build` runs this job in process: every unpartitioned asset and its checks.
 build_job = dg.define_asset_job(

@@ -4,13 +4,14 @@
 import dagster as dg
 
 from assets.core import CORE_KEYS
+from assets.reference import REFERENCE_KEYS
 from assets.resources import OcopStore
 from ocop_pipeline.publish import publish
 
 
 @dg.asset(
     key=["publish", "datasets"],
-    deps=[*CORE_KEYS.values(), ["staging", "news_articles"], ["core", "mentions"]],
+    deps=[*CORE_KEYS.values(), *REFERENCE_KEYS.values(), ["staging", "news_articles"], ["core", "mentions"]],
     group_name="publish",
     kinds={"parquet", "csv"},
 )

@@ -11,13 +11,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 
 from ocop_pipeline import sheets
-from ocop_pipeline.admin_units import ProvinceMatch, lookup_province
+from ocop_pipeline.admin_units import (
+    REFORM_DATE,
+    ProvinceMatch,
+    current_provinces,
+    legacy_provinces,
+    lookup_district,
+    lookup_province,
+    province_for_commune,
+)
 from ocop_pipeline.landing import LandedFile, land_file
 from ocop_pipeline.registry import Source
 from ocop_pipeline.resolve import product_key, stable_id, subject_key
@@ -25,6 +33,10 @@ from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import delete_where_in, frame_for, insert_frame, scalar
 
 INBOX_SOURCE = "inbox"
+# What staged a document: the reader's version plus the version of the place canonicalisation below,
+# so a change to either re-stages every document on the next build.
+GEOGRAPHY_VERSION = "geo-1"
+STAGING_VERSION = f"{sheets.PARSER_VERSION}+{GEOGRAPHY_VERSION}"
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html", ".ods"}
 
 
@@ -133,12 +145,58 @@ def _row_record(document_id: str, row: sheets.SheetRow, fallback: ProvinceMatch 
         "product_group", "score", "year", "decision_no", "decision_date", "ocop_code", "tax_code", "phone", "note",
     )}
     record["document_id"] = document_id
-    if not record["province_current"] and fallback:
-        record["province"], record["province_current"] = fallback.legacy_name or fallback.name, fallback.name
+    _place(record, fallback)
     record["subject_key"] = subject_key(row.subject_name)
     record["product_key"] = product_key(row.product_name)
-    record["parser_version"] = sheets.PARSER_VERSION
+    record["parser_version"] = STAGING_VERSION
     return record
+
+
+def _place(record: dict, fallback: ProvinceMatch | None) -> None:
+    """Canonical district and province codes of a staged row, in place.
+
+    The district is looked up within the row's province ('Châu Thành' exists in eleven); a row with a
+    district but no province takes the province from the district when only one has that name, and
+    the registry's province otherwise; a commune alone names a province only when every commune of
+    that name lies in one. The district keeps its official name ('Huyện Vũ Thư' for 'H. Vũ Thư');
+    the address keeps the place as written.
+    """
+    rated_on = record.get("decision_date")
+    if rated_on is None and record.get("year"):
+        rated_on = date(int(record["year"]), 12, 31)
+    province = lookup_province(record["province"]) if record["province_current"] else None
+    district = lookup_district(record["district"], province, rated_on) if record["district"] else None
+    if not record["province_current"]:
+        if district is None and record["district"] and fallback:
+            district = lookup_district(record["district"], fallback, rated_on)
+        if district is None and record["district"]:
+            district = lookup_district(record["district"], None, rated_on)
+        if district is not None:
+            record["province"], record["province_current"] = district.legacy_province, district.province_current
+        elif fallback:
+            record["province"], record["province_current"] = fallback.legacy_name or fallback.name, fallback.name
+        elif record["commune"]:
+            current = province_for_commune(record["commune"], None, None, rated_on)
+            if current:
+                record["province"] = record["province_current"] = current
+    elif district is not None and district.province_current == record["province_current"]:
+        # The district is more precise than a file-level province that may be the merged one.
+        record["province"] = district.legacy_province
+    if district is not None:
+        record["district"], record["district_code"] = district.name, district.code
+    after_reform = rated_on is not None and rated_on >= REFORM_DATE
+    match = lookup_province(record["province"]) if record["province"] else None
+    if match is not None and match.name == record["province_current"]:
+        legacy = next((p for p in legacy_provinces() if p.legacy_name == match.legacy_name), None)
+        if legacy and not (after_reform and district is None):
+            record["legacy_province_code"] = legacy.legacy_code
+        record["province_code"] = _current_code(match.name)
+    elif record["province_current"]:
+        record["province_code"] = _current_code(record["province_current"])
+
+
+def _current_code(name: str) -> str | None:
+    return next((code for code, n, _kind in current_provinces() if n == name), None)
 
 
 def _unusable(record: dict) -> str | None:
@@ -171,7 +229,7 @@ def stage_spreadsheets(
     todo = con.execute(
         "SELECT document_id, source_id, uri, file_name, raw_path FROM documents "
         "WHERE http_status IS NULL AND (parser_version IS DISTINCT FROM ? OR ?) ORDER BY uri",
-        [sheets.PARSER_VERSION, force],
+        [STAGING_VERSION, force],
     ).fetchall()
     report.skipped_documents = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL") - len(todo)
     for document_id, source_id, uri, file_name, raw_path in todo:
@@ -211,7 +269,7 @@ def stage_spreadsheets(
         delete_where_in(con, "rejects", "document_id", [document_id])
         insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
         insert_frame(con, "rejects", frame_for("rejects", rejects))
-        con.execute("UPDATE documents SET parser_version = ? WHERE document_id = ?", [sheets.PARSER_VERSION, document_id])
+        con.execute("UPDATE documents SET parser_version = ? WHERE document_id = ?", [STAGING_VERSION, document_id])
         con.execute("COMMIT")
         report.parsed_documents += 1
     return report

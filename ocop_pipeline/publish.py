@@ -4,6 +4,11 @@ The CSV carries a byte-order mark because Excel, which many ministry and provinc
 with, reads BOM-less UTF-8 as the ANSI code page and garbles Vietnamese. `datapackage.json` follows
 the Frictionless Tabular Data Package layout and documents every field from `schema.py`.
 Files are written beside their final name and renamed, so a reader never opens half a file.
+
+CSV injection (OWASP): Excel evaluates a cell that starts with = + - @ (or a tab / carriage return)
+as a formula, so a product named `=HYPERLINK(...)` would become a live link. In the CSV files only,
+such text values are prefixed with a single quote ('), which Excel shows as text; Parquet and DuckDB
+keep the true value. The datapackage description says so.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -47,6 +54,21 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Leading characters that make Excel (and LibreOffice) read a CSV cell as a formula (OWASP list).
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def csv_safe(data: pa.Table) -> pa.Table:
+    """The table with every text value that starts like a formula prefixed with ' (CSV output only)."""
+    columns = []
+    for column in data.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_string_view(column.type):
+            risky = pc.match_substring_regex(column, FORMULA_START)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.table(columns, names=data.column_names)
+
+
 def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> PublishedTable:
     """Write one table as Parquet and CSV, ordered by its key so files are reproducible."""
     order = ", ".join(f'"{c}"' for c in table.primary_key) or "1"
@@ -64,7 +86,7 @@ def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> 
     tmp = csv_path.with_suffix(".csv.tmp")
     with tmp.open("wb") as fh:
         fh.write("\ufeff".encode())
-        pa_csv.write_csv(data, fh)
+        pa_csv.write_csv(csv_safe(data), fh)
     _replace(tmp, csv_path)
     return PublishedTable(table.name, data.num_rows, parquet_path, csv_path)
 
@@ -105,7 +127,10 @@ def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
         "name": "ocop-vietnam",
         "title": "OCOP national database (Vietnam, One Commune One Product)",
         "description": "Products rated 3-5 stars under Vietnam's OCOP programme, their producers (chủ thể) "
-        "and every recognition event, with the source of each.",
+        "and every recognition event, with the source of each. CSV files: UTF-8 with BOM; a text value that "
+        "begins with = + - @, a tab or a carriage return is prefixed with a single quote (') so that "
+        "spreadsheet programs show it as text instead of running it as a formula (OWASP CSV injection); "
+        "the Parquet files keep the values unchanged.",
         "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}],
         "resources": resources,

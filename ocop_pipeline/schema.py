@@ -21,7 +21,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str
-    layer: str  # raw | staging | core | evidence
+    layer: str  # raw | staging | core | evidence | reference
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
@@ -102,6 +102,11 @@ STG_SHEET_ROWS = Table(
         _c("district", "VARCHAR", "District from a section row, column or the address (pre-2025 lists)."),
         _c("province", "VARCHAR", "Province as the file names it (legacy 63-unit name when before 1 Jul 2025)."),
         _c("province_current", "VARCHAR", "The 34-unit province it belongs to."),
+        _c("district_code", "VARCHAR", "Official code of the district (admin_units, level district) when the "
+           "district is recognised; `district` then holds its official name ('Huyện Kim Sơn')."),
+        _c("legacy_province_code", "VARCHAR", "Official code of the 63-unit province, for rows rated before "
+           "1 Jul 2025 (admin_units, level province, valid_to 2025-06-30)."),
+        _c("province_code", "VARCHAR", "Official code of the 34-unit province (admin_units, valid_from 2025-07-01)."),
         _c("stars", "INTEGER", "Stars, 3..5.", True),
         _c("stars_raw", "VARCHAR", "Stars cell as written ('4 sao', '(****)', sheet name ...)."),
         _c("product_group", "VARCHAR", "One of the six current product groups (older branches mapped)."),
@@ -290,6 +295,111 @@ MENTIONS = Table(
     ),
     ("mention_id",),
 )
+
+ADMIN_UNITS = Table(
+    "admin_units",
+    "reference",
+    "Administrative units in both geographies, effective-dated: the 63 provinces, 696 districts and 10,035 "
+    "communes in force until 30 Jun 2025, and the 34 provinces and 3,321 communes from 1 Jul 2025 (no "
+    "districts since). Official codes; a code may be reused across the reform (Tuyên Quang is 08 before "
+    "and after), so a unit is (level, code, valid_from). Written from ocop_pipeline/data/ by the build.",
+    (
+        _c("level", "VARCHAR", "province | district | commune.", True),
+        _c("code", "VARCHAR", "Official code (2 digits for provinces, 3 for districts, 5 for communes); null "
+           "for a unit gone before 2025 whose code is not held.", False),
+        _c("name", "VARCHAR", "Official name with its kind ('Huyện Kim Sơn', 'Xã Yên Mông'; provinces without it).", True),
+        _c("kind", "VARCHAR", "tỉnh | thành phố (provinces); huyện | quận | thị xã | thành phố (districts); "
+           "xã | phường | thị trấn | đặc khu (communes).", True),
+        _c("parent_code", "VARCHAR", "Code of the unit above: the district of a legacy commune, the province of "
+           "a district or of a current commune."),
+        _c("valid_from", "DATE", "First day in force; null when it began before the reference's start (not recorded)."),
+        _c("valid_to", "DATE", "Last day in force (inclusive); null while in force."),
+        _c("successor_province_code", "VARCHAR", "Code of the 34-unit province the unit lies in from 1 Jul 2025.", True),
+        _c("successor_province_name", "VARCHAR", "Name of that province.", True),
+        _c("successor_code", "VARCHAR", "Legacy commune: the commune it went into on 1 Jul 2025 (the main one "
+           "when it was divided); district gone before 2025: the district it went into."),
+        _c("note", "VARCHAR", "What happened to a unit gone before 2025, when recorded."),
+    ),
+    ("level", "code", "name", "valid_from"),
+)
+
+PROVINCE_CROSSWALK = Table(
+    "province_crosswalk",
+    "reference",
+    "Old (63) province -> new (34) province on 1 Jul 2025 (Resolution 202/2025/QH15): join products or "
+    "subjects on legacy_province to count in either geography. Each old province lies wholly in one new one.",
+    (
+        _c("legacy_province_code", "VARCHAR", "Official code of the old province.", True),
+        _c("legacy_province", "VARCHAR", "Old province as products.legacy_province names it.", True),
+        _c("province_code", "VARCHAR", "Official code of the new province.", True),
+        _c("province", "VARCHAR", "New province as products.province names it.", True),
+        _c("legacy_valid_to", "DATE", "Last day the old province existed (2025-06-30).", True),
+        _c("valid_from", "DATE", "First day of the new province (2025-07-01).", True),
+        _c("unchanged", "BOOLEAN", "True for the 11 provinces not merged (Huế renamed from Thừa Thiên Huế).", True),
+    ),
+    ("legacy_province_code",),
+)
+
+SUBJECT_ALIASES = Table(
+    "subject_aliases",
+    "core",
+    "Every spelling of a producer seen in the sources, with the subject it was resolved to: look a "
+    "name up here to find its subject_id, or see which spellings were merged and why.",
+    (
+        _c("alias_id", "VARCHAR", "Stable id: hash of subject, spelling, place and tax code as written.", True),
+        _c("subject_id", "VARCHAR", "Producer the spelling belongs to (subjects.subject_id).", True),
+        _c("name", "VARCHAR", "Producer name as normalised from the source (NFC, one tone placement).", True),
+        _c("name_key", "VARCHAR", "Accent-free matching key of this spelling (legal form canonical).", True),
+        _c("province", "VARCHAR", "Current province (34-unit) of the rows with this spelling.", True),
+        _c("legacy_province", "VARCHAR", "Province as the source names it."),
+        _c("commune", "VARCHAR", "Commune given with this spelling."),
+        _c("district", "VARCHAR", "District given with this spelling (pre-2025 lists)."),
+        _c("tax_code", "VARCHAR", "Tax code given with this spelling."),
+        _c("matched_by", "VARCHAR", "How the spelling joined its subject: tax_code | name (fuzzy name score above "
+           "the threshold, compatible legal form and place) | curated (entity_decisions.csv) | alone (the "
+           "subject's only spelling, or nothing close enough).", True),
+        _c("row_count", "INTEGER", "Staging rows with this spelling.", True),
+        _c("first_seen", "INTEGER", "Earliest rating year of those rows."),
+        _c("last_seen", "INTEGER", "Latest rating year of those rows."),
+    ),
+    ("alias_id",),
+)
+
+ENTITY_REVIEW = Table(
+    "entity_review",
+    "core",
+    "Pairs of subject spellings or product names the matcher could not decide (score between its two "
+    "thresholds, or a near-identical name with conflicting evidence). They are kept apart until a person "
+    "records a decision in sources/curation/entity_decisions.csv; rebuilt on every core rebuild.",
+    (
+        _c("review_id", "VARCHAR", "Stable id: hash of kind, province, subject and the two keys and places.", True),
+        _c("kind", "VARCHAR", "subject | product.", True),
+        _c("left_key", "VARCHAR", "Matching key of the left name (subject key, or normalised product key).", True),
+        _c("right_key", "VARCHAR", "Matching key of the right name.", True),
+        _c("left_name", "VARCHAR", "Left name as written (normalised).", True),
+        _c("right_name", "VARCHAR", "Right name as written (normalised).", True),
+        _c("province", "VARCHAR", "Current province (34-unit) of the pair.", True),
+        _c("score", "DOUBLE", "Name similarity 0-100 (rapidfuzz token sort / token set ratio on the distinctive "
+           "part of the names).", True),
+        _c("evidence", "JSON", "Why the pair is uncertain: reason, commune/district agreement (agree | differ | "
+           "unknown), the places, tax codes and legal forms of both sides, the distinctive cores compared."),
+        _c("left_id", "VARCHAR", "subject_id (or product_id) the left name currently resolves to."),
+        _c("right_id", "VARCHAR", "subject_id (or product_id) the right name currently resolves to."),
+        _c("subject_id", "VARCHAR", "For product pairs: the subject both products belong to."),
+        _c("decision", "VARCHAR", "Always null here: decisions live in sources/curation/entity_decisions.csv "
+           "(same | different) and apply at the next rebuild."),
+    ),
+    ("review_id",),
+    published=False,
+)
+
+ALL_TABLES: tuple[Table, ...] = (
+    SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
+    ADMIN_UNITS, PROVINCE_CROSSWALK,
+    ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW,
+)
+TABLES = {t.name: t for t in ALL_TABLES}
+
 
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,

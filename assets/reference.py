@@ -1,0 +1,29 @@
+"""Reference: administrative units of both geographies (before and from 1 July 2025) as tables."""
+
+
+import dagster as dg
+
+from assets.resources import DUCKDB_POOL, OcopStore
+from ocop_pipeline.admin_units import write_reference_tables
+from ocop_pipeline.schema import ADMIN_UNITS, PROVINCE_CROSSWALK
+
+REFERENCE_KEYS = {name: dg.AssetKey(["reference", name]) for name in ("admin_units", "province_crosswalk")}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(REFERENCE_KEYS["admin_units"], description=ADMIN_UNITS.description, kinds={"duckdb"},
+                     group_name="reference"),
+        dg.AssetSpec(REFERENCE_KEYS["province_crosswalk"], description=PROVINCE_CROSSWALK.description,
+                     kinds={"duckdb"}, group_name="reference"),
+    ],
+    pool=DUCKDB_POOL,
+)
+def admin_reference(context: dg.AssetExecutionContext, store: OcopStore):
+    """Write `admin_units` (provinces, districts and communes, effective-dated, official codes) and
+    `province_crosswalk` (63 old -> 34 new provinces) from the reference CSVs in ocop_pipeline/data/,
+    so products and subjects can be counted in either geography with one join."""
+    with store.connect() as con:
+        counts = write_reference_tables(con)
+    for name, key in REFERENCE_KEYS.items():
+        yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[name]})
