@@ -8,6 +8,7 @@ import dagster as dg
 
 from assets.checks import core_integrity_checks
 from assets.core import core_tables
+from assets.extract import monthly_extract
 from assets.news import NEWS_ASSETS
 from assets.publish import published_datasets
 from assets.raw import spreadsheet_documents
@@ -28,7 +29,9 @@ build_job = dg.define_asset_job(
 
 
 def build_definitions(store: OcopStore | None = None) -> dg.Definitions:
-    assets = ALL_ASSETS  # every asset of the location: schedules and jobs are derived from this list
+    # every asset of the location: schedules and jobs are derived from this list. The monthly extract
+    # is partitioned, so it stays out of ALL_ASSETS (the unpartitioned `ocop build` job).
+    assets = [*ALL_ASSETS, monthly_extract]
     jobs = operation_jobs(assets)
     inbox = inbox_job(spreadsheet_documents, dg.AssetSelection.assets(*partitioned(assets)))
     return dg.Definitions(
