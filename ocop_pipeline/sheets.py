@@ -37,7 +37,7 @@ from ocop_pipeline.subject_types import is_group_label, product_group_of, subjec
 __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
 
 # Bump when the rows produced for the same file change (stored with every parsed document).
-PARSER_VERSION = "sheets-1.0"
+PARSER_VERSION = "sheets-1.1"
 
 # Headers sit near the top; scanning further only finds false headers in long lists.
 _HEADER_SCAN_ROWS = 80
@@ -142,7 +142,6 @@ _DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4
 _YEAR_WORD = re.compile(r"\bnam\s+(20[0-4]\d)\b")
 _YEAR_BARE = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
 _TITLE_WORDS = re.compile(r"danh sach|danh muc|phu luc|ket qua|tong hop|san pham ocop|chung nhan")
-_PROVINCE_AFTER = re.compile(r"(?:ubnd|uy ban nhan dan)\s+(.+)")
 
 
 def _mk_date(d: str, m: str, y: str) -> date | None:
@@ -174,6 +173,7 @@ class _Info:
     decision_no: str | None = None
     decision_date: date | None = None
     title: str | None = None
+    district: str | None = None
 
 
 def _title_info(lines: list[str]) -> _Info:
@@ -194,18 +194,43 @@ def _title_info(lines: list[str]) -> _Info:
     if m:
         info.year = int(m.group(1))
     info.province = _province_in_title(lines)
+    info.district = _issuer(lines)[1]
     return info
 
 
-def _province_in_title(lines: list[str]) -> ProvinceMatch | None:
-    # "UBND TỈNH THÁI BÌNH" at the top left names the issuer: the strongest evidence.
+_ISSUER = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
+
+
+def _issuer(lines: list[str]) -> tuple[ProvinceMatch | None, str | None]:
+    """Province and district of the issuing committee: 'UBND TỈNH THÁI BÌNH', 'UBND HUYỆN KIM SƠN'.
+
+    District committees recognised 3-star products from 2023 to mid-2025, so a district-level list
+    names only its district; 'UBND THÀNH PHỐ HÒA BÌNH' is the provincial city, Hà Nội's is the province.
+    """
     for line in lines:
-        key = fold_key(line)
-        m = _PROVINCE_AFTER.match(key)
-        if m and key.startswith(("ubnd", "uy ban")):
-            found = lookup_province(m.group(1))
-            if found:
-                return found
+        head = _ISSUER.match(fold_key(line))
+        if not head:
+            continue
+        # Keep the original spelling after the 'UBND' prefix (same word count as the folded form).
+        rest = " ".join(line.split()[len(head.group(0).split()) :])
+        rest = re.split(r"\s{2,}|cộng hòa|CỘNG HÒA|\s-\s", rest)[0]
+        if fold_key(rest).startswith(("tinh ", "thanh pho ", "tp ", "huyen ", "quan ", "thi xa ", "tx ")):
+            parsed = parse_address(rest)
+            if parsed.province or parsed.district:
+                city = parsed.district and parsed.district.startswith("Thành phố ")
+                province = parsed.province or (lookup_province(parsed.district[10:]) if city else None)
+                return province, parsed.district
+        found = lookup_province(rest)
+        if found:
+            return found, None
+    return None, None
+
+
+def _province_in_title(lines: list[str]) -> ProvinceMatch | None:
+    # The issuer at the top left is the strongest evidence; else the first province the title names.
+    province, _ = _issuer(lines)
+    if province:
+        return province
     found = [p for line in lines for p in find_provinces(line)]
     return found[0] if found else None
 
@@ -547,7 +572,7 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         commune = (parse_address(commune_t).commune or _opt(commune_t)) if commune_t else None
         district = (parse_address(district_t).district or _opt(district_t)) if district_t else None
         commune = commune or parsed.commune or ctx.commune
-        district = district or parsed.district or ctx.district
+        district = district or parsed.district or ctx.district or info.district
         province_match = parsed.province or (lookup_province(cell(c_prov)) if c_prov is not None else None)
         stype_hint = cell(c_stype)
         stype = subject_type_of(stype_hint) if stype_hint else None

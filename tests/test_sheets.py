@@ -624,3 +624,18 @@ def test_csv_row_numbers_are_line_numbers_with_multiline_cells(tmp_path):
     assert (first.row, first.subject_name, first.commune, first.district) == (
         2, "Hộ KD Lê Văn An", "Xã Đông Hà", "Huyện Đông Hưng")  # fmt: skip
     assert second.row == 4
+
+
+def test_district_level_list_names_its_district_in_the_issuer(tmp_path):
+    path = xlsx(tmp_path / "kim_son.xlsx", {"DS": [
+        ["UBND HUYỆN KIM SƠN"],
+        ["DANH SÁCH SẢN PHẨM ĐẠT 3 SAO NĂM 2024"],
+        ["(Kèm theo Quyết định số 812/QĐ-UBND ngày 5/9/2024 của UBND huyện Kim Sơn)"],
+        ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"],
+        [1, "Cói mỹ nghệ", "HTX Cói Kim Sơn", "xã Kim Định, tỉnh Ninh Bình", "3 sao"],
+        [2, "Rượu Kim Sơn", "Hộ kinh doanh Phạm Văn Tâm", "xã Yên Mật", "3 sao"],
+    ]})  # fmt: skip
+    result = read_sheet_file(path)
+    assert (result.province, result.year, result.decision_no) == ("Ninh Bình", 2024, "812/QĐ-UBND")
+    assert [(r.commune, r.district, r.province) for r in result.rows] == [
+        ("Xã Kim Định", "Huyện Kim Sơn", "Ninh Bình"), ("Xã Yên Mật", "Huyện Kim Sơn", "Ninh Bình")]  # fmt: skip
