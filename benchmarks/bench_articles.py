@@ -22,15 +22,15 @@ PROVINCES = ["Thanh Hóa", "Nghệ An", "Bắc Giang", "Quảng Ninh", "Bến Tr
 DISTRICTS = ["Lục Ngạn", "Quan Hóa", "Mỹ Lộc", "Thanh Hà", "Ba Chẽ", "Na Rì", "Long Phú"]
 SENTENCES = [
     "Ngày {d}/{m}, UBND tỉnh {p} tổ chức hội nghị công bố kết quả đánh giá, phân hạng sản phẩm OCOP năm {y}.",
-    "Theo Quyết định số {n}/QĐ-UBND ngày {d}/{m}/{y}, tỉnh công nhận {a} sản phẩm đạt 3-4 sao của {b} chủ thể; "
-    "{c} sản phẩm 4 sao, {e} sản phẩm 3 sao.",
+    ("Theo Quyết định số {n}/QĐ-UBND ngày {d}/{m}/{y}, tỉnh công nhận {a} sản phẩm đạt 3-4 sao của {b} chủ thể; "
+    "{c} sản phẩm 4 sao, {e} sản phẩm 3 sao."),
     "Lũy kế đến nay, toàn tỉnh có {t} sản phẩm OCOP còn hiệu lực, trong đó {c} sản phẩm 4 sao.",
     "Mục tiêu giai đoạn 2021-2025 có {t} sản phẩm được xếp hạng từ 3 - 4 sao, ít nhất 3 sản phẩm 5 sao.",
     "Huyện {q} có nhiều sản phẩm tiêu biểu như: mật ong bạc hà, chè shan tuyết, gạo nếp cái hoa vàng.",
-    "Chương trình OCOP là chương trình phát triển kinh tế khu vực nông thôn theo hướng phát triển nội lực và "
-    "gia tăng giá trị, là giải pháp, nhiệm vụ trong triển khai thực hiện chương trình xây dựng nông thôn mới.",
-    "Các chủ thể được hỗ trợ thiết kế bao bì, tem truy xuất nguồn gốc, tham gia hội chợ và sàn thương mại điện "
-    "tử để mở rộng thị trường tiêu thụ sản phẩm.",
+    ("Chương trình OCOP là chương trình phát triển kinh tế khu vực nông thôn theo hướng phát triển nội lực và "
+    "gia tăng giá trị, là giải pháp, nhiệm vụ trong triển khai thực hiện chương trình xây dựng nông thôn mới."),
+    ("Các chủ thể được hỗ trợ thiết kế bao bì, tem truy xuất nguồn gốc, tham gia hội chợ và sàn thương mại điện "
+    "tử để mở rộng thị trường tiêu thụ sản phẩm."),
     "Hội đồng đánh giá cấp tỉnh đã chấm điểm {a} sản phẩm, trong đó 2 sản phẩm tiềm năng 5 sao.",
 ]
 PRODUCT = "{i}. {name} - HTX Nông nghiệp {q}, xã Tân Lập, huyện {q}, tỉnh {p} ({s} sao)"
@@ -74,17 +74,20 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(args.seed)
     pages = [make_page(rng, i) for i in range(args.pages)]
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for i, page in enumerate(pages):
             extract_article(page, f"https://bao{i % 7}.example.vn/a/{i}.html")
         rates.append(len(pages) / (time.perf_counter() - t0))
+        # CPU time of this process: what one core does, whatever else the machine is running.
+        cpu_rates.append(len(pages) / (time.process_time() - c0))
     print(json.dumps({
         "pages": len(pages),
         "runs": args.runs,
         "median_pages_per_s": round(statistics.median(rates), 1),
         "all_pages_per_s": [round(r, 1) for r in rates],
+        "median_pages_per_cpu_s": round(statistics.median(cpu_rates), 1),
         "mean_page_kb": round(sum(map(len, pages)) / len(pages) / 1024, 1),
     }))
 

@@ -14,6 +14,7 @@ comes out of the tree in a single C call and the rest is string work.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -132,22 +133,23 @@ def looks_like_html(text: str) -> bool:
 
 
 def _mark_html(html: str) -> str:
-    html = _rx("blocktag", r"</?(?:" + _BLOCK_TAGS + r")\b[^>]*>|<br\b[^>]*>|<hr\b[^>]*>", re.IGNORECASE).sub(_BLOCK + r"\g<0>", html)
+    # Constant replacements keep the substitution in C (a template such as "\\g<0>" is expanded in
+    # Python for every match on 3.11); each pattern starts with a literal "<" so the scan is fast.
+    # A marker just before "<a ...>" is the same as one just after it: no text sits inside a tag.
+    html = _rx("blocktag", r"<(?=/?(?:" + _BLOCK_TAGS + r")\b|br\b|hr\b)", re.IGNORECASE).sub(_BLOCK + "<", html)
     # Text between table rows is moved out of the table by the HTML parser, so a row's end is marked
     # inside its last cell.
-    html = _rx("rowend", r"</t[dh]\s*>\s*</tr\s*>", re.IGNORECASE).sub(_BLOCK + r"\g<0>", html)
-    html = _rx("celltag", r"</t[dh]\s*>(?!\s*</tr)", re.IGNORECASE).sub(_CELL + r"\g<0>", html)
-    html = _rx("aopen", r"<a\b[^>]*>", re.IGNORECASE).sub(r"\g<0>" + _LINK_ON, html)
-    html = _rx("aclose", r"</a\s*>", re.IGNORECASE).sub(_LINK_OFF + r"\g<0>", html)
-    return html
+    html = _rx("rowend", r"<(?=/t[dh]\s*>\s*</tr\s*>)", re.IGNORECASE).sub(_BLOCK + "<", html)
+    html = _rx("celltag", r"<(?=/t[dh]\s*>(?!\s*</tr))", re.IGNORECASE).sub(_CELL + "<", html)
+    html = _rx("aopen", r"<(?=a\b)", re.IGNORECASE).sub(_LINK_ON + "<", html)
+    return _rx("aclose", r"<(?=/a\s*>)", re.IGNORECASE).sub(_LINK_OFF + "<", html)
 
 
 # Containers that are furniture by their class or id, whatever the site. Matched by lexbor in C.
 _FURNITURE_TOKENS = (
-    "comment", "binhluan", "binh-luan", "related", "relate", "lienquan", "lien-quan", "tinkhac",
-    "tin-khac", "other-news", "othernews", "most-view", "mostview", "docnhieu", "doc-nhieu",
-    "sidebar", "footer", "menu", "breadcrumb", "share", "social", "banner", "advert", "quangcao",
-    "quang-cao", "weather", "thoitiet", "counter", "thongke", "tags", "navbar", "topbar", "login",
+    "comment", "binhluan", "binh-luan", "relate", "lienquan", "lien-quan", "tinkhac", "tin-khac",
+    "other", "mostview", "most-view", "docnhieu", "sidebar", "footer", "menu", "breadcrumb", "share",
+    "social", "banner", "advert", "quangcao", "weather", "counter", "thongke",
 )
 _FURNITURE_CSS = ", ".join(
     f'[class*="{t}"], [id*="{t}"]' for t in _FURNITURE_TOKENS
@@ -256,12 +258,19 @@ _JUNK_LINE = (
 )
 
 
+def fast_fold(text: str) -> str:
+    """fold_key for text already through clean_text, in C calls only (no per-character Python)."""
+    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    t = t.encode("ascii", "ignore").decode("ascii").lower()
+    return _rx("keydrop", r"[^0-9a-z]+").sub(" ", t).strip()
+
+
 def _key(text: str) -> str:
     """Comparison key of a block: folded for short lines (matched against the vocabulary above),
     lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
     if len(text) <= 100:
-        return fold_key(text)
-    return _rx("keydrop", r"[\W_]+").sub(" ", text.lower()).strip()
+        return fast_fold(text)
+    return _rx("keydropw", r"[\W_]+").sub(" ", text.lower()).strip()
 
 
 def _is_junk(key: str, text: str) -> bool:
@@ -365,7 +374,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     for i, (b, k) in enumerate(zip(blocks, keys)):
         if not k:
             continue
-        head = k if len(b.text) <= 100 else fold_key(b.text[:60])
+        head = k if len(b.text) <= 100 else fast_fold(b.text[:60])
         if k in _LIST_HEADINGS or (len(k) < 40 and k.rstrip(" :") in _LIST_HEADINGS):
             in_list = True
             continue
