@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ocop_pipeline.normalize import clean_text, fold_key
+from ocop_pipeline.normalize import clean_text
 
 # Marker characters put into the HTML before parsing (control characters never found in pages).
 _BLOCK = "\x1e"
