@@ -510,9 +510,11 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
             first = fold_key(distinct[0])
             if _TOTALS.match(first) or _TOTALS.match(fold_key(_label_text(distinct))):
                 continue
-            if any(_SIGNATURE.match(fold_key(t)) for t in distinct):
-                break  # the signature block ends the table
-            if _NOTES.match(first) or _NOTES.match(fold_key(_label_text(distinct))) or first.startswith("*"):
+            if any(_SIGNATURE.match(fold_key(t)) for t in distinct) and (
+                not prod or _SIGNATURE.match(fold_key(prod)) or len(distinct) <= 2
+            ):
+                break  # the signature block ends the table (a dated note in a product row does not)
+            if _NOTES.match(first) or _NOTES.match(fold_key(_label_text(distinct))) or distinct[0][:1] == "*":
                 continue
             if prod and fold_key(prod) in header_keys:
                 continue  # header repeated on a new page

@@ -639,3 +639,18 @@ def test_district_level_list_names_its_district_in_the_issuer(tmp_path):
     assert (result.province, result.year, result.decision_no) == ("Ninh Bình", 2024, "812/QĐ-UBND")
     assert [(r.commune, r.district, r.province) for r in result.rows] == [
         ("Xã Kim Định", "Huyện Kim Sơn", "Ninh Bình"), ("Xã Yên Mật", "Huyện Kim Sơn", "Ninh Bình")]  # fmt: skip
+
+
+def test_unnumbered_rows_dated_notes_and_footnotes(tmp_path):
+    path = xlsx(tmp_path / "x.xlsx", {"S": [
+        ["Tên sản phẩm", "Chủ thể", "Hạng sao", "Ghi chú"],
+        ["Nem chua", "Hộ KD Lê Thị Nga", "3 sao", "Cấp ngày 12 tháng 3 năm 2022"],  # a date is not a signature
+        ["Giò lụa", "Hộ KD Bùi Văn Giang", "4 sao", None],
+        ["* Sản phẩm nâng hạng từ 3 sao"],
+        ["Người lập biểu", None, None, "KT. CHỦ TỊCH"],
+        ["Nguyễn Văn Ký"],
+    ]})  # fmt: skip
+    result = read_sheet_file(path)
+    assert [(r.row, r.product_name, r.note) for r in result.rows] == [
+        (2, "Nem chua", "Cấp ngày 12 tháng 3 năm 2022"), (3, "Giò lụa", None)]  # fmt: skip
+    assert result.rejects == []
