@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ocop_pipeline.addresses import parse_address, split_subject_address
@@ -348,10 +348,17 @@ def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict
     return out, labels, sub_hits
 
 
-def _assign(fields: dict[int, str]) -> dict[str, int]:
+def _assign(fields: dict[int, str], labels: dict[int, str] | None = None) -> dict[str, int]:
+    """Field -> column; the leftmost wins, except that a 'chủ thể' column beats a vaguer 'Đơn vị'
+    (which some lists use for the district)."""
     columns: dict[str, int] = {}
     for c in sorted(fields):
         columns.setdefault(fields[c], c)
+    if labels:
+        subjects = [c for c in sorted(fields) if fields[c] == "subject_name"]
+        named = [c for c in subjects if "chu the" in fold_key(labels.get(c, ""))]
+        if len(subjects) > 1 and named:
+            columns["subject_name"] = named[0]
     return columns
 
 
@@ -372,11 +379,12 @@ def _find_header(texts: list[list[str]]) -> _Header | None:
         single = _fields_single(texts[r])
         if not single:
             continue
-        cols = _assign(single)
-        cand = _Header(r, r, cols, {c: texts[r][c] for c in single}, _score(cols))
+        labels = {c: texts[r][c] for c in single}
+        cols = _assign(single, labels)
+        cand = _Header(r, r, cols, labels, _score(cols))
         if r + 1 < len(texts):
             dfields, dlabels, hits = _fields_double(texts[r], texts[r + 1])
-            dcols = _assign(dfields)
+            dcols = _assign(dfields, dlabels)
             dscore = _score(dcols)
             if hits and dscore > cand.score:
                 cand = _Header(r, r + 1, dcols, dlabels, dscore)
@@ -432,6 +440,9 @@ class _Context:
     group: str | None = None
 
 
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
 def _is_int_like(t: str) -> bool:
     return t.isdigit() or (t.replace(".", "", 1).isdigit() and t.endswith((".0", ".")))
 
@@ -446,6 +457,8 @@ def _as_date(value: Cell) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and 20_000 < value < 80_000:
+        return _EXCEL_EPOCH + timedelta(days=int(value))  # a date cell without date format: Excel serial
     t = _text(value)
     if not t:
         return None

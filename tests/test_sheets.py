@@ -654,3 +654,13 @@ def test_unnumbered_rows_dated_notes_and_footnotes(tmp_path):
     assert [(r.row, r.product_name, r.note) for r in result.rows] == [
         (2, "Nem chua", "Cấp ngày 12 tháng 3 năm 2022"), (3, "Giò lụa", None)]  # fmt: skip
     assert result.rejects == []
+
+
+def test_subject_column_preferred_over_unit_column_and_excel_serial_dates(tmp_path):
+    path = xlsx(tmp_path / "x.xlsx", {"S": [
+        ["STT", "Đơn vị", "Tên sản phẩm", "Tên chủ thể", "Hạng sao", "Số QĐ", "Ngày QĐ"],
+        [1, "Huyện Hải Hậu", "Gạo Tám Hải Hậu", "HTX Nông nghiệp Hải Toàn", "4 sao", "2745/QĐ-UBND", 44910],
+    ]})  # fmt: skip
+    (row,) = read_sheet_file(path).rows
+    assert (row.subject_name, row.subject_type) == ("HTX Nông nghiệp Hải Toàn", "cooperative")
+    assert (row.decision_no, row.decision_date) == ("2745/QĐ-UBND", date(2022, 12, 15))
