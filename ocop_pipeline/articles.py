@@ -236,7 +236,10 @@ def extract_article(
             ).search(low):
                 if sent_mode is None:
                     sent_mode = _sentence_mode(sent)
-                products.extend(F.products_from_sentence(sent, sent_mode))
+                found_products = F.products_from_sentence(sent, sent_mode)
+                if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
+                    batch_sentences.append(sent)
+                products.extend(found_products)
 
     if awaiting and not confirmed and pending_batch:
         notes.append("results await a recognition decision: counted as candidates")
@@ -439,18 +442,23 @@ def _sentence_of(sents: list[str], needle: str) -> str | None:
 
 
 def _dedupe_products(items: list[dict]) -> list[dict]:
-    out: dict[tuple[str, str], dict] = {}
+    """One entry per product: the same name with the same subject (or one subject cut shorter than
+    the other) is one product; the entry with stars wins."""
+    out: list[dict] = []
     for p in items:
-        key = (fold_key(p["name"]), fold_key(p.get("subject") or ""))
-        if key in out:
-            if not out[key]["stars"] and p["stars"]:
-                out[key] = p
-            continue
-        out[key] = p
+        name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
+        for i, q in enumerate(out):
+            qs = fold_key(q.get("subject") or "")
+            if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
+                if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
+                    out[i] = p
+                break
+        else:
+            out.append(p)
     return [
         {"name": p["name"], "subject": p.get("subject"), "stars": int(p["stars"]) if p.get("stars") else None,
          "status": p["status"], "address": p.get("address")}
-        for p in out.values()
+        for p in out
     ]
 
 

@@ -215,14 +215,19 @@ _CUES = {
     r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|nominated|proposed|candidates?|registered|"
     r"displayed|showcased|submitted|under\s+review|potential",
     "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
-    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|"
-    r"hiện\s+(?:nay\s+)?(?:đã\s+)?có|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|lên\s+(?=\d)|"
-    r"so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|currently",
+    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
+    r"lên\s+(?=\d)|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
+    r"currently|now\s+has",
+    # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
+    # is the year's batch: these yield to a recognition verb in the same clause.
+    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
+    r"the\s+province\s+has",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
 }
 _CUE_RX = "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items())
-_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2}
+_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2, "weakcum": 1}
 
 # A council's result still awaiting the decision that recognises it.
 _AWAIT = (
@@ -336,22 +341,35 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
+    set_here = False
     for start, end, value, value_max, unit, stars, pot in found:
-        window = [k for pos, k in cues if prev_end <= pos < start]
+        # A stronger cue earlier in the clause still governs ("Đến nay, đã công nhận 320"), but a new
+        # clause or a new year starts afresh ("...còn hiệu lực; năm 2024 công nhận thêm 45").
+        fresh_at = None
+        for fm in _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d").finditer(sentence, prev_end, start):
+            fresh_at = fm.start()
+        lo = prev_end if fresh_at is None or not out else fresh_at
+        window = [k for pos, k in cues if lo <= pos < start]
         if window:
-            best = max(window, key=lambda k: _CUE_PRIORITY[k or ""])
-            # A stronger cue earlier in the sentence still governs ("Đến nay, đã công nhận 320").
-            if _CUE_PRIORITY.get(mode, 0) > _CUE_PRIORITY[best or ""] and best == "batch":
-                pass
-            else:
-                mode = best or mode
-        if mode == "unknown":
+            best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
+            if not (set_here and fresh_at is None and best == "batch" and _CUE_PRIORITY.get(mode, 0) > 2):
+                mode = best
+            set_here = True
+        elif fresh_at is not None and out and sentence[fresh_at] != ";":
+            mode = "unknown"  # "..., năm 2024 có 40 sản phẩm được công nhận": the verb comes after
+        if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
             stop = _rx("clause_end", r"[;,]").search(sentence, end)
             limit = stop.start() if stop else len(sentence)
-            after = [k for pos, k in cues if end <= pos < limit]
-            if after:
+            after = [k for pos, k in cues if start <= pos < limit]
+            if "batch" in after or (mode == "unknown" and after):
                 mode = max(after, key=lambda k: _CUE_PRIORITY[k or ""]) or mode
+                if mode == "weakcum" and "batch" in after:
+                    mode = "batch"
+            elif mode == "weakcum" and any(k == "batch" for pos, k in cues if pos < start):
+                mode = "batch"
+        if mode == "weakcum":
+            mode = "cumulative"
         qual = None
         q = _rx("qual", r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$").search(
             sentence[max(prev_end, start - 14) : start]
@@ -486,6 +504,10 @@ _ADDRESS_START = (
 
 
 def split_subject_address(text: str) -> tuple[str, str | None]:
+    verb = _rx("subjverb", r"\s+(?:đạt|được|với|là|có|đã|sẽ|vừa|tham\s+gia|achieved|was|were|is)\s")
+    v = verb.search(text)
+    if v:
+        text = text[: v.start()]
     m = _rx("addr", _ADDRESS_START).search(text)
     if not m:
         return text.strip(" ,;-"), None

@@ -331,3 +331,31 @@ def test_table_product_list_plain_text_training_fair():
 def test_domain_table(url, name):
     m = province_of_domain(url)
     assert (m.legacy_name if m else None) == name
+
+
+@pytest.mark.parametrize("text,counts,cumulative", [
+    ("Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận OCOP, trong đó 12 sản phẩm 4 sao, 73 sản phẩm 3 sao.",
+     {"total": 85, "stars_4": 12, "stars_3": 73}, {}),
+    ("Toàn tỉnh có 300 sản phẩm OCOP, trong đó 40 sản phẩm 4 sao.", {}, {"total": 300, "stars_4": 40}),
+    ("Tỉnh Sơn La hiện có 211 sản phẩm OCOP còn hiệu lực; năm 2024 công nhận thêm 45 sản phẩm.",
+     {"total": 45}, {"total": 211}),
+    ("Đến nay, tỉnh đã công nhận 320 sản phẩm OCOP, năm 2024 có 40 sản phẩm được công nhận.",
+     {"total": 40}, {"total": 320}),
+    ("UBND tỉnh Quảng Nam vừa ban hành quyết định công nhận 10.322 sản phẩm OCOP.", {"total": 10322}, {}),
+    ("Huyện Ba Chẽ có 06 sản phẩm được UBND huyện công nhận đạt 3 sao năm 2024.", {"stars_3": 6}, {}),
+    ("Trong đợt này, có 20 sản phẩm đạt 3 sao, 5 sản phẩm đạt 4 sao.", {"stars_3": 20, "stars_4": 5}, {}),
+    ("Chương trình mỗi xã 1 sản phẩm được triển khai từ năm 2019 với 25% sản phẩm được nâng cấp.", {}, {}),
+])
+def test_batch_versus_stock_sentences(text, counts, cumulative):
+    r = extract_article(text, published_hint=date(2024, 5, 1))
+    assert {k: v for k, v in r["counts"].items() if v is not None} == counts
+    assert {k: v for k, v in r["cumulative"].items() if v is not None} == cumulative
+    assert r["has_rating_results"] is bool(counts)
+
+
+def test_product_in_prose_gets_subject_and_level():
+    r = extract_article("Sản phẩm Trà hoa vàng của HTX Trà hoa vàng Ba Chẽ đạt 4 sao, được UBND tỉnh Quảng Ninh "
+                        "công nhận năm 2022.")
+    assert r["products"] == [{"name": "Trà hoa vàng", "subject": "HTX Trà hoa vàng Ba Chẽ", "stars": 4,
+                              "status": "rated", "address": None}]
+    assert r["has_rating_results"] is True and r["level"] == "province"
