@@ -4,8 +4,13 @@ The rebuild is a pure function of the staging rows and the build date: it replac
 in one transaction, so readers never see a half-built state and a re-run gives the same rows.
 
 Rules (DOMAIN.md):
-- A subject is one (current province, subject name key), or one tax code when a source gives it.
-- A product is one (subject, product name key).
+- A subject is one real producer: spellings are clustered by `matching.resolve_subjects` (tax code
+  decides; else compatible legal form, place and a fuzzy name score; curated decisions in
+  sources/curation/entity_decisions.csv override). Every spelling seen goes to `subject_aliases`,
+  the pairs the matcher could not decide to `entity_review`.
+- A product is one cluster of product names of one subject (`matching.resolve_products`: packaging,
+  sizes and brand suffixes ignored; different products such as "Mật ong hoa nhãn" / "Mật ong hoa cà
+  phê" stay apart).
 - A rating is one (product, decision or year, stars); the same rating from several files is kept
   once, from the first source in (source, file, row) order. Different stars for the same decision
   are two ratings: sources that disagree are kept, not overwritten.
@@ -17,12 +22,24 @@ Rules (DOMAIN.md):
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import pandas as pd
 
-from ocop_pipeline.store import table_counts
-from ocop_pipeline.views import create_views
+from ocop_pipeline.matching import (
+    Decision,
+    ProductRecord,
+    SubjectRecord,
+    load_decisions,
+    resolve_products,
+    resolve_subjects,
+)
+from ocop_pipeline.settings import Paths
+from ocop_pipeline.store import frame_for, table_counts
 
 # Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
 # the same scheme as resolve.stable_id, so Python and SQL agree.
@@ -33,40 +50,73 @@ REGIME_1489_START = date(2025, 7, 6)  # 1489/QĐ-TTg: provinces rate 3 and 4 sta
 REFORM_DATE = date(2025, 7, 1)  # 34 provinces, no districts
 
 
+_ROWS_SQL = """
+CREATE OR REPLACE TEMP TABLE _rows AS
+SELECT r.*, d.source_id, d.uri,
+       coalesce(r.decision_date, make_date(r.year, 12, 31)) AS effective_date,
+       -- arg_max skips null keys: undated rows still count, as the oldest
+       coalesce(r.decision_date, make_date(r.year, 12, 31), DATE '0001-01-01') AS order_date,
+       -- a total order over rows, so "the latest" never depends on scan order
+       (order_date, d.uri, r.sheet, r.row) AS latest
+FROM stg_sheet_rows r JOIN documents d USING (document_id)
+"""
+
+
+def default_decisions_path() -> Path:
+    """The curated decisions kept in git: sources/curation/entity_decisions.csv (OCOP_SOURCES_DIR moves it)."""
+    return Paths.resolve().sources_dir / "curation" / "entity_decisions.csv"
+
+
+def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decision]) -> list[dict]:
+    """Cluster subjects and products in Python (matching.py) and register `_entity_map`: one row per
+    staging row with its subject_id, product_id and how the subject spelling was matched. Returns the
+    review rows."""
+    rows = con.execute(
+        'SELECT document_id, sheet, "row", province_current, province, subject_name, commune, district, '
+        "tax_code, product_name, year FROM _rows").fetchall()
+    def record(r: tuple) -> SubjectRecord:
+        return SubjectRecord(r[3], r[5] or "", r[6], r[7], r[4], r[8])
+    first_seen: dict[SubjectRecord, int] = {}
+    for r in rows:
+        if r[10] is not None:
+            first_seen[record(r)] = min(first_seen.get(record(r), r[10]), r[10])
+    subjects = resolve_subjects({record(r) for r in rows}, decisions, first_seen=first_seen)
+    names: dict[str, set[str]] = {}
+    province: dict[str, str] = {}
+    for rec, sid in subjects.ids.items():
+        names.setdefault(sid, set()).add(rec.subject_name)
+        province[sid] = rec.province_current
+    products = resolve_products(
+        {ProductRecord(subjects.ids[record(r)], r[9] or "") for r in rows},
+        {k: sorted(v) for k, v in names.items()}, province, decisions)
+    mapping = pd.DataFrame.from_records(
+        [(r[0], r[1], r[2], subjects.ids[record(r)], products.ids[ProductRecord(subjects.ids[record(r)], r[9] or "")],
+          subjects.matched_by[record(r)]) for r in rows],
+        columns=["document_id", "sheet", "row", "subject_id", "product_id", "matched_by"])
+    mapping = mapping.astype({"document_id": "string", "sheet": "string", "row": "Int64", "subject_id": "string",
+                              "product_id": "string", "matched_by": "string"})
+    con.register("_entity_map_frame", mapping)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _entity_map AS SELECT * FROM _entity_map_frame")
+    finally:
+        con.unregister("_entity_map_frame")
+    return [
+        {"review_id": p.review_id, "kind": p.kind, "left_key": p.left_key, "right_key": p.right_key,
+         "left_name": p.left_name, "right_name": p.right_name, "province": p.province, "score": p.score,
+         "evidence": json.dumps(p.evidence, ensure_ascii=False, sort_keys=True), "left_id": p.left_id,
+         "right_id": p.right_id, "subject_id": p.subject_id, "decision": None}
+        for p in subjects.reviews + products.reviews
+    ]
+
+
 def _sql(as_of: date) -> list[tuple[str, list]]:
-    subject_id = _ID.format(parts="'subject', g.tax_code")
-    subject_id_by_name = _ID.format(parts="'subject', g.province_current, g.subject_key")
-    product_id = _ID.format(parts="'product', s.subject_id, r.product_key")
     rating_id = _ID.format(parts="'rating', r.product_id, coalesce(r.decision_no, 'year ' || r.year::VARCHAR, ''), r.stars::VARCHAR")
     return [
         (
             """
-            CREATE OR REPLACE TEMP TABLE _rows AS
-            SELECT r.*, d.source_id, d.uri,
-                   coalesce(r.decision_date, make_date(r.year, 12, 31)) AS effective_date,
-                   -- arg_max skips null keys: undated rows still count, as the oldest
-                   coalesce(r.decision_date, make_date(r.year, 12, 31), DATE '0001-01-01') AS order_date,
-                   -- a total order over rows, so "the latest" never depends on scan order
-                   (order_date, d.uri, r.sheet, r.row) AS latest
-            FROM stg_sheet_rows r JOIN documents d USING (document_id)
-            """,
-            [],
-        ),
-        (
-            f"""
-            CREATE OR REPLACE TEMP TABLE _subject_groups AS
-            SELECT g.province_current, g.subject_key,
-                   CASE WHEN g.tax_code IS NOT NULL THEN {subject_id} ELSE {subject_id_by_name} END AS subject_id
-            FROM (SELECT province_current, subject_key, min(tax_code) AS tax_code
-                  FROM _rows GROUP BY ALL) g
-            """,
-            [],
-        ),
-        (
-            f"""
             CREATE OR REPLACE TEMP TABLE _rated AS
-            SELECT r.*, s.subject_id, {product_id} AS product_id
-            FROM _rows r JOIN _subject_groups s USING (province_current, subject_key)
+            SELECT r.*, m.subject_id, m.product_id, m.matched_by
+            FROM _rows r JOIN _entity_map m USING (document_id, sheet, "row")
             """,
             [],
         ),
@@ -151,14 +201,51 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
             """,
             [REFORM_DATE, REFORM_DATE],
         ),
+        ("DELETE FROM subject_aliases", []),
+        (
+            """
+            INSERT INTO subject_aliases
+            SELECT substr(sha256(concat_ws(chr(31), 'alias', subject_id, subject_name, province,
+                                           coalesce(commune, ''), coalesce(district, ''), coalesce(tax_code, ''))), 1, 16),
+                   subject_id, subject_name, min(subject_key), province_current, province, commune, district, tax_code,
+                   min(matched_by), count(*), min(year), max(year)
+            FROM _rated
+            GROUP BY subject_id, subject_name, province_current, province, commune, district, tax_code
+            """,
+            [],
+        ),
+        ("DELETE FROM entity_review", []),
+        ("INSERT INTO entity_review SELECT * FROM _review", []),
         ("COMMIT", []),
     ]
 
 
-def rebuild_core(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, int]:
-    """Replace subjects, products and ratings from staging; returns their row counts."""
-    as_of = as_of or date.today()
+def _stage_reviews(con: duckdb.DuckDBPyConnection, reviews: list[dict]) -> None:
+    """Hold the review rows in `_review` until the transaction writes them."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _review AS SELECT * FROM entity_review LIMIT 0")
+    if not reviews:
+        return
+    con.register("_review_frame", frame_for("entity_review", reviews))
     try:
+        con.execute("INSERT INTO _review SELECT * FROM _review_frame")
+    finally:
+        con.unregister("_review_frame")
+
+
+def rebuild_core(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date | None = None,
+    decisions: Sequence[Decision] | str | Path | None = None,
+) -> dict[str, int]:
+    """Replace subjects, products, ratings, subject_aliases and entity_review from staging; returns the
+    row counts of the first three. `decisions` are the curated entity decisions (a list, or a CSV path;
+    default sources/curation/entity_decisions.csv)."""
+    as_of = as_of or date.today()
+    if decisions is None or isinstance(decisions, (str, Path)):
+        decisions = load_decisions(decisions or default_decisions_path())
+    try:
+        con.execute(_ROWS_SQL)
+        _stage_reviews(con, _resolve_entities(con, decisions))
         for statement, params in _sql(as_of):
             con.execute(statement, params)
     except duckdb.Error:
@@ -167,5 +254,4 @@ def rebuild_core(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> d
         except duckdb.Error:
             pass  # the failure came before BEGIN: nothing to roll back
         raise
-    create_views(con)  # researchers' views (views.py) follow the tables they read
     return table_counts(con, ("subjects", "products", "ratings"))
