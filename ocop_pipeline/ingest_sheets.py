@@ -27,6 +27,7 @@ from ocop_pipeline.admin_units import (
     province_for_commune,
 )
 from ocop_pipeline.landing import LandedFile, land_file
+from ocop_pipeline.parallel import ordered_map
 from ocop_pipeline.registry import Source
 from ocop_pipeline.resolve import product_key, stable_id, subject_key
 from ocop_pipeline.settings import Paths
@@ -219,6 +220,17 @@ def _reject(stage: str, source_id: str, document_id: str, location: str, reason:
     }
 
 
+def _read_document(job: tuple[str, str]) -> sheets.SheetFile | str:
+    """Read one landed file (in a worker process): its rows, or the one-line reason it is unreadable."""
+    path, display_name = job
+    try:
+        return sheets.read_sheet_file(path, display_name=display_name)
+    except sheets.SheetReadError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 -- one odd file must not stop the others; it is recorded
+        return f"{display_name}: unexpected reader error ({exc.__class__.__name__}: {exc})"
+
+
 def stage_spreadsheets(
     con: duckdb.DuckDBPyConnection, paths: Paths, *, force: bool = False,
     log: Callable[[str], None] | None = None,
@@ -232,28 +244,23 @@ def stage_spreadsheets(
         [STAGING_VERSION, force],
     ).fetchall()
     report.skipped_documents = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL") - len(todo)
-    for document_id, source_id, uri, file_name, raw_path in todo:
+    jobs = [(str(paths.data_dir / raw_path), file_name) for _, _, _, file_name, raw_path in todo]
+    for (document_id, source_id, uri, _, _), parsed in zip(todo, ordered_map(_read_document, jobs), strict=True):
         rows: list[dict] = []
         rejects: list[dict] = []
-        try:
-            result = sheets.read_sheet_file(paths.data_dir / raw_path, display_name=file_name)
-        except sheets.SheetReadError as exc:
-            message = str(exc)
+        if isinstance(parsed, str):
+            message = parsed
             report.file_rejects += 1
             report.file_errors.append(f"{uri}: {message}")
             if log:
                 log(f"rejected file {uri}: {message}")
             rejects.append(_reject("file", source_id, document_id, uri, message))
-        except Exception as exc:
-            # A reader bug, not a bad file: stop, but say which input it was (the step names the asset).
-            raise RuntimeError(f"staging failed on {uri} (document {document_id[:12]}): "
-                               f"{type(exc).__name__}: {exc}") from exc
         else:
             fallback = lookup_province(source_provinces.get(source_id))
             rejects = [
-                _reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in result.rejects
+                _reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in parsed.rejects
             ]
-            for sheet_row in result.rows:
+            for sheet_row in parsed.rows:
                 record = _row_record(document_id, sheet_row, fallback)
                 problem = _unusable(record)
                 if problem:
