@@ -301,12 +301,15 @@ def build_extract(con: duckdb.DuckDBPyConnection, month: str) -> Extract:
 # --- writing -------------------------------------------------------------------------------------
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Leading characters a spreadsheet program may read as a formula (OWASP CSV-injection list, and "#").
+_RISKY_START = ("=", "+", "-", "@", "#", "\t", "\r")
 
 
 def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) -> None:
     """The xlsx, written streaming (openpyxl write-only). Every str is a string cell, never a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -320,7 +323,7 @@ def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) 
         # Excel's quote-prefix so editing the cell keeps it text.
         cell = WriteOnlyCell(ws, _ILLEGAL_XML.sub("\ufffd", value))
         cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@", "#"):
+        if value[:1] in _RISKY_START:
             cell.quotePrefix = True
         return cell
 
@@ -328,7 +331,9 @@ def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) 
         out = []
         for value in row:
             if isinstance(value, str):
-                out.append(text_cell(ws, value))
+                # a plain str is a string cell already; only what openpyxl would reinterpret needs a cell
+                risky = value[:1] in _RISKY_START or value in ERROR_CODES or _ILLEGAL_XML.search(value)
+                out.append(text_cell(ws, value) if risky else value)
             elif isinstance(value, date):
                 cell = WriteOnlyCell(ws, value)
                 cell.number_format = "dd/mm/yyyy"
