@@ -13,6 +13,8 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ocop_pipeline.normalize import fold_key
+
 if TYPE_CHECKING:
     from ocop_pipeline.export import Extract
 
@@ -43,7 +45,7 @@ def _stacked_barh(plt, rows: Sequence[tuple], title: str) -> str:
     from matplotlib.ticker import MaxNLocator
 
     # largest at the top, ties in alphabetical order (barh draws its first row at the bottom)
-    rows = sorted(rows, key=lambda r: (-sum(r[1:]), r[0]))[::-1]
+    rows = sorted(rows, key=lambda r: (-sum(r[1:]), fold_key(r[0]), r[0]))[::-1]
     fig, ax = plt.subplots(figsize=(9, max(3.0, 0.22 * len(rows) + 1)))
     names = [r[0] for r in rows]
     left = [0] * len(rows)
