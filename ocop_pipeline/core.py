@@ -40,6 +40,7 @@ from ocop_pipeline.matching import (
 )
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import frame_for, table_counts
+from ocop_pipeline.views import create_views
 
 # Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
 # the same scheme as resolve.stable_id, so Python and SQL agree.
@@ -254,4 +255,5 @@ def rebuild_core(
         except duckdb.Error:
             pass  # the failure came before BEGIN: nothing to roll back
         raise
+    create_views(con)  # researchers' views (views.py) follow the tables they read
     return table_counts(con, ("subjects", "products", "ratings"))
