@@ -25,8 +25,6 @@ NEWS_JOB = "news_crawl"
 MONTHLY_JOB = "ocop_monthly_extract"
 DAILY_SCHEDULE = "ocop_daily_refresh"
 MONTHLY_SCHEDULE = "ocop_monthly_publication"
-# In pipeline order; groups that do not exist select nothing.
-DAILY_GROUPS = ("news", "raw", "staging", "core", "publish")
 
 
 def news_assets(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
@@ -56,7 +54,9 @@ def _monthly(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]
 def operation_jobs(assets: Sequence[dg.AssetsDefinition]) -> list["UnresolvedAssetJobDefinition"]:
     """The daily job, the news crawl (if there is a news group) and the monthly extract (if there are
     monthly-partitioned assets). A job holds assets of one partitioning only, hence the split."""
-    unpartitioned = dg.AssetSelection.groups(*DAILY_GROUPS) - dg.AssetSelection.assets(*partitioned(assets))
+    # Every unpartitioned asset rather than a list of groups: a new group (reference data, news) is in
+    # the daily run without editing this file.
+    unpartitioned = dg.AssetSelection.all() - dg.AssetSelection.assets(*partitioned(assets))
     jobs = [dg.define_asset_job(
         DAILY_JOB, selection=unpartitioned, tags={"ocop/trigger": "daily"},
         description="Every day: crawl the news sites (if configured), ingest the spreadsheets, rebuild and "

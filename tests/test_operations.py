@@ -49,9 +49,16 @@ def test_schedules_run_in_vietnam_time(definitions):
     assert daily.job_name == "ocop_daily"
     keys = {k.to_user_string() for k in definitions.resolve_job_def("ocop_daily").asset_layer.selected_asset_keys}
     assert {"raw/spreadsheet_documents", "staging/stg_sheet_rows", "core/products", "publish/datasets"} <= keys
+    # Everything `ocop build` runs, runs daily too (partitioned assets have their own schedule).
+    build = definitions.resolve_job_def("ocop_build").asset_layer.selected_asset_keys
+    assert {k.to_user_string() for k in build} <= keys
 
-    with dg.build_schedule_context(scheduled_execution_time=datetime(2026, 4, 1, 7, 0, tzinfo=VN)) as context:
-        assert len(monthly.evaluate_tick(context).run_requests) == 1
+    # The ministry's extract (monthly partitions) for the month just ended.
+    assert monthly.job_name == "ocop_monthly_extract"
+    with dg.build_schedule_context(scheduled_execution_time=datetime(2026, 4, 1, 7, 0, tzinfo=VN),
+                                   repository_def=definitions.get_repository_def()) as context:
+        [request] = monthly.evaluate_tick(context).run_requests
+    assert request.partition_key.startswith("2026-03")
 
 
 @pytest.mark.parametrize("partition_tz", ["UTC", "Asia/Ho_Chi_Minh"])
