@@ -237,7 +237,10 @@ def stage_spreadsheets(
 ) -> StagingReport:
     """Parse every landed spreadsheet not yet parsed by this reader version (all of them with `force`)."""
     report = StagingReport()
-    source_provinces = dict(con.execute("SELECT source_id, province FROM sources").fetchall())
+    # A source's province as it was when its lists were made: the registry's legacy_province when the
+    # province was merged in 2025 (a Thái Bình list is Thái Bình, not Hưng Yên).
+    source_provinces = dict(con.execute(
+        "SELECT source_id, coalesce(config_json->>'legacy_province', province) FROM sources").fetchall())
     todo = con.execute(
         "SELECT document_id, source_id, uri, file_name, raw_path FROM documents "
         "WHERE http_status IS NULL AND (parser_version IS DISTINCT FROM ? OR ?) ORDER BY uri",
