@@ -395,59 +395,6 @@ ENTITY_REVIEW = Table(
     published=False,
 )
 
-SUBJECT_ALIASES = Table(
-    "subject_aliases",
-    "core",
-    "Every spelling of a producer seen in the sources, with the subject it was resolved to: look a "
-    "name up here to find its subject_id, or see which spellings were merged and why.",
-    (
-        _c("alias_id", "VARCHAR", "Stable id: hash of subject, spelling, place and tax code as written.", True),
-        _c("subject_id", "VARCHAR", "Producer the spelling belongs to (subjects.subject_id).", True),
-        _c("name", "VARCHAR", "Producer name as normalised from the source (NFC, one tone placement).", True),
-        _c("name_key", "VARCHAR", "Accent-free matching key of this spelling (legal form canonical).", True),
-        _c("province", "VARCHAR", "Current province (34-unit) of the rows with this spelling.", True),
-        _c("legacy_province", "VARCHAR", "Province as the source names it."),
-        _c("commune", "VARCHAR", "Commune given with this spelling."),
-        _c("district", "VARCHAR", "District given with this spelling (pre-2025 lists)."),
-        _c("tax_code", "VARCHAR", "Tax code given with this spelling."),
-        _c("matched_by", "VARCHAR", "How the spelling joined its subject: tax_code | name (fuzzy name score above "
-           "the threshold, compatible legal form and place) | curated (entity_decisions.csv) | alone (the "
-           "subject's only spelling, or nothing close enough).", True),
-        _c("row_count", "INTEGER", "Staging rows with this spelling.", True),
-        _c("first_seen", "INTEGER", "Earliest rating year of those rows."),
-        _c("last_seen", "INTEGER", "Latest rating year of those rows."),
-    ),
-    ("alias_id",),
-)
-
-ENTITY_REVIEW = Table(
-    "entity_review",
-    "core",
-    "Pairs of subject spellings or product names the matcher could not decide (score between its two "
-    "thresholds, or a near-identical name with conflicting evidence). They are kept apart until a person "
-    "records a decision in sources/curation/entity_decisions.csv; rebuilt on every core rebuild.",
-    (
-        _c("review_id", "VARCHAR", "Stable id: hash of kind, province, subject and the two keys and places.", True),
-        _c("kind", "VARCHAR", "subject | product.", True),
-        _c("left_key", "VARCHAR", "Matching key of the left name (subject key, or normalised product key).", True),
-        _c("right_key", "VARCHAR", "Matching key of the right name.", True),
-        _c("left_name", "VARCHAR", "Left name as written (normalised).", True),
-        _c("right_name", "VARCHAR", "Right name as written (normalised).", True),
-        _c("province", "VARCHAR", "Current province (34-unit) of the pair.", True),
-        _c("score", "DOUBLE", "Name similarity 0-100 (rapidfuzz token sort / token set ratio on the distinctive "
-           "part of the names).", True),
-        _c("evidence", "JSON", "Why the pair is uncertain: reason, commune/district agreement (agree | differ | "
-           "unknown), the places, tax codes and legal forms of both sides, the distinctive cores compared."),
-        _c("left_id", "VARCHAR", "subject_id (or product_id) the left name currently resolves to."),
-        _c("right_id", "VARCHAR", "subject_id (or product_id) the right name currently resolves to."),
-        _c("subject_id", "VARCHAR", "For product pairs: the subject both products belong to."),
-        _c("decision", "VARCHAR", "Always null here: decisions live in sources/curation/entity_decisions.csv "
-           "(same | different) and apply at the next rebuild."),
-    ),
-    ("review_id",),
-    published=False,
-)
-
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
     ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW,
