@@ -21,6 +21,7 @@ from ocop_pipeline.admin_units import (
     REFORM_DATE,
     ProvinceMatch,
     find_provinces,
+    find_provinces_in_clean_text,
     legacy_provinces,
     lookup_province,
 )
@@ -322,7 +323,7 @@ def extract_article(
     if page.title:
         for pm in find_provinces(page.title):
             add(pm, 3)
-    for pm in find_provinces(body_text):
+    for pm in find_provinces_in_clean_text(body_text):
         add(pm, 1)
     site = province_of_domain(url) if url else None
     add(site, 2.5)

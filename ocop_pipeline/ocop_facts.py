@@ -442,19 +442,20 @@ def _issuer(no: str) -> str | None:
     return None
 
 
-_PERIOD = (
-    r"(?:giai\s+đoạn|period|from)?\s*(?P<a>20\d\d)\s*(?:-|–|đến|to)\s*(?P<b>20\d\d)"
-    r"|(?:đến|tới|hết|trong|by|in|năm)\s+(?:hết\s+)?(?:năm\s+)?(?P<y>20\d\d)"
-)
+_PERIOD_RANGE = r"(?P<a>20\d\d)\s*(?:-|–|đến|to)\s*(?P<b>20\d\d)"
+_PERIOD_YEAR = r"(?:đến|tới|hết|trong|by|in|năm)\s+(?:hết\s+)?(?:năm\s+)?(?P<y>20\d\d)"
 
 
 def period_of(text: str) -> str | None:
-    m = _rx("period", _PERIOD).search(text)
-    if not m:
+    """'giai đoạn 2021 - 2025' -> '2021-2025'; 'đến hết năm 2020' -> '2020'; None without a year."""
+    if "20" not in text:
         return None
-    if m.group("a"):
+    low = text.lower()
+    m = lower_rx("period_range", _PERIOD_RANGE).search(low)
+    if m:
         return f"{m.group('a')}-{m.group('b')}"
-    return m.group("y")
+    m = lower_rx("period_year", _PERIOD_YEAR).search(low)
+    return m.group("y") if m else None
 
 
 _LEVEL = (
@@ -600,8 +601,8 @@ _ENUM = (
     r"(?P<list>[^.;]+)"
 )
 _OF_SUBJECT = (
-    r"sản\s+phẩm\s+(?P<name>[A-ZĐÀ-Ỹ\"“][^,;.()]{2,60}?)\s+(?:của|do)\s+"
-    r"(?P<subj>" + SUBJECT_KW + r"[^;.()]*?)(?=\s+(?:đạt|được|với|là)\b|[;.()]|$)"
+    r"[Ss]ản\s+phẩm\s+(?P<name>[\"“]?[^\W\d_][^,;.()]{2,60}?)\s+(?:của|do)\s+"
+    r"(?P<subj>(?i:" + SUBJECT_KW + r")[^;.()]*?)(?=\s+(?:đạt|được|với|là)\b|[;.()]|$)"
 )
 
 
@@ -609,13 +610,15 @@ def products_from_sentence(sentence: str, mode: str) -> list[dict]:
     """Products written inside prose: "sản phẩm X của HTX Y đạt 4 sao", "các sản phẩm như: A, B và C"."""
     out: list[dict] = []
     stars_here = _star_in(sentence) if mode == "batch" else None
-    for m in _rx("ofsubj", _OF_SUBJECT).finditer(sentence):
+    for m in _rx("ofsubj", _OF_SUBJECT, 0).finditer(sentence):
+        if not m.group("name").lstrip("\"“")[:1].isupper():
+            continue
         subj, addr = split_subject_address(m.group("subj"))
         out.append({"name": m.group("name").strip(" \"“”"), "subject": subj, "stars": stars_here, "address": addr})
     if not out:
-        m = _rx("enum", _ENUM).search(sentence)
-        if m:
-            items = _rx("enumsplit", r",\s*|\s+và\s+|\s+and\s+|\s*;\s*").split(m.group("list"))
+        m = lower_rx("enum", _ENUM).search(sentence.lower())
+        if m and len(sentence) == len(sentence.lower()):
+            items = _rx("enumsplit", r",\s*|\s+và\s+|\s+and\s+|\s*;\s*").split(sentence[m.start("list") : m.end("list")])
             parsed = []
             for it in items:
                 it = it.strip(" \"“”…-")
