@@ -270,7 +270,7 @@ def _key(text: str) -> str:
     lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
     if len(text) <= 100:
         return fast_fold(text)
-    return _rx("keydropw", r"[\W_]+").sub(" ", text.lower()).strip()
+    return " ".join(text.lower().split())
 
 
 def _is_junk(key: str, text: str) -> bool:

@@ -203,8 +203,9 @@ def extract_article(
     context_period: str | None = None
     pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
-    awaiting = bool(_rx("await", F._AWAIT).search(body_text))
-    confirmed = bool(_rx("confirm", F._CONFIRM).search(body_text))
+    low_body = body_text.lower()
+    awaiting = bool(F.lower_rx("await", r"\b(?:" + F._AWAIT + ")").search(low_body))
+    confirmed = bool(F.lower_rx("confirm", r"\b(?:" + F._CONFIRM + ")").search(low_body))
     english = language == "en"
     for para in body:
         carry: str | None = None
@@ -375,7 +376,7 @@ def extract_article(
             cues.extend(F.level_cues(s))
         if not cues:
             for s in all_sents:
-                if _rx("confirm", F._CONFIRM).search(s):
+                if F.lower_rx("confirm", r"\b(?:" + F._CONFIRM + ")").search(s.lower()):
                     cues.extend(F.level_cues(s))
         if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
             cues.append("national")

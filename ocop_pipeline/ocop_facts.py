@@ -226,7 +226,8 @@ _CUES = {
     r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
 }
-_CUE_RX = "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items())
+# Anchored at a word start: the check prunes most positions before the long alternation is tried.
+_CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
 _CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2, "weakcum": 1}
 
 # A council's result still awaiting the decision that recognises it.
@@ -236,9 +237,9 @@ _AWAIT = (
     r"awaiting|pending\s+(?:approval|decision)|will\s+be\s+(?:recogni[sz]ed|submitted)"
 )
 _CONFIRM = (
-    r"quyết\s+định\s+(?:số\s+\S+\s+)?(?:[^.]{0,80})?công\s+nhận|đã\s+(?:ban\s+hành\s+)?(?:quyết\s+định\s+)?công\s+nhận|"
+    r"quyết\s+định\s+(?:số\s+[^\s]+\s+)?(?:[^.]{0,80})?công\s+nhận|đã\s+(?:ban\s+hành\s+)?(?:quyết\s+định\s+)?công\s+nhận|"
     r"trao\s+(?:giấy\s+)?chứng\s+nhận|cấp\s+giấy\s+chứng\s+nhận|ký\s+quyết\s+định|đã\s+được\s+công\s+nhận|"
-    r"decision\s+(?:no\.?\s*)?\S*\s*recogni|were\s+recogni[sz]ed|has\s+recogni[sz]ed|have\s+been\s+recogni[sz]ed"
+    r"decision\s+(?:no\.?\s*)?[^\s]*\s*recogni|were\s+recogni[sz]ed|has\s+recogni[sz]ed|have\s+been\s+recogni[sz]ed"
 )
 
 
