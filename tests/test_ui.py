@@ -102,8 +102,13 @@ def test_asset_graph_renders_in_a_real_browser(dagster_ui, tmp_path):
 
     # The code location is served with every layer, descriptions included.
     query = {"query": "{ assetNodes { assetKey { path } groupName description } }"}
-    nodes = json.loads(_get(f"{base}/graphql", query, timeout=30))["data"]["assetNodes"]
-    by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+    deadline = time.monotonic() + 30
+    while True:  # the webserver may answer before the code location has loaded
+        nodes = json.loads(_get(f"{base}/graphql", query, timeout=30))["data"]["assetNodes"]
+        by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
+        if "staging/stg_sheet_rows" in by_key or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert {"raw/spreadsheet_documents", "staging/stg_sheet_rows", "core/products", "publish/datasets"} <= set(by_key)
     assert all(n["description"] for n in by_key.values()), [k for k, n in by_key.items() if not n["description"]]
 
