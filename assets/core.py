@@ -35,7 +35,8 @@ def core_tables(context: dg.AssetExecutionContext, store: OcopStore):
     """Rebuild `subjects`, `products` and `ratings` from the staged rows (see ocop_pipeline/core.py for
     the rules: ids, levels by regime, 36-month validity, status as of today)."""
     with store.connect() as con:
-        counts = rebuild_core(con)
+        # Curated same/not-same decisions live in the registry, beside the sources they arbitrate.
+        counts = rebuild_core(con, decisions=store.paths().sources_dir / "curation" / "entity_decisions.csv")
         for name, key in CORE_KEYS.items():
             yield dg.MaterializeResult(
                 asset_key=key,
