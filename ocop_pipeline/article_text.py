@@ -199,23 +199,23 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
                 node.decompose()
     raw = root.text(deep=True)
     blocks: list[Block] = []
-    ws = _rx("ws", r"[ \t\r\n\f\v\u00a0]+")
+    markers = _LINK_ON + _LINK_OFF
     for piece in raw.split(_BLOCK):
+        if not piece or piece.isspace():
+            continue
         if _CELL in piece:
             cells = [c.strip() for c in piece.split(_CELL)]
-            piece = " | ".join(c for c in cells if c.strip(_LINK_ON + _LINK_OFF + " "))
-        piece = ws.sub(" ", piece).strip()
-        if not piece:
-            continue
+            piece = " | ".join(c for c in cells if c.strip(markers + " "))
         link = 0
         if _LINK_ON in piece:
             for seg in _rx("linkseg", "\x02([^\x02\x03]*)\x03?").findall(piece):
                 link += len(seg.strip())
-            piece = piece.replace(_LINK_ON, "").replace(_LINK_OFF, "").strip()
+            piece = piece.replace(_LINK_ON, "").replace(_LINK_OFF, "")
         elif _LINK_OFF in piece:
-            piece = piece.replace(_LINK_OFF, "").strip()
-        if piece:
-            blocks.append(Block(clean_text(piece), link))
+            piece = piece.replace(_LINK_OFF, "")
+        text = clean_text(piece)  # collapses whitespace too
+        if text:
+            blocks.append(Block(text, link))
     return blocks, meta
 
 
