@@ -23,10 +23,13 @@ import duckdb
 from ocop_pipeline import articles
 from ocop_pipeline.crawler import CrawlReport, SiteSource, crawl, load_site_sources
 from ocop_pipeline.http_client import FetchResult, PoliteClient
+from ocop_pipeline.parallel import ordered_map
 from ocop_pipeline.resolve import stable_id
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import delete_where_in, frame_for, insert_frame
 
+# Pages written to DuckDB per transaction: large enough that 20,000 pages are a few dozen commits.
+WRITE_BATCH = 500
 # Loopback serves the recordings: no remote host to be polite to, so the bound is the machine's.
 SNAPSHOT_RATE = 200.0
 
@@ -197,29 +200,48 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
     ).fetchall()
     done = dict(con.execute("SELECT url, document_id || '|' || parser_version FROM news_articles").fetchall())
     report = NewsStagingReport()
-    for uri, document_id, source_id, raw_path, fetched_at in latest:
+    todo = []
+    for uri, document_id, source_id, raw_path, _ in latest:
         if not force and done.get(uri) == f"{document_id}|{articles.PARSER_VERSION}":
             report.unchanged += 1
-            continue
-        site = by_name.get(source_id)
-        hint = (site.article or {}).get("body_selector") if site else None
-        body = (paths.data_dir / raw_path).read_bytes()
-        result = articles.extract_article(body, url=uri, body_selector=hint, published_hint=None)
-        article_id = stable_id("article", uri)
-        article, facts = article_rows(result, article_id=article_id, url=uri, source_id=source_id,
-                                      document_id=document_id, fallback_province=site.province if site else None)
+        else:
+            todo.append((uri, document_id, source_id, raw_path))
+    jobs = [(str(paths.data_dir / raw_path), uri, _body_hint(by_name.get(source_id)))
+            for uri, _, source_id, raw_path in todo]
+    extracted = ordered_map(_extract_job, jobs, chunksize=16)
+    for start in range(0, len(todo), WRITE_BATCH):
+        batch = todo[start:start + WRITE_BATCH]
+        article_batch, fact_batch = [], []
+        for (uri, document_id, source_id, _), result in zip(batch, extracted, strict=False):
+            site = by_name.get(source_id)
+            article, facts = article_rows(result, article_id=stable_id("article", uri), url=uri, source_id=source_id,
+                                          document_id=document_id, fallback_province=site.province if site else None)
+            article_batch.append(article)
+            fact_batch += facts
+            report.with_results += int(article["has_rating_results"])
+        ids = [a["article_id"] for a in article_batch]
+        # One transaction per batch: a build killed here leaves each batch whole or untouched.
         con.execute("BEGIN")
-        delete_where_in(con, "news_facts", "article_id", [article_id])
-        delete_where_in(con, "news_articles", "article_id", [article_id])
-        insert_frame(con, "news_articles", frame_for("news_articles", [article]))
-        insert_frame(con, "news_facts", frame_for("news_facts", facts))
+        delete_where_in(con, "news_facts", "article_id", ids)
+        delete_where_in(con, "news_articles", "article_id", ids)
+        insert_frame(con, "news_articles", frame_for("news_articles", article_batch))
+        insert_frame(con, "news_facts", frame_for("news_facts", fact_batch))
         con.execute("COMMIT")
-        report.extracted += 1
-        report.facts += len(facts)
-        report.with_results += int(article["has_rating_results"])
+        report.extracted += len(article_batch)
+        report.facts += len(fact_batch)
         if log:
-            log(f"extracted {uri}: {len(facts)} facts")
+            log(f"extracted {report.extracted} of {len(todo)} pages")
     return report
+
+
+def _body_hint(site: SiteSource | None) -> str | None:
+    return (site.article or {}).get("body_selector") if site else None
+
+
+def _extract_job(job: tuple[str, str, str | None]) -> dict:
+    """Extract one landed page (in a worker process)."""
+    path, url, hint = job
+    return articles.extract_article(Path(path).read_bytes(), url=url, body_selector=hint)
 
 
 def load_sites(paths: Paths) -> list[SiteSource]:

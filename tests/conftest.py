@@ -48,7 +48,3 @@ def row(product, subject, stars, year, decision_no=None, decision_date=None, **e
 
 __all__ = ["REPO", "date", "row", "stage_rows"]
 
-
-def pytest_configure(config):
-    # `-m "not ui"` leaves out the tests that start `dagster dev` and a headless browser (~25 s).
-    config.addinivalue_line("markers", "ui: starts the Dagster UI and renders it in headless Chromium")
