@@ -300,6 +300,9 @@ _DATE_IN_LINE = (
 
 
 def _date_from_line(text: str) -> date | None:
+    # Most lines carry no date: a cheap test first, the long pattern only when it can match.
+    if _rx("datecheap", r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}").search(text) is None:
+        return None
     m = _rx("dateline", _DATE_IN_LINE, re.IGNORECASE).search(text)
     if not m:
         return None
