@@ -31,6 +31,8 @@ from ocop_pipeline.normalize import fold_key
 PARSER_VERSION = "articles-1"
 
 _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
+# A sentence without one of these words holds no count of products or subjects.
+_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
 
 _RX: dict[str, re.Pattern[str]] = {}
 
@@ -213,8 +215,10 @@ def extract_article(
             all_sents.append(sent)
             period = F.period_of(sent) if "20" in sent else None
             # Cheap gates: most sentences carry no number and name no product.
+            low = sent.lower()
             has_num = english or any(ch in sent for ch in "0123456789")
-            ms = F.mentions(sent, carry) if has_num else []
+            has_unit = any(u in low for u in _UNIT_WORDS)
+            ms = F.mentions(sent, carry) if has_num and has_unit else []
             sent_mode = None
             for m in ms:
                 sent_mode = m.mode
@@ -232,7 +236,6 @@ def extract_article(
                 sent.lower()
             ):
                 context_period = period
-            low = sent.lower()
             if ("sản phẩm" in low or "product" in low) and F.lower_rx(
                 "prodgate", r"\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b"
             ).search(low):
