@@ -359,3 +359,19 @@ def test_product_in_prose_gets_subject_and_level():
     assert r["products"] == [{"name": "Trà hoa vàng", "subject": "HTX Trà hoa vàng Ba Chẽ", "stars": 4,
                               "status": "rated", "address": None}]
     assert r["has_rating_results"] is True and r["level"] == "province"
+
+
+def test_body_selector_hint_and_plain_br_page():
+    html = """<html><body><div class="x"><div id="noidung">Ngày 5/3, UBND tỉnh Sóc Trăng công nhận 25 sản phẩm
+OCOP đạt 3 sao.<br>Lũy kế toàn tỉnh có 180 sản phẩm OCOP.<br></div>
+<div id="khac">Tỉnh Bạc Liêu công nhận 99 sản phẩm OCOP, một con số rất ấn tượng của năm nay trong toàn vùng.</div></div></body></html>"""
+    r = extract_article(html, body_selector="#noidung", published_hint=date(2024, 3, 6))
+    assert r["counts"]["stars_3"] == 25 and r["cumulative"]["total"] == 180
+    assert "Bạc Liêu" not in r["body_text"] and r["legacy_province"] == "Sóc Trăng"
+    assert r["event_date"] == "2024-03-05"
+
+
+def test_empty_and_garbage_input_gives_all_keys():
+    for content in (b"", "", b"\xff\xfe\x00garbage", "<html><body></body></html>"):
+        r = extract_article(content)
+        assert TOP_KEYS <= set(r) and r["has_rating_results"] is False and r["products"] == []
