@@ -101,3 +101,24 @@ def mentions(store: OcopStore) -> dg.MaterializeResult:
 
 
 NEWS_ASSETS = [news_pages, news_articles, mentions]
+
+
+@dg.asset(
+    key=["core", "reconciliation"],
+    deps=[news_articles, CORE_KEYS["ratings"]],
+    group_name="core",
+    kinds={"duckdb"},
+    pool=DUCKDB_POOL,
+)
+def reconciliation(store: OcopStore) -> dg.MaterializeResult:
+    """Official lists against the news for the same province and round (the decision when the page
+    names one the lists carry, else province, year and level): both counts by stars, both sources,
+    and a status (agree, disagree, news_only). Nothing is overwritten: a disagreement is a row to read."""
+    from ocop_pipeline.reconcile import rebuild_reconciliation
+
+    with store.connect() as con:
+        counts = rebuild_reconciliation(con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), **counts})
+
+
+NEWS_ASSETS.append(reconciliation)

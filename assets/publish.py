@@ -11,7 +11,8 @@ from ocop_pipeline.publish import publish
 
 @dg.asset(
     key=["publish", "datasets"],
-    deps=[*CORE_KEYS.values(), *REFERENCE_KEYS.values(), ["staging", "news_articles"], ["core", "mentions"]],
+    deps=[*CORE_KEYS.values(), *REFERENCE_KEYS.values(), ["staging", "news_articles"], ["core", "mentions"],
+          ["core", "reconciliation"]],
     group_name="publish",
     kinds={"parquet", "csv"},
 )

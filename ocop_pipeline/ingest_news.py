@@ -234,14 +234,40 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
     return report
 
 
-def _body_hint(site: SiteSource | None) -> str | None:
-    return (site.article or {}).get("body_selector") if site else None
+def _body_hint(site: SiteSource | None) -> dict:
+    """The site's article hints from its registry YAML (body, date selector and format)."""
+    hints = dict(site.article or {}) if site else {}
+    return {k: hints.get(k) for k in ("body_selector", "date_selector", "date_attribute", "date_format")}
 
 
-def _extract_job(job: tuple[str, str, str | None]) -> dict:
-    """Extract one landed page (in a worker process)."""
-    path, url, hint = job
-    return articles.extract_article(Path(path).read_bytes(), url=url, body_selector=hint)
+def published_from_hints(body: bytes, hints: dict) -> date | None:
+    """The publication date where the site's YAML says it is, in the format it says; None if absent."""
+    selector, fmt = hints.get("date_selector"), hints.get("date_format")
+    if not selector or not fmt:
+        return None
+    from selectolax.lexbor import LexborHTMLParser
+
+    from ocop_pipeline.http_client import detect_encoding
+
+    node = LexborHTMLParser(body.decode(detect_encoding(body), errors="replace")).css_first(selector)
+    if node is None:
+        return None
+    raw = (node.attributes.get(hints["date_attribute"]) if hints.get("date_attribute") else node.text()) or ""
+    raw = raw.strip()
+    try:
+        if fmt == "iso8601":
+            return datetime.fromisoformat(raw).date()
+        return datetime.strptime(raw, fmt).date()
+    except ValueError:
+        return None  # the page changed its date format: the extractor's own date finding still applies
+
+
+def _extract_job(job: tuple[str, str, dict]) -> dict:
+    """Extract one landed page (in a worker process), its site's hints applied."""
+    path, url, hints = job
+    body = Path(path).read_bytes()
+    return articles.extract_article(body, url=url, body_selector=hints.get("body_selector"),
+                                    published_hint=published_from_hints(body, hints))
 
 
 def load_sites(paths: Paths) -> list[SiteSource]:

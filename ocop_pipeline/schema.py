@@ -118,6 +118,8 @@ STG_SHEET_ROWS = Table(
         _c("tax_code", "VARCHAR", "Subject's tax code when given."),
         _c("phone", "VARCHAR", "Phone number when given."),
         _c("note", "VARCHAR", "The list's note column."),
+        _c("level", "VARCHAR", "Level that issued the list when the file says so (title block), else null: "
+           "district | province | national."),
         _c("subject_key", "VARCHAR", "Matching key of the subject name (accent-free, type prefix canonical)."),
         _c("product_key", "VARCHAR", "Matching key of the product name."),
         _c("parser_version", "VARCHAR", "Reader version that produced the row.", True),
@@ -395,9 +397,39 @@ ENTITY_REVIEW = Table(
     published=False,
 )
 
+RECONCILIATION = Table(
+    "reconciliation",
+    "evidence",
+    "Official lists against the news for the same province and round: a page's batch counts beside the "
+    "ratings the lists give, both with their sources. Disagreements are flagged, never resolved.",
+    (
+        _c("reconciliation_id", "VARCHAR", "Stable id: hash of the article and the round.", True),
+        _c("province", "VARCHAR", "Current province of the article."),
+        _c("round_year", "INTEGER", "Year of the event (or publication) the page reports."),
+        _c("level", "VARCHAR", "Level the page reports (district | province | national)."),
+        _c("matched_on", "VARCHAR", "decision (the page names a decision the lists carry) | province_year_level.", True),
+        _c("round_key", "VARCHAR", "The decision number, or 'province year level'."),
+        _c("news_total", "INTEGER", "Products recognised, as the page writes it."),
+        _c("official_total", "INTEGER", "Ratings in the official lists for that round."),
+        _c("news_stars_3", "INTEGER", "3-star products, as the page writes it."),
+        _c("official_stars_3", "INTEGER", "3-star ratings in the lists."),
+        _c("news_stars_4", "INTEGER", "4-star products, as the page writes it."),
+        _c("official_stars_4", "INTEGER", "4-star ratings in the lists."),
+        _c("news_stars_5", "INTEGER", "5-star products, as the page writes it."),
+        _c("official_stars_5", "INTEGER", "5-star ratings in the lists."),
+        _c("status", "VARCHAR", "agree | disagree | news_only (no list for that round in the database).", True),
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
+        _c("news_url", "VARCHAR", "The page.", True),
+        _c("news_source_id", "VARCHAR", "News source (registry name)."),
+        _c("news_title", "VARCHAR", "Headline."),
+        _c("official_sources", "VARCHAR", "Files or URLs of the official ratings counted, '; '-separated."),
+    ),
+    ("reconciliation_id",),
+)
+
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
-    ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW,
+    ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION,
 )
 TABLES = {t.name: t for t in ALL_TABLES}
 

@@ -44,9 +44,14 @@ def test_build_crawls_the_recorded_sites_and_extracts_the_seed_facts(tmp_path, n
     assert summary["success"], summary["failures"]
     assert summary["tables"]["news_articles"] == 5
     db = data / "ocop.duckdb"
-    vhds = _query(db, "SELECT province, level, has_rating_results, batch_total, batch_stars_3, batch_stars_4 "
-                      f"FROM news_articles WHERE url LIKE '{VHDS}%'")
-    assert vhds == [("Thanh Hóa", "province", True, 30, 24, 6)]
+    vhds = _query(db, "SELECT province, level, has_rating_results, batch_total, batch_stars_3, batch_stars_4, "
+                      f"published FROM news_articles WHERE url LIKE '{VHDS}%'")
+    assert vhds == [("Thanh Hóa", "province", True, 30, 24, 6, date(2020, 7, 21))]
+    # Every recorded page's date is found where its site's YAML says ("14:05, 21/07/2020", ISO ...).
+    assert _query(db, "SELECT count(*) FROM news_articles WHERE published IS NULL") == [(0,)]
+    # The page's batch is set beside the official lists of its round (none bundled for Thanh Hóa 2020).
+    assert _query(db, "SELECT province, round_year, news_total, status FROM reconciliation") == [
+        ("Thanh Hóa", 2020, 30, "news_only")]
     no_results = _query(db, "SELECT count(*) FROM news_articles WHERE NOT has_rating_results")
     assert no_results == [(4,)]  # a plan, two trainings/launches, a candidate list
     facts = _query(db, "SELECT f.key, f.value, f.sentence FROM news_facts f JOIN news_articles a USING (article_id) "
