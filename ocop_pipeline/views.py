@@ -105,10 +105,37 @@ VIEWS: tuple[View, ...] = (
 )
 
 
+# Table macros: the standing of every product on any date (DOMAIN.md: a certificate is valid 36 months
+# from its decision; the latest rating on or before the date decides the stars). Revocations are not
+# in any source yet, so no product is 'revoked' until a revocation feed exists.
+MACROS: tuple[View, ...] = (
+    View(
+        "products_as_of",
+        "products_as_of(d): each product rated on or before date d, with its stars, status (active | "
+        "expired) and certificate end as of d, and the change its latest rating made (new, upgrade, "
+        "downgrade, same).",
+        """
+        SELECT h.product_id, h.product_name, h.subject_id, h.subject_name, h.subject_type, h.province,
+               h.legacy_province, h.stars AS stars_as_of, h.previous_stars, h.change AS last_change,
+               h.effective_date AS rated_on, h.decision_no, h.level,
+               CAST(h.effective_date + INTERVAL 36 MONTH AS DATE) AS valid_until,
+               CASE WHEN CAST(h.effective_date + INTERVAL 36 MONTH AS DATE) < d THEN 'expired' ELSE 'active' END
+                 AS status_as_of
+        FROM v_rating_history h
+        WHERE h.effective_date <= d
+        QUALIFY row_number() OVER (PARTITION BY h.product_id ORDER BY h.rating_number DESC) = 1
+        """,
+    ),
+)
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create or replace every view; returns their names."""
+    """Create or replace every view and table macro; returns their names."""
     for view in VIEWS:
         con.execute(f"CREATE OR REPLACE VIEW {view.name} AS {view.select}")
         # the description travels with the view (duckdb_views().comment); module constant, quoted
         con.execute(f"COMMENT ON VIEW {view.name} IS '{view.description.replace(chr(39), chr(39) * 2)}'")
-    return [v.name for v in VIEWS]
+    for macro in MACROS:
+        # `d` is the macro's parameter; the body is a module constant
+        con.execute(f"CREATE OR REPLACE MACRO {macro.name}(d) AS TABLE {macro.select}")
+    return [v.name for v in VIEWS] + [m.name for m in MACROS]

@@ -83,3 +83,23 @@ def test_rebuild_is_idempotent(con):
     first = con.execute("SELECT * FROM products ORDER BY 1").fetchall()
     rebuild_core(con, as_of=date(2023, 1, 1))
     assert con.execute("SELECT * FROM products ORDER BY 1").fetchall() == first
+
+
+def test_standing_of_a_product_on_any_date_with_upgrades_and_downgrades(con):
+    stage_rows(con, [
+        row("Mật ong bạc hà", "HTX Ong Mèo Vạc", 3, 2019, "1/QĐ-UBND", date(2019, 12, 1)),
+        row("Mật ong bạc hà", "HTX Ong Mèo Vạc", 4, 2022, "2/QĐ-UBND", date(2022, 12, 1)),
+        row("Mật ong bạc hà", "HTX Ong Mèo Vạc", 3, 2025, "3/QĐ-UBND", date(2025, 12, 1)),
+    ])
+    rebuild_core(con, as_of=date(2026, 1, 1))
+
+    def as_of(d):
+        return con.execute("SELECT stars_as_of, status_as_of, last_change, valid_until FROM products_as_of(?)",
+                           [d]).fetchall()
+
+    assert as_of(date(2019, 1, 1)) == []  # not yet rated
+    assert as_of(date(2020, 6, 1)) == [(3, "active", "new", date(2022, 12, 1))]
+    assert as_of(date(2022, 11, 30)) == [(3, "active", "new", date(2022, 12, 1))]
+    assert as_of(date(2023, 1, 1)) == [(4, "active", "upgrade", date(2025, 12, 1))]
+    assert as_of(date(2025, 12, 2)) == [(3, "active", "downgrade", date(2028, 12, 1))]
+    assert as_of(date(2029, 1, 1)) == [(3, "expired", "downgrade", date(2028, 12, 1))]
