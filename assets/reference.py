@@ -5,9 +5,12 @@ import dagster as dg
 
 from assets.resources import DUCKDB_POOL, OcopStore
 from ocop_pipeline.admin_units import write_reference_tables
-from ocop_pipeline.schema import ADMIN_UNITS, PROVINCE_CROSSWALK
+from ocop_pipeline.schema import ADMIN_UNITS, PRODUCT_GROUP_CROSSWALK, PROVINCE_CROSSWALK
+from ocop_pipeline.store import frame_for, insert_frame
+from ocop_pipeline.subject_types import product_group_rows
 
-REFERENCE_KEYS = {name: dg.AssetKey(["reference", name]) for name in ("admin_units", "province_crosswalk")}
+REFERENCE_KEYS = {name: dg.AssetKey(["reference", name])
+                  for name in ("admin_units", "province_crosswalk", "product_group_crosswalk")}
 
 
 @dg.multi_asset(
@@ -15,6 +18,8 @@ REFERENCE_KEYS = {name: dg.AssetKey(["reference", name]) for name in ("admin_uni
         dg.AssetSpec(REFERENCE_KEYS["admin_units"], description=ADMIN_UNITS.description, kinds={"duckdb"},
                      group_name="reference"),
         dg.AssetSpec(REFERENCE_KEYS["province_crosswalk"], description=PROVINCE_CROSSWALK.description,
+                     kinds={"duckdb"}, group_name="reference"),
+        dg.AssetSpec(REFERENCE_KEYS["product_group_crosswalk"], description=PRODUCT_GROUP_CROSSWALK.description,
                      kinds={"duckdb"}, group_name="reference"),
     ],
     pool=DUCKDB_POOL,
@@ -25,5 +30,11 @@ def admin_reference(context: dg.AssetExecutionContext, store: OcopStore):
     so products and subjects can be counted in either geography with one join."""
     with store.connect() as con:
         counts = write_reference_tables(con)
+        groups = product_group_rows()
+        con.execute("BEGIN")
+        con.execute("DELETE FROM product_group_crosswalk")
+        insert_frame(con, "product_group_crosswalk", frame_for("product_group_crosswalk", groups))
+        con.execute("COMMIT")
+        counts["product_group_crosswalk"] = len(groups)
     for name, key in REFERENCE_KEYS.items():
         yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[name]})

@@ -427,9 +427,23 @@ RECONCILIATION = Table(
     ("reconciliation_id",),
 )
 
+PRODUCT_GROUP_CROSSWALK = Table(
+    "product_group_crosswalk",
+    "reference",
+    "Product group labels as lists write them, mapped to the six current groups (since 2022/2023); the "
+    "2019-2022 branches (thảo dược; vải và may mặc; lưu niệm - nội thất - trang trí; dịch vụ du lịch "
+    "nông thôn) are mapped here too.",
+    (
+        _c("variant", "VARCHAR", "Label as written in lists (matched accent- and case-insensitively).", True),
+        _c("product_group", "VARCHAR", "One of the six current groups.", True),
+        _c("note", "VARCHAR", "Where the label comes from ('2019-2022 branch', 'subgroup', ...)."),
+    ),
+    ("variant",),
+)
+
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
-    ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION,
+    ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION, PRODUCT_GROUP_CROSSWALK,
 )
 TABLES = {t.name: t for t in ALL_TABLES}
 

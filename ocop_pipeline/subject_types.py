@@ -67,6 +67,13 @@ def _group_index() -> dict[str, str]:
     return {fold_key(r["variant"]): r["group"] for r in csv.DictReader(text.splitlines())}
 
 
+def product_group_rows() -> list[dict[str, str | None]]:
+    """The crosswalk as table rows: every label seen in lists -> one of the six current groups."""
+    text = resources.files("ocop_pipeline").joinpath("data/product_groups.csv").read_text(encoding="utf-8")
+    return [{"variant": r["variant"], "product_group": r["group"], "note": r["note"] or None}
+            for r in csv.DictReader(text.splitlines())]
+
+
 _GROUP_PREFIX = re.compile(
     r"^(?:[ivx]+|\d+|[a-h])?\s*(?:nhom|nganh|bo|phan nhom|nhom nganh)?\s*(?:san pham)?\s*"
 )
