@@ -169,10 +169,15 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
                         ELSE 'active' END AS status,
                    CAST(arg_max(decision_date, (order_date, stars, latest)) + INTERVAL 36 MONTH AS DATE) AS valid_until,
                    min(decision_date), max(decision_date), min(year), max(year),
-                   count(*) AS rating_count
+                   count(*) AS rating_count,
+                   arg_max(province_code, latest) FILTER (WHERE province_code IS NOT NULL),
+                   arg_max(legacy_province_code, latest)
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND legacy_province_code IS NOT NULL),
+                   arg_max(district_code, latest)
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL)
             FROM _ratings GROUP BY product_id
             """,
-            [REFORM_DATE, REFORM_DATE, as_of, as_of],
+            [REFORM_DATE, REFORM_DATE, as_of, as_of, REFORM_DATE, REFORM_DATE],
         ),
         ("DELETE FROM subjects", []),
         (
@@ -196,11 +201,16 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
                    arg_max(r.district, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district IS NOT NULL),
                    arg_max(r.province, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.province IS NOT NULL),
                    any_value(r.province_current),
-                   min(r.year), max(r.year)
+                   min(r.year), max(r.year),
+                   arg_max(r.province_code, r.latest) FILTER (WHERE r.province_code IS NOT NULL),
+                   arg_max(r.legacy_province_code, r.latest)
+                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.legacy_province_code IS NOT NULL),
+                   arg_max(r.district_code, r.latest)
+                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district_code IS NOT NULL)
             FROM _rated r JOIN best b USING (subject_id)
             GROUP BY r.subject_id
             """,
-            [REFORM_DATE, REFORM_DATE],
+            [REFORM_DATE, REFORM_DATE, REFORM_DATE, REFORM_DATE],
         ),
         ("DELETE FROM subject_aliases", []),
         (

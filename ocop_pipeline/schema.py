@@ -166,6 +166,9 @@ SUBJECTS = Table(
         _c("province", "VARCHAR", "Current province (34-unit).", True),
         _c("first_seen", "INTEGER", "Earliest rating year in which the subject appears."),
         _c("last_seen", "INTEGER", "Latest rating year in which the subject appears."),
+        _c("province_code", "VARCHAR", "Official code of the current province (admin_units)."),
+        _c("legacy_province_code", "VARCHAR", "Official code of the legacy province (63-unit)."),
+        _c("legacy_district_code", "VARCHAR", "Official code of the legacy district, when the district resolved."),
     ),
     ("subject_id",),
 )
@@ -193,6 +196,9 @@ PRODUCTS = Table(
         _c("first_rating_year", "INTEGER", "Rating year of the first rating."),
         _c("last_rating_year", "INTEGER", "Rating year of the latest rating."),
         _c("rating_count", "INTEGER", "Number of rating events recorded.", True),
+        _c("province_code", "VARCHAR", "Official code of the current province (admin_units)."),
+        _c("legacy_province_code", "VARCHAR", "Official code of the legacy province (63-unit)."),
+        _c("legacy_district_code", "VARCHAR", "Official code of the legacy district, when the district resolved."),
     ),
     ("product_id",),
 )
