@@ -144,6 +144,7 @@ def _row_record(document_id: str, row: sheets.SheetRow, fallback: ProvinceMatch 
         "file", "sheet", "row", "product_name", "product_name_raw", "subject_name", "subject_name_raw",
         "subject_type", "address", "commune", "district", "province", "province_current", "stars", "stars_raw",
         "product_group", "score", "year", "decision_no", "decision_date", "ocop_code", "tax_code", "phone", "note",
+        "level",
     )}
     record["document_id"] = document_id
     _place(record, fallback)

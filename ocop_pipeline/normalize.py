@@ -2,8 +2,9 @@
 
 Official files mix precomposed and decomposed Unicode, two tone-mark placements ("hòa"/"hoà",
 "thủy"/"thuỷ") in one sentence, "Ð" (U+00D0, Icelandic eth) typed for "Đ", non-breaking spaces
-and stray line breaks inside cells. `clean_text` gives the canonical display form; `fold_key`
-gives an accent-free key for comparing names. Both are pure and cheap: they run on every cell.
+and stray line breaks inside cells, and cells typed in the legacy TCVN3/VNI fonts (legacy_fonts.py).
+`clean_text` gives the canonical display form; `fold_key` gives an accent-free key for comparing names.
+Both are pure and cheap: they run on every cell.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from ocop_pipeline.legacy_fonts import fix_legacy_text
 
 # Tone marks as combining characters (NFD): grave, acute, hook above, tilde, dot below.
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
@@ -59,7 +62,8 @@ def clean_text(value: str | None) -> str:
     """
     if value is None:
         return ""
-    text = str(value).translate(_LOOKALIKES)
+    # Text typed in the legacy TCVN3/VNI fonts ('Hîp t¸c x·') first: their code points overlap Ð.
+    text = fix_legacy_text(str(value)).translate(_LOOKALIKES)
     text = unicodedata.normalize("NFD", text)
     text = _NEW_STYLE.sub(_move_tone, text)
     text = unicodedata.normalize("NFC", text)

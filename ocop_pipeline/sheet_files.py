@@ -5,6 +5,8 @@ text" exports in UTF-16. The first bytes decide: PK zip -> xlsx/ods (python-cala
 legacy .xls (calamine) or an encrypted OOXML package, '<' -> HTML table or XML Spreadsheet 2003,
 anything else -> delimited text. Merged ranges are filled with their top-left value, so a header
 spanning two columns, or a subject cell spanning its three products, reads the same in every cell.
+Sheets typed in the legacy TCVN3 or VNI fonts are converted to Unicode here, a sheet at a time, before
+anyone looks for headers (legacy_fonts.py); CSV bytes from such files are read as Windows Latin-1.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from ocop_pipeline.legacy_fonts import convert_legacy, detect_legacy_encoding
+
 # Resource guards, applied before any parsing. Real provincial lists are well under 5 MB; a file
 # two orders of magnitude larger is a mistake or an attack, not a list.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -31,6 +35,8 @@ MAX_ZIP_RATIO = 150
 _RATIO_CHECK_FROM = 20 * 1024 * 1024
 # A merged range larger than this is formatting noise; filling it would only cost memory.
 _MAX_MERGE_CELLS = 20_000
+# Legacy-font detection reads the title block, the header and the first data rows.
+_LEGACY_SAMPLE_ROWS = 60
 
 Cell = str | float | int | date | datetime | None
 
@@ -47,6 +53,7 @@ class Grid:
     rows: list[list[Cell]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1 inclusive
     visible: bool = True
+    legacy_encoding: str | None = None  # 'tcvn3' | 'vni' when the sheet was typed in a legacy font
 
 
 @dataclass
@@ -74,6 +81,10 @@ def open_workbook(path: Path, name: str) -> Workbook:
         )
     with path.open("rb") as fh:
         head = fh.read(8192)
+    return fix_legacy_fonts(_open(path, name, head))
+
+
+def _open(path: Path, name: str, head: bytes) -> Workbook:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         kind = _check_zip(path, name)
         return Workbook(kind, _calamine_grids(path, name, kind))
@@ -90,6 +101,31 @@ def open_workbook(path: Path, name: str) -> Workbook:
             return Workbook("xml2003", _xml2003_grids(text, name))
         return _html_workbook(text, name)
     return Workbook("csv", [_csv_grid(text)])
+
+
+def fix_legacy_fonts(book: Workbook) -> Workbook:
+    """Convert every text cell of each sheet typed in TCVN3 or VNI to Unicode, in place.
+
+    The decision is per sheet, on its first rows: one workbook may hold an old TCVN3 sheet beside a
+    Unicode one. Cells already holding Unicode Vietnamese letters are left as they are.
+    """
+    for grid in book.grids:
+        sample = [v for row in grid.rows[:_LEGACY_SAMPLE_ROWS] for v in row if type(v) is str]
+        encoding = detect_legacy_encoding(sample)
+        if encoding is None:
+            continue
+        grid.legacy_encoding = encoding
+        grid.name = convert_legacy(grid.name, encoding)
+        for row in grid.rows:
+            for c, v in enumerate(row):
+                if type(v) is str and not v.isascii():
+                    row[c] = convert_legacy(v, encoding)
+    if book.extra_title:
+        encoding = next((g.legacy_encoding for g in book.grids if g.legacy_encoding), None)
+        encoding = encoding or detect_legacy_encoding(book.extra_title)
+        if encoding:
+            book.extra_title = [convert_legacy(t, encoding) for t in book.extra_title]
+    return book
 
 
 def _check_zip(path: Path, name: str) -> str:
@@ -185,8 +221,9 @@ def _decode(data: bytes, name: str) -> str:
             encoding = declared.group(1).decode("ascii").lower() if declared else "cp1258"
             if encoding in ("utf-8", "utf8"):
                 encoding = "cp1258"  # declared UTF-8 but is not: Windows Vietnamese is the usual truth
+            legacy = _legacy_font_text(data) if encoding in ("cp1258", "windows-1258") else None
             try:
-                text = data.decode(encoding, errors="replace")
+                text = legacy or data.decode(encoding, errors="replace")
             except LookupError:
                 text = data.decode("cp1258", errors="replace")
     # Whatever the decoding, text that is mostly control or undecodable characters is not a table.
@@ -196,6 +233,25 @@ def _decode(data: bytes, name: str) -> str:
         raise _fail(name, "binary content: not a spreadsheet, HTML table or CSV file")
     # cp1258 writes tone marks as combining characters; NFC composes them.
     return unicodedata.normalize("NFC", text)
+
+
+def _legacy_font_text(data: bytes) -> str | None:
+    """The text of a file saved from a TCVN3/VNI sheet: its bytes are the fonts' Latin-1 code points.
+
+    cp1258 reads those bytes as a jumble of Vietnamese letters and stray combining tones, so the bytes
+    are read as Windows Latin-1 instead when that reading is clearly legacy-font Vietnamese (the sheet
+    is converted to Unicode after parsing, with everything else).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+    sample = [
+        cell
+        for line in text[:65536].splitlines()[:_LEGACY_SAMPLE_ROWS]
+        for cell in re.split(r"[,;\t|]", line)
+    ]
+    return text if detect_legacy_encoding(sample) else None
 
 
 def _csv_grid(text: str) -> Grid:

@@ -37,7 +37,7 @@ from ocop_pipeline.subject_types import is_group_label, product_group_of, subjec
 __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
 
 # Bump when the rows produced for the same file change (stored with every parsed document).
-PARSER_VERSION = "sheets-1.1"
+PARSER_VERSION = "sheets-1.2"
 
 # Headers sit near the top; scanning further only finds false headers in long lists.
 _HEADER_SCAN_ROWS = 80
@@ -76,11 +76,13 @@ class SheetRow:
     tax_code: str | None
     phone: str | None
     note: str | None
+    level: str | None = None  # district | province | national: who recognised it, when the file says
 
     def to_json_dict(self) -> dict:
-        """DESIGN.md's `ocop parse-sheet` keys first, then the rest; dates as ISO strings."""
+        """DESIGN.md's `ocop parse-sheet` keys first, then `level`, then the rest; dates as ISO strings."""
         data = asdict(self)
         out = {k: data.pop(k) for k in _JSON_KEYS}
+        out["level"] = data.pop("level")
         out.update(data)
         if isinstance(out.get("decision_date"), date):
             out["decision_date"] = out["decision_date"].isoformat()
@@ -110,6 +112,7 @@ class SheetFile:
     decision_no: str | None
     decision_date: date | None
     title: str | None
+    level: str | None = None  # district | province | national, from the title block; None when unknown
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -174,6 +177,7 @@ class _Info:
     decision_date: date | None = None
     title: str | None = None
     district: str | None = None
+    level: str | None = None
 
 
 def _title_info(lines: list[str]) -> _Info:
@@ -194,8 +198,57 @@ def _title_info(lines: list[str]) -> _Info:
     if m:
         info.year = int(m.group(1))
     info.province = _province_in_title(lines)
-    info.district = _issuer(lines)[1]
+    issuer = _issuer(lines)
+    info.district = issuer[1]
+    info.level = _level(lines, issuer, info.decision_no)
     return info
+
+
+# 'sản phẩm OCOP cấp huyện', 'Hội đồng cấp tỉnh', '5 sao cấp quốc gia' (folded).
+_LEVEL_WORDS = re.compile(r"\bcap (huyen|tinh|quoc gia|trung uong)\b")
+_LEVEL_OF = {"huyen": "district", "tinh": "province", "quoc gia": "national", "trung uong": "national"}
+# The ministry (MARD, from 2025 Agriculture and Environment) and its OCOP coordination office.
+_NATIONAL_ISSUER = re.compile(
+    r"^(?:bo nong nghiep|bo nn|van phong dieu phoi (?:chuong trinh )?nong thon moi trung uong)"
+    r"|\bcua (?:bo truong )?bo nong nghiep\b"
+)
+# '(Kèm theo Quyết định ... của UBND tỉnh Thanh Hóa)', '... của Chủ tịch UBND huyện Kim Sơn'.
+_ISSUED_BY = re.compile(r"\bcủa\s+(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+([^(),;]+)", re.IGNORECASE)
+
+
+def _level(
+    lines: list[str], issuer: tuple[ProvinceMatch | None, str | None], decision_no: str | None
+) -> str | None:
+    """The level that recognised the list: district, province or national; None when the title is silent.
+
+    A title naming one level ('cấp huyện') decides; a title naming several is a mixed list (None). Else
+    the ministry as issuer (or a QĐ-BNN... number), then the issuing committee: a district's UBND is
+    the district level, a province's (a centrally-run city's too) the province level.
+    """
+    keys = [fold_key(line) for line in lines]
+    named = {_LEVEL_OF[m.group(1)] for key in keys for m in _LEVEL_WORDS.finditer(key)}
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return None
+    if any(_NATIONAL_ISSUER.search(key) for key in keys) or (decision_no and "-BNN" in decision_no):
+        return "national"
+    province, district = issuer
+    if district is None and province is None:
+        for line in lines:
+            m = _ISSUED_BY.search(line)
+            if m:
+                rest = re.split(r"\s+(?:về|v/v|ngày|năm)\s", m.group(1), maxsplit=1, flags=re.IGNORECASE)[0]
+                kind = fold_key(rest)
+                if kind.startswith(("huyen ", "quan ", "thi xa ")):
+                    return "district"
+                if kind.startswith("tinh "):
+                    return "province"
+                province, district = _issuer(["UBND " + rest])
+                break
+    if district:
+        return "district"
+    return "province" if province else None
 
 
 _ISSUER = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
@@ -687,7 +740,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     # File-level facts: the first sheet's title, then any sheet's, then the file name.
     from_name = _file_name_info(path.name if display_name is None else display_name)
     file_info = _Info()
-    for attr in ("province", "year", "decision_no", "decision_date", "title"):
+    for attr in ("province", "year", "decision_no", "decision_date", "title", "level"):
         for src in (*sheet_infos, from_name):
             value = getattr(src, attr)
             if value is not None:
@@ -715,6 +768,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
             row.province = match.name if post_reform else (match.legacy_name or match.name)
         if row.year is None:
             row.year = info.year or file_info.year
+        row.level = info.level or file_info.level
         if row.decision_no is None:
             row.decision_no = info.decision_no or file_info.decision_no
             if row.decision_date is None:
@@ -734,6 +788,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         decision_no=file_info.decision_no,
         decision_date=file_info.decision_date,
         title=file_info.title,
+        level=file_info.level,
     )
 
 

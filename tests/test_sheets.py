@@ -664,3 +664,139 @@ def test_subject_column_preferred_over_unit_column_and_excel_serial_dates(tmp_pa
     (row,) = read_sheet_file(path).rows
     assert (row.subject_name, row.subject_type) == ("HTX Nông nghiệp Hải Toàn", "cooperative")
     assert (row.decision_no, row.decision_date) == ("2745/QĐ-UBND", date(2022, 12, 15))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Legacy fonts (TCVN3 .VnTime, VNI-Times) and the level that issued the list
+
+# Written exactly as the legacy fonts store them: Latin-1 code points standing for Vietnamese letters.
+# The title is in the capitals font (.VnTimeH), whose letters are the lower-case code points.
+TCVN3_LIST = [
+    ["UBND TØNH THANH HO¸"],
+    ["DANH S¸CH S¶N PHÈM §¹T CHøNG NHËN OCOP N¡M 2021"],
+    ["(KÌm theo QuyÕt ®Þnh sè 3610/Q§-UBND ngµy 29/12/2022 cña UBND tØnh Thanh Ho¸)"],
+    ["STT", "Tªn s¶n phÈm", "Tªn chñ thÓ", "§Þa chØ", "H¹ng sao"],
+    [1, "MËt ong b¹c hµ", "Hîp t¸c x· N«ng nghiÖp Phó LÖ", "b¶n Phó LÖ, x· Phó LÖ, huyÖn Quan Ho¸", "4 sao"],
+    [2, "ChÌ Shan tuyÕt", "Hé kinh doanh Hµ V¨n Tho¹i", "x· Phó Thanh, huyÖn Quan Ho¸", "3 sao"],
+    [3, "N\xadíc m¾m Khóc Phô", "C«ng ty TNHH N\xadíc m¾m Khóc Phô", "ph\xadêng H¶i Thanh, thÞ x· Nghi S¬n", "5 sao"],
+    ["Tæng céng: 3 s¶n phÈm"],
+]  # fmt: skip
+VNI_LIST = [
+    ["UBND TÆNH THANH HOAÙ"],
+    ["DANH SAÙCH SAÛN PHAÅM ÑAÏT CHÖÙNG NHAÄN OCOP NAÊM 2021"],
+    ["STT", "Teân saûn phaåm", "Teân chuû theå", "Ñòa chæ", "Haïng sao"],
+    [1, "Maät ong baïc haø", "Hôïp taùc xaõ Noâng nghieäp Phuù Leä", "baûn Phuù Leä, xaõ Phuù Leä, huyeän Quan Hoaù",
+     "4 sao"],
+    [2, "Cheø Shan tuyeát", "Hoä kinh doanh Haø Vaên Thoaïi", "xaõ Phuù Thanh, huyeän Quan Hoaù", "3 sao"],
+    [3, "Nöôùc maém Khuùc Phuï", "Coâng ty TNHH Nöôùc maém Khuùc Phuï", "phöôøng Haûi Thanh, thò xaõ Nghi Sôn",
+     "5 sao"],
+]  # fmt: skip
+
+
+def _assert_thanh_hoa_legacy(result, subject_first: str) -> None:
+    assert (result.province, result.year, result.level) == ("Thanh Hóa", 2021, "province")
+    assert result.title == "DANH SÁCH SẢN PHẨM ĐẠT CHỨNG NHẬN OCOP NĂM 2021"
+    got = [(r.product_name, r.subject_name, r.subject_type, r.address, r.commune, r.district, r.province,
+            r.stars, r.level) for r in result.rows]  # fmt: skip
+    assert got == [
+        ("Mật ong bạc hà", subject_first, "cooperative", "bản Phú Lệ, xã Phú Lệ, huyện Quan Hóa", "Xã Phú Lệ",
+         "Huyện Quan Hóa", "Thanh Hóa", 4, "province"),
+        ("Chè Shan tuyết", "Hộ kinh doanh Hà Văn Thoại", "household", "xã Phú Thanh, huyện Quan Hóa",
+         "Xã Phú Thanh", "Huyện Quan Hóa", "Thanh Hóa", 3, "province"),
+        ("Nước mắm Khúc Phụ", "Công ty TNHH Nước mắm Khúc Phụ", "enterprise", "phường Hải Thanh, thị xã Nghi Sơn",
+         "Phường Hải Thanh", "Thị xã Nghi Sơn", "Thanh Hóa", 5, "province"),
+    ]  # fmt: skip
+    assert result.rejects == []
+
+
+def test_tcvn3_xlsx_is_converted_before_header_detection(tmp_path):
+    result = read_sheet_file(xlsx(tmp_path / "tcvn3.xlsx", {"Danh s¸ch": TCVN3_LIST}))
+    _assert_thanh_hoa_legacy(result, "Hợp tác xã Nông nghiệp Phú Lệ")
+    assert result.decision_no == "3610/QĐ-UBND"
+    assert result.rows[0].product_name_raw == "Mật ong bạc hà"  # the text as the font showed it
+    assert result.rows[0].sheet == "Danh sách"
+
+
+def test_vni_xlsx_is_converted(tmp_path):
+    _assert_thanh_hoa_legacy(
+        read_sheet_file(xlsx(tmp_path / "vni.xlsx", {"DS": VNI_LIST})), "Hợp tác xã Nông nghiệp Phú Lệ"
+    )
+
+
+def test_tcvn3_csv_bytes_read_as_latin1_then_converted(tmp_path):
+    import csv as csv_module
+
+    buf = io.StringIO()
+    csv_module.writer(buf).writerows(TCVN3_LIST)
+    data = buf.getvalue().encode("cp1252")  # what Excel wrote when saving a .VnTime sheet as CSV
+    path = tmp_path / "tcvn3.csv"
+    path.write_bytes(data)
+    _assert_thanh_hoa_legacy(read_sheet_file(path), "Hợp tác xã Nông nghiệp Phú Lệ")
+
+
+def test_one_legacy_sheet_beside_a_unicode_sheet(tmp_path):
+    path = xlsx(tmp_path / "mixed.xlsx", {"Cu": TCVN3_LIST, "Moi": THANH_HOA})
+    book = sheet_files.open_workbook(path, "mixed.xlsx")
+    assert [g.legacy_encoding for g in book.grids] == ["tcvn3", None]
+    assert book.grids[1].rows == xlsx_rows(THANH_HOA)
+
+
+def xlsx_rows(rows: list[list[object]]) -> list[list[object]]:
+    """The rows as calamine gives them back from a sheet written with openpyxl (no merges)."""
+    width = max(len(r) for r in rows)
+    return [[("" if v is None else float(v) if isinstance(v, int) else v) for v in r] + [""] * (width - len(r))
+            for r in rows]  # fmt: skip
+
+
+UNICODE_LATIN1_ONLY = [
+    # Unicode Vietnamese whose letters all happen to be Latin-1, and foreign words: never legacy text.
+    ["DANH SÁCH SẢN PHẨM OCOP NĂM 2022"],
+    ["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao"],
+    [1, "Café Hòa", "Hộ kinh doanh Café Hòa", "3 sao"],
+    [2, "Bánh tét", "Cơ sở Bánh tét Bà Tám", "3 sao"],
+    [3, "Crème brûlée Pâté", "Công ty TNHH Nestlé Việt Nam", "4 sao"],
+    [4, "Cà phê", "HTX Cà phê Ea Tu", "4 sao"],
+]
+
+
+def test_unicode_and_foreign_words_are_untouched(tmp_path):
+    result = read_sheet_file(xlsx(tmp_path / "u.xlsx", {"S": UNICODE_LATIN1_ONLY}))
+    assert [r.product_name for r in result.rows] == ["Café Hòa", "Bánh tét", "Crème brûlée Pâté", "Cà phê"]
+    assert result.rows[2].subject_name == "Công ty TNHH Nestlé Việt Nam"
+    book = sheet_files.open_workbook(xlsx(tmp_path / "en.xlsx", {"S": [
+        ["Product", "Producer", "Stars"], ["Crème brûlée", "Café Hòa ©2020 ®", "4"], ["Müller Pâté", "Nestlé", "3"],
+    ]}), "en.xlsx")  # fmt: skip
+    assert book.grids[0].legacy_encoding is None
+    assert book.grids[0].rows[1] == ["Crème brûlée", "Café Hòa ©2020 ®", "4"]
+
+
+def test_cp1258_csv_is_not_mistaken_for_tcvn3(tmp_path):
+    text = "STT,Tên sản phẩm,Chủ thể,Hạng sao\n1,Nước mắm Khúc Phụ,Công ty TNHH Khúc Phụ,5 sao\n2,Bánh tét,Hộ KD Bà Tám,3 sao\n"
+    path = tmp_path / "u.csv"
+    path.write_bytes(sheetgen.to_cp1258(text))
+    assert [r.product_name for r in read_sheet_file(path).rows] == ["Nước mắm Khúc Phụ", "Bánh tét"]
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        (["UBND TỈNH THANH HÓA", "DANH SÁCH SẢN PHẨM OCOP NĂM 2021"], "province"),
+        (["UBND HUYỆN KIM SƠN", "DANH SÁCH SẢN PHẨM ĐẠT 3 SAO NĂM 2024"], "district"),
+        (["DANH SÁCH SẢN PHẨM OCOP CẤP HUYỆN NĂM 2024"], "district"),
+        (["BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "DANH SÁCH SẢN PHẨM OCOP 5 SAO NĂM 2022"], "national"),
+        (["DANH SÁCH SẢN PHẨM OCOP NĂM 2022", "(Kèm theo Quyết định số 2890/QĐ-BNN-VPĐP ngày 1/7/2022)"],
+         "national"),
+        (["DANH SÁCH SẢN PHẨM OCOP NĂM 2022", "(Kèm theo Quyết định số 12/QĐ-UBND của UBND tỉnh Nam Định)"],
+         "province"),
+        (["TỔNG HỢP SẢN PHẨM OCOP CẤP HUYỆN VÀ CẤP TỈNH"], None),  # a mixed list names no single level
+        (["DANH SÁCH SẢN PHẨM OCOP NĂM 2022"], None),
+    ],
+)  # fmt: skip
+def test_level_that_issued_the_list(tmp_path, title, level):
+    header = [["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao"], [1, "Gạo tám", "HTX Hải Toàn", "4 sao"]]
+    rows = [[t] for t in title] + [[]] + header
+    result = read_sheet_file(xlsx(tmp_path / "l.xlsx", {"S": rows}))
+    assert result.level == level
+    assert result.rows[0].level == level
+    data = result.rows[0].to_json_dict()
+    assert list(data)[14] == "level" and data["level"] == level
