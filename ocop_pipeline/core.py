@@ -14,7 +14,8 @@ Rules (DOMAIN.md):
 - A rating is one (product, decision or year, stars); the same rating from several files is kept
   once, from the first source in (source, file, row) order. Different stars for the same decision
   are two ratings: sources that disagree are kept, not overwritten.
-- Level follows the regime in force at the decision date (or 31 Dec of the rating year when the
+- Level is the issuer the list names in its title block (UBND huyện, UBND tỉnh, the ministry) when it
+  does; otherwise the regime in force at the decision date (or 31 Dec of the rating year when the
   list gives no date): 5 stars are always national; 24 Feb 2023 - 5 Jul 2025 (148/QĐ-TTg) 3 stars
   were district level; otherwise province level.
 - A certificate is valid 36 months from its decision.
@@ -137,7 +138,9 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
             """
             INSERT INTO ratings
             SELECT rating_id, product_id, stars,
+                   -- the issuer the file names wins; else the regime in force on the date
                    CASE WHEN stars = 5 THEN 'national'
+                        WHEN level IS NOT NULL THEN level
                         WHEN effective_date >= ? THEN 'province'
                         WHEN effective_date >= ? AND stars = 3 THEN 'district'
                         ELSE 'province' END AS level,

@@ -103,3 +103,14 @@ def test_standing_of_a_product_on_any_date_with_upgrades_and_downgrades(con):
     assert as_of(date(2023, 1, 1)) == [(4, "active", "upgrade", date(2025, 12, 1))]
     assert as_of(date(2025, 12, 2)) == [(3, "active", "downgrade", date(2028, 12, 1))]
     assert as_of(date(2029, 1, 1)) == [(3, "expired", "downgrade", date(2028, 12, 1))]
+
+
+def test_the_issuer_named_by_the_list_beats_the_regime_rule(con):
+    stage_rows(con, [
+        row("A", "HTX A", 3, 2022, "1/QĐ-UBND", date(2022, 6, 1), level="district"),  # a district list in 2022
+        row("B", "HTX B", 3, 2024, "2/QĐ-UBND", date(2024, 6, 1)),  # no issuer named: 148/QĐ-TTg says district
+        row("C", "HTX C", 5, 2024, "3/QĐ-UBND", date(2024, 6, 1), level="province"),  # 5 stars are national
+    ])
+    rebuild_core(con, as_of=date(2025, 1, 1))
+    levels = dict(con.execute("SELECT p.name, r.level FROM ratings r JOIN products p USING (product_id)").fetchall())
+    assert levels == {"A": "district", "B": "district", "C": "national"}
