@@ -28,6 +28,10 @@ _LINK_OFF = "\x03"
 
 _RX: dict[str, re.Pattern[str]] = {}
 
+# clean_text without its cache: article blocks are almost all unique, so caching them only costs
+# time and keeps megabytes of page text alive in a cache shared with the spreadsheet readers.
+_clean_block = getattr(clean_text, "__wrapped__", clean_text)
+
 
 def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile on first use and keep: importing the module stays cheap."""
@@ -213,14 +217,14 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
             piece = piece.replace(_LINK_ON, "").replace(_LINK_OFF, "")
         elif _LINK_OFF in piece:
             piece = piece.replace(_LINK_OFF, "")
-        text = clean_text(piece)  # collapses whitespace too
+        text = _clean_block(piece)  # collapses whitespace too
         if text:
             blocks.append(Block(text, link))
     return blocks, meta
 
 
 def _text_blocks(text: str) -> list[Block]:
-    return [Block(clean_text(line)) for line in text.splitlines() if line.strip()]
+    return [Block(_clean_block(line)) for line in text.splitlines() if line.strip()]
 
 
 # ---------------------------------------------------------------------------------------------
