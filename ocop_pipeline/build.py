@@ -3,28 +3,79 @@
 In process (not a subprocess per step): DuckDB allows one writer, and a cold start of a Dagster
 subprocess per asset costs seconds each. With DAGSTER_HOME set, runs are recorded in that instance
 (and show in `dagster dev`); otherwise an ephemeral instance is used.
+
+One build at a time per data folder: the job opens and closes the database once per asset, so a
+second build could slip in between two assets of the first and interleave its writes. The whole build
+therefore holds `<data>/.build.lock` (an flock, released by the kernel even when the process is
+killed); a second build stops at once with a message naming the holder, or waits with `--wait`.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.store import connect, ensure_schema, table_counts
+from ocop_pipeline.store import StoreLockedError, connect, ensure_schema, table_counts
 
 SUMMARY_TABLES = ("documents", "stg_sheet_rows", "subjects", "products", "ratings", "news_articles", "news_facts",
                   "mentions", "rejects")
 
 
+class BuildLockedError(StoreLockedError):
+    """Another `ocop build` is running on the same data folder."""
+
+
+@contextmanager
+def build_lock(data_dir: Path, wait: float | None = 0) -> Iterator[Path]:
+    """Hold `<data_dir>/.build.lock` for the block. `wait`: seconds to wait for another build to
+    finish (0: stop at once, None: as long as it takes); then BuildLockedError."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / ".build.lock"
+    fh = path.open("a+")
+    deadline = None if wait is None else time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "unknown"
+                    waited = f" (waited {wait:.0f} s)" if wait else ""
+                    raise BuildLockedError(
+                        f"another build is running (pid {holder}) on {data_dir}{waited}: let it finish and "
+                        f"run again, or use `ocop build --wait` to start when it is done") from None
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        yield path
+    finally:
+        fh.close()  # closing the file releases the lock; the file itself stays (deleting it would race)
+
+
 def run_build(data_dir: str | Path | None = None, inbox_dir: str | Path | None = None,
-              sources_dir: str | Path | None = None, verbose: bool = False) -> dict:
+              sources_dir: str | Path | None = None, verbose: bool = False, wait: float | None = 0) -> dict:
+    """Materialise every asset in process and summarise; BuildLockedError when another build holds
+    the data folder past `wait` seconds (None: wait as long as it takes)."""
+    paths = Paths.resolve(data_dir, inbox_dir, sources_dir)
+    with build_lock(paths.data_dir, wait):
+        return _run_build(paths, verbose)
+
+
+def _run_build(paths: Paths, verbose: bool) -> dict:
     import dagster as dg
 
     from assets import build_definitions
     from assets.resources import OcopStore
 
-    paths = Paths.resolve(data_dir, inbox_dir, sources_dir)
     store = OcopStore(data_dir=str(paths.data_dir), inbox_dir=str(paths.inbox_dir),
                       sources_dir=str(paths.sources_dir))
     job = build_definitions(store).resolve_job_def("ocop_build")

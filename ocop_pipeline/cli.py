@@ -73,10 +73,15 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Materialise every asset in process and print a summary."""
     from ocop_pipeline.build import run_build
+    from ocop_pipeline.store import StoreLockedError
 
     started = time.perf_counter()
-    summary = run_build(data_dir=args.data_dir, inbox_dir=args.inbox, sources_dir=args.sources_dir,
-                        verbose=args.verbose)
+    try:
+        summary = run_build(data_dir=args.data_dir, inbox_dir=args.inbox, sources_dir=args.sources_dir,
+                            verbose=args.verbose, wait=None if args.wait < 0 else args.wait)
+    except StoreLockedError as exc:  # another build, or another process holding the database
+        print(f"ocop build: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: nothing is wrong with this build; run it again later
     summary["seconds"] = round(time.perf_counter() - started, 2)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default))
@@ -151,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--sources-dir", help="source registry (default: the repository's sources/)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--verbose", action="store_true", help="show Dagster's event log")
+    build.add_argument("--wait", type=float, nargs="?", const=-1, default=0, metavar="SECONDS",
+                       help="if another build is running on the data folder, wait for it (for SECONDS, or "
+                       "as long as it takes) instead of stopping at once")
     build.set_defaults(func=cmd_build)
 
     sheet = sub.add_parser("parse-sheet", help="print the product rows of official spreadsheets as JSON Lines")

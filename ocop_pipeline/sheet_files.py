@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -37,6 +39,17 @@ _RATIO_CHECK_FROM = 20 * 1024 * 1024
 _MAX_MERGE_CELLS = 20_000
 # Legacy-font detection reads the title block, the header and the first data rows.
 _LEGACY_SAMPLE_ROWS = 60
+# Rows per file. A provincial list is a few hundred rows, a national compilation tens of thousands; a
+# million-row sheet takes minutes and gigabytes to read, so past the cap the file is rejected (split
+# it) before its cells are loaded. OCOP_MAX_SHEET_ROWS moves the cap.
+DEFAULT_MAX_ROWS = 200_000
+# Readers allocate a sheet's whole area (first to last used cell): one stray cell at XFD1048576 asks
+# for 17 billion cells. Real lists are 200,000 x 50 at most.
+MAX_CELLS = 10_000_000
+_SCAN_CHUNK = 1 << 20
+# Row and cell references in sheet XML (`<row r="12">`, `<c r="AB12">`), with or without a prefix.
+_XLSX_REF = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,7})"')
+_TAG_ROWS = re.compile(rb"<(?:tr|row|ss:row)[\s>/]", re.IGNORECASE)
 
 Cell = str | float | int | date | datetime | None
 
@@ -67,6 +80,23 @@ def _fail(name: str, reason: str) -> SheetReadError:
     return SheetReadError(f"{name}: {reason}")
 
 
+def max_rows() -> int:
+    """The row cap per file: OCOP_MAX_SHEET_ROWS, else DEFAULT_MAX_ROWS."""
+    try:
+        return max(1, int(os.environ.get("OCOP_MAX_SHEET_ROWS") or DEFAULT_MAX_ROWS))
+    except ValueError:
+        return DEFAULT_MAX_ROWS
+
+
+def _too_many_rows(name: str, rows: int, cap: int) -> SheetReadError:
+    return _fail(name, f"too many rows ({rows:,} > {cap:,}): split the file (cap: OCOP_MAX_SHEET_ROWS)")
+
+
+def _too_wide(name: str, sheet: str, rows: int, columns: int) -> SheetReadError:
+    return _fail(name, f"refused: sheet {sheet} spans {rows:,} rows x {columns:,} columns "
+                       f"(over {MAX_CELLS:,} cells; a stray cell far from the table?)")
+
+
 def open_workbook(path: Path, name: str) -> Workbook:
     """Sniff and read `path`; raise SheetReadError naming `name` when it cannot be read."""
     try:
@@ -81,7 +111,11 @@ def open_workbook(path: Path, name: str) -> Workbook:
         )
     with path.open("rb") as fh:
         head = fh.read(8192)
-    return fix_legacy_fonts(_open(path, name, head))
+    book = _open(path, name, head)
+    rows, cap = sum(len(g.rows) for g in book.grids), max_rows()
+    if rows > cap:  # every format ends here; the cheaper checks before reading cover the big ones
+        raise _too_many_rows(name, rows, cap)
+    return fix_legacy_fonts(book)
 
 
 def _open(path: Path, name: str, head: bytes) -> Workbook:
@@ -93,6 +127,7 @@ def _open(path: Path, name: str, head: bytes) -> Workbook:
             raise _fail(name, "file is password-protected (encrypted workbook)")
         return Workbook("xls", _calamine_grids(path, name, "xls"))
     data = path.read_bytes()
+    _check_text_rows(data, name)
     text = _decode(data, name)
     stripped = text.lstrip()
     if stripped.startswith("<"):
@@ -142,10 +177,64 @@ def _check_zip(path: Path, name: str) -> str:
         )
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        _check_xlsx_extent(path, name, infos)
         return "xlsx"
     if "content.xml" in names:
         return "ods"
     raise _fail(name, "zip archive is not a spreadsheet (no xl/workbook.xml)")
+
+
+def _check_xlsx_extent(path: Path, name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Count the rows, and find the last used row and column, of every worksheet by streaming its XML
+    (Python's inflater stops at the declared size), before the reader loads anything."""
+    cap, total = max_rows(), 0
+    with zipfile.ZipFile(path) as zf:
+        for info in infos:
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            rows = last_row = last_col = 0
+            tail = b""
+            try:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(_SCAN_CHUNK):
+                        window = tail + chunk
+                        rows += sum(window.count(t) - tail.count(t) for t in (b"<row", b":row ", b":row>"))
+                        if total + rows <= cap:  # past the cap only the count matters
+                            for letters, digits in _XLSX_REF.findall(window):
+                                last_row = max(last_row, int(digits))
+                                if letters:
+                                    last_col = max(last_col, _column_number(letters))
+                        tail = window[-32:]
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                # Python's inflater stops at the declared size; a bomb that lies about it fails its CRC.
+                raise _fail(name, f"corrupt workbook ({info.filename} does not match its declared size "
+                                  "and checksum)") from None
+            if total + rows <= cap and last_row * max(last_col, 1) > MAX_CELLS:
+                raise _too_wide(name, info.filename, last_row, last_col)
+            total += max(rows, last_row)
+    if total > cap:
+        raise _too_many_rows(name, total, cap)
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_text_rows(data: bytes, name: str) -> None:
+    """Rows of a CSV (lines) or an HTML/XML table (row tags), counted on the bytes before decoding."""
+    cap = max_rows()
+    if len(data) < cap * 4:  # cannot hold that many rows
+        return
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
+    if head.startswith(b"<"):
+        rows = len(_TAG_ROWS.findall(data))
+    else:  # UTF-16 writes each newline as two bytes, one of them the newline byte: the count holds
+        rows = max(data.count(b"\n"), data.count(b"\r"))
+    if rows > cap:
+        raise _too_many_rows(name, rows, cap)
 
 
 def _calamine_grids(path: Path, name: str, kind: str) -> list[Grid]:
@@ -156,11 +245,18 @@ def _calamine_grids(path: Path, name: str, kind: str) -> list[Grid]:
     except Exception as exc:  # noqa: BLE001 - calamine raises many unrelated types for damaged files
         raise _fail(name, f"corrupt or unreadable {kind} workbook ({_short(exc)})") from None
     grids: list[Grid] = []
+    cap, total = max_rows(), 0
     try:
         for meta in wb.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
+            # The values are still in the reader's compact form: refuse before making Python objects.
+            total += sheet.height
+            if total > cap:
+                raise _too_many_rows(name, total, cap)
+            if sheet.height * sheet.width > MAX_CELLS:
+                raise _too_wide(name, meta.name, sheet.height, sheet.width)
             rows = sheet.to_python(skip_empty_area=False)
             try:
                 merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
@@ -169,6 +265,8 @@ def _calamine_grids(path: Path, name: str, kind: str) -> list[Grid]:
             grid = Grid(meta.name, rows, merged, meta.visible == python_calamine.SheetVisibleEnum.Visible)
             fill_merged(grid)
             grids.append(grid)
+    except SheetReadError:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet deep in the file fails here, not at open
         raise _fail(name, f"corrupt or unreadable {kind} workbook ({_short(exc)})") from None
     finally:
