@@ -46,5 +46,25 @@ def row(product, subject, stars, year, decision_no=None, decision_date=None, **e
     return base
 
 
-__all__ = ["REPO", "date", "row", "stage_rows"]
+LIST_HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
+
+
+def write_simple_list(path, title, rows, province_line="UBND TỈNH THÁI BÌNH",
+                      decision_line="(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022 của UBND tỉnh Thái Bình)"):
+    """A small official list as provinces write it: title block, header, numbered rows (real xlsx)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([province_line])
+    ws.append([title])
+    ws.append([decision_line])
+    ws.append([])
+    ws.append(LIST_HEADER)
+    for i, r in enumerate(rows, start=1):
+        ws.append([i, *r])
+    wb.save(path)
+
+
+__all__ = ["REPO", "date", "row", "stage_rows", "write_simple_list"]
 

@@ -2,27 +2,12 @@
 
 import json
 
-import openpyxl
 import pytest
+from conftest import write_simple_list
 
 from ocop_pipeline.build import run_build
 from ocop_pipeline.cli import format_summary
 from ocop_pipeline.store import connect
-
-HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
-
-
-def _write_list(path, title, rows):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["UBND TỈNH THÁI BÌNH"])
-    ws.append([title])
-    ws.append(["(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022 của UBND tỉnh Thái Bình)"])
-    ws.append([])
-    ws.append(HEADER)
-    for i, r in enumerate(rows, start=1):
-        ws.append([i, *r])
-    wb.save(path)
 
 
 @pytest.fixture
@@ -32,7 +17,7 @@ def registry(tmp_path):
     (sources / "thai_binh_lists.yaml").write_text(
         "name: thai_binh_ocop_lists\nkind: spreadsheet\nprovince: Thái Bình\n"
         "path: snapshot/thai_binh/*\nexpected_rows: [1, 50]\n", encoding="utf-8")
-    _write_list(sources / "snapshot" / "thai_binh" / "2022.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2022", [
+    write_simple_list(sources / "snapshot" / "thai_binh" / "2022.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2022", [
         ["Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", "xã Nguyên Xá, huyện Vũ Thư", "4 sao"],
         ["Chiếu cói", "Hộ kinh doanh Trần Văn Hải", "xã Hải Triều, huyện Hưng Hà", "3 sao"],
         ["", "Công ty TNHH Vô Danh", "xã X, huyện Y", "3 sao"],

@@ -4,9 +4,9 @@
 import re
 from datetime import date
 
-import openpyxl
 import pytest
 from conftest import REPO
+from conftest import write_simple_list as _write_simple_list
 
 from ocop_pipeline.admin_units import (
     admin_unit_rows,
@@ -147,20 +147,9 @@ def test_admin_units_rows_are_keyed_and_dated():
     assert not any(r["level"] == "district" and r["valid_from"] for r in rows)  # no district after the reform
 
 
-HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
-
-
-def _write_list(path, title, rows, province_line="UBND TỈNH THÁI BÌNH"):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append([province_line])
-    ws.append([title])
-    ws.append(["(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022)"])
-    ws.append([])
-    ws.append(HEADER)
-    for i, r in enumerate(rows, start=1):
-        ws.append([i, *r])
-    wb.save(path)
+def write_simple_list(path, title, rows, province_line="UBND TỈNH THÁI BÌNH"):
+    # The decision line names no province: the province must come from elsewhere (title, districts).
+    _write_simple_list(path, title, rows, province_line, "(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022)")
 
 
 @pytest.fixture
@@ -169,14 +158,14 @@ def staged(tmp_path, con):
     (sources / "snapshot" / "tb").mkdir(parents=True)
     (sources / "tb.yaml").write_text(
         "name: tb_lists\nkind: spreadsheet\nprovince: Thái Bình\npath: snapshot/tb/*\n", encoding="utf-8")
-    _write_list(sources / "snapshot" / "tb" / "2022.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2022", [
+    write_simple_list(sources / "snapshot" / "tb" / "2022.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2022", [
         ["Bánh cáy", "HTX Nông nghiệp Nguyên Xá", "xã Nguyên Xá, H. Vũ Thư", "4 sao"],
         ["Chiếu cói", "Hộ kinh doanh Trần Văn Hải", "xã Hải Triều, huyện Hưng Hà, tỉnh Thái Bình", "3 sao"],
     ])
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     # No province in the title nor the addresses: the districts name it (Kim Sơn is only in Ninh Bình).
-    _write_list(inbox / "list.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2021", [
+    write_simple_list(inbox / "list.xlsx", "DANH SÁCH SẢN PHẨM OCOP NĂM 2021", [
         ["Chiếu cói Kim Sơn", "HTX Cói Kim Sơn", "xã Kim Chính, huyện Kim Sơn", "3 sao"],
         ["Nước mắm", "Công ty TNHH Mắm Việt", "xã Bình An, huyện Châu Thành", "3 sao"],
     ], province_line="DANH SÁCH TỔNG HỢP")
