@@ -1,9 +1,12 @@
 """Throughput of extract_article on generated news pages with realistic boilerplate.
 
     .venv/bin/python benchmarks/bench_articles.py            # 2,000 pages, 3 runs
-    .venv/bin/python benchmarks/bench_articles.py -n 20000
+    .venv/bin/python benchmarks/bench_articles.py -n 20000 --write   # the recorded result
 
-Prints one JSON object: pages, runs, median pages/s, mean page size. Pages are ~10-30 KB: menus,
+Prints one JSON object whose headline is `median_pages_per_cpu_s`: pages per second of this
+process's CPU time (time.process_time), median of the runs. That is what one core does whatever
+else the machine runs; wall-clock rates are kept beside it. `--write` also saves the object to
+benchmarks/results/articles.json (the issue's target: >= 500 pages per CPU-second on 20,000 pages). Pages are ~10-30 KB: menus,
 a sidebar of linked titles, a related-news list, a comment box, a footer and 4-12 paragraphs drawn
 from OCOP sentences (counts, totals, targets, decisions, product lines).
 """
@@ -15,8 +18,11 @@ import json
 import random
 import statistics
 import time
+from pathlib import Path
 
-from ocop_pipeline.articles import extract_article
+from ocop_pipeline.articles import PARSER_VERSION, extract_article
+
+RESULT = Path(__file__).parent / "results" / "articles.json"
 
 PROVINCES = ["Thanh Hóa", "Nghệ An", "Bắc Giang", "Quảng Ninh", "Bến Tre", "Lâm Đồng", "Hà Tĩnh", "Sơn La"]
 DISTRICTS = ["Lục Ngạn", "Quan Hóa", "Mỹ Lộc", "Thanh Hà", "Ba Chẽ", "Na Rì", "Long Phú"]
@@ -71,6 +77,7 @@ def main() -> None:
     ap.add_argument("-n", "--pages", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--write", action="store_true", help=f"save the result to {RESULT}")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     pages = [make_page(rng, i) for i in range(args.pages)]
@@ -82,14 +89,21 @@ def main() -> None:
         rates.append(len(pages) / (time.perf_counter() - t0))
         # CPU time of this process: what one core does, whatever else the machine is running.
         cpu_rates.append(len(pages) / (time.process_time() - c0))
-    print(json.dumps({
+    result = {
+        "median_pages_per_cpu_s": round(statistics.median(cpu_rates), 1),
+        "all_pages_per_cpu_s": [round(r, 1) for r in cpu_rates],
+        "median_pages_per_wall_s": round(statistics.median(rates), 1),
+        "all_pages_per_wall_s": [round(r, 1) for r in rates],
         "pages": len(pages),
         "runs": args.runs,
-        "median_pages_per_s": round(statistics.median(rates), 1),
-        "all_pages_per_s": [round(r, 1) for r in rates],
-        "median_pages_per_cpu_s": round(statistics.median(cpu_rates), 1),
+        "seed": args.seed,
         "mean_page_kb": round(sum(map(len, pages)) / len(pages) / 1024, 1),
-    }))
+        "parser_version": PARSER_VERSION,
+    }
+    print(json.dumps(result))
+    if args.write:
+        RESULT.parent.mkdir(parents=True, exist_ok=True)
+        RESULT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ocop_pipeline.normalize import clean_text
+from ocop_pipeline.legacy_fonts import fix_legacy_text
+from ocop_pipeline.normalize import _LOOKALIKES, clean_text
 
 # Marker characters put into the HTML before parsing (control characters never found in pages).
 _BLOCK = "\x1e"
@@ -30,7 +31,8 @@ _RX: dict[str, re.Pattern[str]] = {}
 
 # clean_text without its cache: article blocks are almost all unique, so caching them only costs
 # time and keeps megabytes of page text alive in a cache shared with the spreadsheet readers.
-_clean_block = getattr(clean_text, "__wrapped__", clean_text)
+_clean_text_uncached = getattr(clean_text, "__wrapped__", clean_text)
+_fix_legacy_uncached = getattr(fix_legacy_text, "__wrapped__", fix_legacy_text)
 
 
 def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -142,9 +144,10 @@ def _mark_html(html: str) -> str:
     # A marker just before "<a ...>" is the same as one just after it: no text sits inside a tag.
     html = _rx("blocktag", r"<(?=/?(?:" + _BLOCK_TAGS + r")\b|br\b|hr\b)", re.IGNORECASE).sub(_BLOCK + "<", html)
     # Text between table rows is moved out of the table by the HTML parser, so a row's end is marked
-    # inside its last cell.
-    html = _rx("rowend", r"<(?=/t[dh]\s*>\s*</tr\s*>)", re.IGNORECASE).sub(_BLOCK + "<", html)
-    html = _rx("celltag", r"<(?=/t[dh]\s*>(?!\s*</tr))", re.IGNORECASE).sub(_CELL + "<", html)
+    # inside its last cell. Most articles have no table: two passes saved.
+    if "</t" in html or "</T" in html:
+        html = _rx("rowend", r"<(?=/t[dh]\s*>\s*</tr\s*>)", re.IGNORECASE).sub(_BLOCK + "<", html)
+        html = _rx("celltag", r"<(?=/t[dh]\s*>(?!\s*</tr))", re.IGNORECASE).sub(_CELL + "<", html)
     html = _rx("aopen", r"<(?=a\b)", re.IGNORECASE).sub(_LINK_ON + "<", html)
     return _rx("aclose", r"<(?=/a\s*>)", re.IGNORECASE).sub(_LINK_OFF + "<", html)
 
@@ -221,6 +224,51 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
         if text:
             blocks.append(Block(text, link))
     return blocks, meta
+
+
+def _tone_chars(bases: str, *, more_marks: bool) -> str:
+    """Precomposed letters whose NFD is one of `bases` then a tone mark (then further marks or not)."""
+    tones = "\u0300\u0301\u0309\u0303\u0323"
+    out = []
+    for i in list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        d = unicodedata.normalize("NFD", chr(i))
+        if d[0] in bases and len(d) >= 2 and d[1] in tones and (len(d) > 2) == more_marks:
+            out.append(chr(i))
+    return "".join(out)
+
+
+def _needs_full_clean_rx() -> re.Pattern[str]:
+    # What clean_text would change in a block besides its whitespace: a look-alike character, a
+    # combining mark (decomposed text), or a new-style tone ("hoà", "thuỷ", and "hoặc", whose NFD
+    # puts the dot below right after the a). The tone part mirrors normalize._NEW_STYLE on NFC text:
+    # its look-ahead sees the next letter, or the further mark of "ặ"/"ệ" (never a letter).
+    rx = _RX.get("fullclean")
+    if rx is None:
+        lookalikes = "".join(re.escape(chr(k)) for k in _LOOKALIKES)
+        tone = []
+        for first, bases in (("oO", "aAeE"), ("uU", "yY")):
+            alts = [f"[{c}]" for c in [_tone_chars(bases, more_marks=True)] if c]
+            alts.append("[" + _tone_chars(bases, more_marks=False) + r"](?![^\W\d_])")
+            tone.append(f"(?<=[{first}])(?:" + "|".join(alts) + ")")
+        # Two patterns that each start with a character class: re then skips ahead in C to the
+        # next candidate character instead of trying the pattern at every position.
+        _RX["fullclean_tone"] = re.compile("[oOuU](?<![qQ].)(?:" + "|".join(tone) + ")")
+        rx = _RX["fullclean"] = re.compile("[" + lookalikes + "\u0300-\u036f]")
+    return rx
+
+
+def _clean_block(piece: str) -> str:
+    """clean_text of one block. Almost every block of a Unicode page is already canonical (NFC,
+    old-style tones, no look-alikes, not a legacy font): then only its whitespace needs collapsing,
+    which is several times cheaper than the NFD/regex/NFC round trip."""
+    if not piece.isascii() and (
+        _needs_full_clean_rx().search(piece)
+        or _RX["fullclean_tone"].search(piece)
+        or not unicodedata.is_normalized("NFC", piece)
+        or _fix_legacy_uncached(piece) is not piece
+    ):
+        return _clean_text_uncached(piece)
+    return " ".join(piece.split())
 
 
 def _text_blocks(text: str) -> list[Block]:
@@ -417,7 +465,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
         title, title_idx = _plain_title(blocks, keys, counts, body_idx)
     if title:
         tkey = _key(title)
-        body = [t for t in body if _key(t) != tkey]
+        body = [t for t, i in zip(body, body_idx) if keys[i] != tkey]  # keys[i] is _key(t)
     # Short lines at the end that are site furniture rather than a byline are already gone; what
     # remains before the first prose block and is not the title is usually a kicker or a caption.
 

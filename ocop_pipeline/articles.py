@@ -230,7 +230,7 @@ def extract_article(
                 carry = ms[-1].mode
             elif ms:
                 carry = None
-            elif carry and F.lower_rx("cues", F._CUE_RX).search(sent.lower()):
+            elif carry and F.cue_list(low):
                 carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
             if period and F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan").search(
                 sent.lower()
@@ -432,7 +432,7 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
 
 
 def _sentence_mode(sent: str) -> str:
-    kinds = [c.lastgroup for c in F.lower_rx("cues", F._CUE_RX).finditer(sent.lower())]
+    kinds = [kind for _, kind in F.cue_list(sent.lower())]
     if not kinds:
         return "unknown"
     return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
@@ -470,12 +470,18 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
 _VI_MARKS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
 
 
+# The same letters for lower-cased text: a plain class scans in C, re.IGNORECASE folds every character.
+_VI_MARKS_LOWER = re.compile(_VI_MARKS.pattern)
+
+
 def _language(text: str) -> str | None:
     sample = text[:2000]
     if len(sample) < 60:
         return None
     # Vietnamese writes a diacritic on roughly every third letter; English almost never.
-    if len(_VI_MARKS.findall(sample)) > 0.04 * len(sample):
+    low = sample.lower()
+    marks = _VI_MARKS_LOWER.findall(low) if len(low) == len(sample) else _VI_MARKS.findall(sample)
+    if len(marks) > 0.04 * len(sample):
         return "vi"
     if _rx("en", r"\b(?:the|and|of|products?|with)\b").search(sample):
         return "en"

@@ -183,7 +183,13 @@ _EN_NUMS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
 }
-_NUMW = r"(\d{1,3}(?:\.\d{3})+|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)"
+# A digit or an English number word: "\d{1,3}(?:\.\d{3})+|\d+|two|three|...|twenty", written with its
+# first character as one class so that re skips every position that cannot start a number (the
+# alternatives keep their order within each first letter, so the same match wins).
+_NUMW = (
+    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
+    r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
+)
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
@@ -293,6 +299,63 @@ class Mention:
     qualifier: str | None
 
 
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (outside groups and character classes)."""
+    out, cur, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def _cue_dispatch() -> tuple[re.Pattern[str], dict[str, str]]:
+    """_CUE_RX regrouped by first letter, for lower-cased text: `\b(?:p(?:hấn...|...)|m(?:ục...)|...)`.
+
+    The cue words are some ninety alternatives tried at every word start; grouped under their first
+    letter, re rejects a word after one character comparison per letter instead of trying them all.
+    Within a letter the alternatives keep their order (the first that matches still wins), and two
+    alternatives with different first letters never match at the same place, so the matches and
+    their kinds are those of _CUE_RX. Each alternative is its own group `<kind>_<n>`."""
+    rx = _RX.get("cue_dispatch")
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        kinds: dict[str, str] = {}
+        for kind, pattern in _CUES.items():
+            for n, alt in enumerate(_split_alternatives(pattern.lower())):
+                alt = alt.removeprefix("\\b")  # the whole pattern starts at a word boundary already
+                first = alt[0]
+                assert first.isalpha(), alt  # a literal first letter
+                kinds[f"{kind}_{n}"] = kind
+                by_letter.setdefault(first, []).append(f"(?P<{kind}_{n}>{alt[1:]})")
+        body = "|".join(first + "(?:" + "|".join(alts) + ")" for first, alts in by_letter.items())
+        rx = _RX["cue_dispatch"] = re.compile(r"\b(?:" + body + ")")
+        _RX["cue_kinds"] = kinds  # type: ignore[assignment]
+    return rx, _RX["cue_kinds"]  # type: ignore[return-value]
+
+
+def cue_list(low: str) -> list[tuple[int, str]]:
+    """(position, kind) of every cue word (_CUES) in a lower-cased sentence."""
+    rx, kinds = _cue_dispatch()
+    return [(c.start(), kinds[c.lastgroup]) for c in rx.finditer(low)]  # type: ignore[index]
+
+
 def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
     """Numbers of products/subjects in one sentence with their mode (see module docstring)."""
     found: list[tuple[int, int, int, int | None, str, str | None, bool]] = []
@@ -300,7 +363,9 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
     low = sentence.lower()
     if len(low) != len(sentence):  # a letter whose lower case is longer: keep offsets exact
         low = sentence
-    for m in lower_rx("mention_rev", _MENTION_REV).finditer(low):
+    # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
+    has_stars = "sao" in low or "*" in low or "★" in low or "star" in low
+    for m in lower_rx("mention_rev", _MENTION_REV).finditer(low) if has_stars else ():
         if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
             continue
         stars, _ = _stars_of(m, "r_")
@@ -338,7 +403,7 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
 
     if not found:
         return []
-    cues = [(c.start(), c.lastgroup) for c in lower_rx("cues", _CUE_RX).finditer(low)]
+    cues = cue_list(low)
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
@@ -526,6 +591,10 @@ def _star_in(text: str) -> str | None:
     return None
 
 
+# A literal piece of each alternative of SUBJECT_KW, lower-cased (the last one ends in Ltd, JSC,
+# Cooperative or Company).
+_SUBJECT_WORDS = ("công", "cty", "htx", "hợp", "tổ", "tht", "doanh", "dntn", "hộ", "cơ", "cssx", "ltd", "jsc",
+                  "cooperative", "company")
 _LIST_PREFIX = r"^\s*(?:\d{1,3}\s*[.)/]\s*|[-+•*–]\s*|[a-z]\)\s*)"
 _PRODUCT_LINE = (
     _LIST_PREFIX + r"?(?:sản\s+phẩm\s+)?(?P<name>[^|:;]{2,90}?)\s*(?:\s[-–]\s|:|\(|\bcủa\b|\bdo\b|–)\s*"
@@ -547,6 +616,11 @@ def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
             item = _product_from_row(block)
         else:
             if len(block) > 260:
+                continue
+            # The subject is what makes a product line; the pattern backtracks through every name
+            # length before it fails, so lines naming no kind of subject are skipped first.
+            low = block.lower()
+            if not any(w in low for w in _SUBJECT_WORDS):
                 continue
             m = _rx("pline", _PRODUCT_LINE).match(block)
             item = None
