@@ -27,6 +27,7 @@ from ocop_pipeline.admin_units import (
     province_for_commune,
 )
 from ocop_pipeline.landing import LandedFile, land_file
+from ocop_pipeline.normalize import NORMALIZATION_VERSION
 from ocop_pipeline.parallel import ordered_map
 from ocop_pipeline.registry import Source
 from ocop_pipeline.resolve import product_key, stable_id, subject_key
@@ -37,7 +38,7 @@ INBOX_SOURCE = "inbox"
 # What staged a document: the reader's version plus the version of the place canonicalisation below,
 # so a change to either re-stages every document on the next build.
 GEOGRAPHY_VERSION = "geo-1"
-STAGING_VERSION = f"{sheets.PARSER_VERSION}+{GEOGRAPHY_VERSION}"
+STAGING_VERSION = f"{sheets.PARSER_VERSION}+{GEOGRAPHY_VERSION}+{NORMALIZATION_VERSION}"
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html", ".ods"}
 
 

@@ -15,15 +15,21 @@ from functools import lru_cache
 
 from ocop_pipeline.legacy_fonts import fix_legacy_text
 
+# Bumped whenever clean_text's output can change, so stored rows are normalised again.
+NORMALIZATION_VERSION = "norm-2"
+
 # Tone marks as combining characters (NFD): grave, acute, hook above, tilde, dot below.
 _TONES = "\u0300\u0301\u0309\u0303\u0323"
 
 # Old-style placement ("hòa", "thủy", "khỏe") is what government documents and the seeds use, so it
 # is our canonical form. Only the open syllables oa/oe/uy differ between the two styles; in "qu"+y
 # the u belongs to the consonant and the tone stays on y in both styles ("quý").
+# The look-ahead refuses a following letter (a closed syllable: "hoạch") and a following combining
+# mark: NFD orders the dot below before a breve or hat, so "hoặc" is o, a, dot below, breve, c, and
+# without it the dot would wrongly move to the o ("họăc").
 _NEW_STYLE = re.compile(
-    r"(?<![qQ])([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_])"
-    r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_])"
+    r"(?<![qQ])([oO])([aAeE])([" + _TONES + r"])(?![^\W\d_]|[\u0300-\u036f])"
+    r"|(?<![qQ])([uU])([yY])([" + _TONES + r"])(?![^\W\d_]|[\u0300-\u036f])"
 )
 
 # Look-alikes that keyboards and old fonts put where Vietnamese letters belong.
@@ -73,12 +79,17 @@ def clean_text(value: str | None) -> str:
 _KEY_DROP = re.compile(r"[^0-9a-z]+")
 
 
+# The combining marks Vietnamese uses (tones, hat, breve, horn) dropped, đ/Đ made d/D, in one C-level pass.
+_VIETNAMESE_MARKS = {**dict.fromkeys(range(0x300, 0x370)), ord("đ"): "d", ord("Đ"): "D"}
+
+
 @lru_cache(maxsize=65536)
 def strip_accents(value: str) -> str:
     """Remove every diacritic (đ -> d), keeping case: 'Thủy Đông' -> 'Thuy Dong'."""
-    text = unicodedata.normalize("NFD", clean_text(value))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFD", clean_text(value)).translate(_VIETNAMESE_MARKS)
+    if not text.isascii():  # other combining marks (rare): the general rule, character by character
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return text
 
 
 @lru_cache(maxsize=65536)
@@ -109,7 +120,7 @@ def parse_vn_int(text: str | None) -> int | None:
     return None
 
 
-def parse_vn_decimal(text: str | float | int | None) -> float | None:
+def parse_vn_decimal(text: str | float | None) -> float | None:
     """Parse a Vietnamese decimal: '70,9' -> 70.9, '1.234,5' -> 1234.5, 85 -> 85.0; None otherwise."""
     if text is None:
         return None

@@ -14,6 +14,8 @@ from ocop_pipeline.normalize import clean_text, fold_key, parse_vn_decimal, pars
         ("Uỷ ban nhân dân", "Ủy ban nhân dân"),
         ("quý Quỳnh Huỳnh", "quý Quỳnh Huỳnh"),  # qu+y and closed syllables keep their tone
         ("kế hoạch khoẻ", "kế hoạch khỏe"),
+        ("hoặc", "hoặc"),  # NFD puts the dot below before the breve: it must stay on the ă
+        ("hoặc hoà", "hoặc hòa"),
         ("  Mật\u00a0ong\n bạc hà ", "Mật ong bạc hà"),
     ],
 )
