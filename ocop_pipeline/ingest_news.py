@@ -276,7 +276,7 @@ def load_sites(paths: Paths) -> list[SiteSource]:
 
 def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     """Replace `mentions`: every article's body matched against the products and subjects in the database."""
-    from ocop_pipeline.mentions import Entity, find_mentions
+    from ocop_pipeline.mentions import Entity, MentionIndex
     from ocop_pipeline.resolve import product_key
 
     entities = [Entity("product", pid, name, product_key(name), province)
@@ -284,11 +284,12 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     entities += [Entity("subject", sid, name, key, province)
                  for sid, name, key, province in con.execute(
                      "SELECT subject_id, name, name_key, province FROM subjects").fetchall()]
+    index = MentionIndex(entities)
     rows = []
     for article_id, text, province in con.execute(
             "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
             "ORDER BY article_id").fetchall():
-        rows += [m.__dict__ for m in find_mentions(article_id, text, province, entities)]
+        rows += [m.__dict__ for m in index.find(article_id, text, province)]
     con.execute("BEGIN")
     con.execute("DELETE FROM mentions")
     insert_frame(con, "mentions", frame_for("mentions", rows))

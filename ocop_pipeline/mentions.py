@@ -11,7 +11,9 @@ everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ocop_pipeline.resolve import stable_id, subject_key
@@ -49,28 +51,115 @@ def text_key(text: str) -> str:
 
 def find_mentions(article_id: str, text: str, province: str | None, entities: list[Entity]) -> list[Mention]:
     """Mentions of `entities` in `text`; entities of another province are only matched exactly and
-    when their name is long enough to be distinctive."""
-    key = text_key(text)
-    if not key:
-        return []
-    padded = f" {key} "
-    found: dict[str, Mention] = {}
-    for entity in entities:
-        tokens = entity.key.split()
-        same_province = province is None or entity.province is None or entity.province == province
-        if len(tokens) < MIN_EXACT_TOKENS or (not same_province and len(tokens) < MIN_FUZZY_TOKENS):
-            continue
-        if f" {entity.key} " in padded:
-            found[entity.entity_id] = Mention(
-                stable_id("mention", article_id, entity.entity_id), article_id, entity.kind, entity.entity_id,
-                entity.key, entity.name, 100.0, "exact")
-            continue
-        if same_province and len(tokens) >= MIN_FUZZY_TOKENS:
+    when their name is long enough to be distinctive. (For many articles build one `MentionIndex`.)"""
+    return MentionIndex(entities).find(article_id, text, province)
+
+
+# A fuzzy match (partial ratio >= 92) of a name of 4+ words leaves all its words but one intact (but
+# two in names of 8+ words): a name is tried only when the article has that many of its words. The
+# count is one numpy gather per province, so an article meets a handful of candidates instead of
+# every name of its province.
+FUZZY_MISSING_WORDS = ((8, 2), (0, 1))  # (distinct words at least, words that may be misspelt/missing)
+
+
+def _missing_allowed(words: int) -> int:
+    return next(missing for at_least, missing in FUZZY_MISSING_WORDS if words >= at_least)
+
+
+@dataclass
+class _Bucket:
+    """The fuzzy-eligible names of one province: their word ids (padded) and the words they need."""
+
+    entity_index: np.ndarray  # (n,) index into MentionIndex.entities
+    word_ids: np.ndarray  # (n, k) ids of each name's distinct words, padded with the never-present id
+    required: np.ndarray  # (n,) words that must be in the article
+
+
+class MentionIndex:
+    """Every entity indexed once, for matching many articles: exact matches by the entity key's rarest
+    pair of adjacent words (then checked as a whole, on word boundaries), fuzzy candidates by how many
+    of their words the article has.
+
+    Gives what checking every entity against every article gives (exact: the same; fuzzy: the same for
+    names with at most one word misspelt or missing, two in long names), in time that grows with the
+    words of an article rather than with articles x entities."""
+
+    def __init__(self, entities: list[Entity]):
+        self.entities = entities
+        self._tokens = [e.key.split() for e in entities]
+        # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
+        # so a common pair in an article does not bring every cooperative of the country to check.
+        bigrams = [set(pairwise(tokens)) for tokens in self._tokens]
+        pair_frequency: dict[tuple[str, str], int] = {}
+        for pairs in bigrams:
+            for pair in pairs:
+                pair_frequency[pair] = pair_frequency.get(pair, 0) + 1
+        self._by_bigram: dict[tuple[str, str], list[int]] = {}
+        for i, tokens in enumerate(self._tokens):
+            if len(tokens) >= MIN_EXACT_TOKENS:
+                rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
+                self._by_bigram.setdefault(rarest, []).append(i)
+        # Fuzzy: per province (None = entities with no province, which match any article).
+        self._word_id: dict[str, int] = {}
+        grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
+        for i, tokens in enumerate(self._tokens):
+            if len(tokens) < MIN_FUZZY_TOKENS:
+                continue
+            ids = sorted({self._word_id.setdefault(t, len(self._word_id)) for t in tokens})
+            grouped.setdefault(entities[i].province, []).append((i, ids))
+        absent = len(self._word_id)  # an id no article has
+        self._buckets: dict[str | None, _Bucket] = {}
+        for province, members in grouped.items():
+            width = max(len(ids) for _, ids in members)
+            word_ids = np.full((len(members), width), absent, dtype=np.int32)
+            for row, (_, ids) in enumerate(members):
+                word_ids[row, :len(ids)] = ids
+            required = np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32)
+            self._buckets[province] = _Bucket(np.array([i for i, _ in members], dtype=np.int64), word_ids, required)
+
+    def _fuzzy_candidates(self, words: set[str], province: str | None) -> list[int]:
+        buckets = list(self._buckets.values()) if province is None else [
+            b for b in (self._buckets.get(province), self._buckets.get(None)) if b is not None]
+        if not buckets:
+            return []
+        present = np.zeros(len(self._word_id) + 1, dtype=np.int32)
+        ids = [self._word_id[w] for w in words if w in self._word_id]
+        present[ids] = 1
+        out: list[int] = []
+        for bucket in buckets:
+            hits = present[bucket.word_ids].sum(axis=1)
+            out += bucket.entity_index[hits >= bucket.required].tolist()
+        return sorted(out)
+
+    def find(self, article_id: str, text: str, province: str | None) -> list[Mention]:
+        key = text_key(text)
+        if not key:
+            return []
+        padded = f" {key} "
+        words = key.split()
+        found: dict[str, Mention] = {}
+        exact: set[int] = set()
+        for pair in set(pairwise(words)):
+            for i in self._by_bigram.get(pair, ()):
+                entity = self.entities[i]
+                same_province = province is None or entity.province is None or entity.province == province
+                if not same_province and len(self._tokens[i]) < MIN_FUZZY_TOKENS:
+                    continue
+                if f" {entity.key} " in padded:
+                    exact.add(i)
+                    found[entity.entity_id] = Mention(
+                        stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
+                        entity.entity_id, entity.key, entity.name, 100.0, "exact")
+        for i in self._fuzzy_candidates(set(words), province):
+            if i in exact:
+                continue
+            entity = self.entities[i]
+            if entity.entity_id in found:
+                continue
             alignment = fuzz.partial_ratio_alignment(entity.key, key, score_cutoff=FUZZY_THRESHOLD)
             if alignment is not None:
                 matched = key[alignment.dest_start:alignment.dest_end].strip()
                 found[entity.entity_id] = Mention(
                     stable_id("mention", article_id, entity.entity_id), article_id, entity.kind, entity.entity_id,
                     matched, entity.name, round(alignment.score, 1), "fuzzy")
-    return sorted(found.values(), key=lambda m: (m.entity_kind, m.entity_id))
-
+        return sorted(found.values(), key=lambda m: (m.entity_kind, m.entity_id))

@@ -40,16 +40,19 @@ _LEGAL_FORMS: tuple[tuple[str, str], ...] = (
 
 
 @lru_cache(maxsize=1)
-def _legal_form_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(p), r) for p, r in _LEGAL_FORMS)
+def _legal_form_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, replacement, the literal words a match needs): a key without them skips the regex,
+    which matters for long texts (a news article's key is matched against names)."""
+    return tuple((re.compile(p), r, p.replace(r"\b", "")) for p, r in _LEGAL_FORMS)
 
 
 @lru_cache(maxsize=65536)
 def subject_key(name: str | None) -> str:
     """Matching key of a producer name: 'Hợp tác xã Nông nghiệp Yên Mông' -> 'htx nong nghiep yen mong'."""
     key = fold_key(name)
-    for pattern, replacement in _legal_form_patterns():
-        key = pattern.sub(replacement, key)
+    for pattern, replacement, literal in _legal_form_patterns():
+        if literal in key:
+            key = pattern.sub(replacement, key)
     return " ".join(key.split())
 
 
