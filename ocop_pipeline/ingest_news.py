@@ -26,7 +26,7 @@ from ocop_pipeline.http_client import FetchResult, PoliteClient
 from ocop_pipeline.parallel import ordered_map
 from ocop_pipeline.resolve import stable_id
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.store import delete_where_in, frame_for, insert_frame
+from ocop_pipeline.store import delete_where_in, frame_for, insert_frame, scalar
 
 # Pages written to DuckDB per transaction: large enough that 20,000 pages are a few dozen commits.
 WRITE_BATCH = 500
@@ -274,24 +274,55 @@ def load_sites(paths: Paths) -> list[SiteSource]:
     return load_site_sources(paths.sources_dir)
 
 
+# Articles per mention-matching job: large enough that pickling costs little beside the matching.
+MENTION_BATCH = 250
+_MENTION_INDEX = None  # the index a worker matches with (set before the pool forks)
+
+
+def _mention_batch(batch: list[tuple[str, str, str | None]]) -> list[dict]:
+    return [m.__dict__ for article_id, text, province in batch
+            for m in _MENTION_INDEX.find(article_id, text, province)]
+
+
 def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
-    """Replace `mentions`: every article's body matched against the products and subjects in the database."""
+    """Replace `mentions`: every article's body matched against the products and subjects in the database.
+
+    Skipped when neither the entities, the articles (by document and extractor version) nor the
+    matcher changed since the table was last written: a no-op build does not match 20,000 pages again."""
+    import hashlib
+
+    from ocop_pipeline import mentions as matcher
     from ocop_pipeline.mentions import Entity, MentionIndex
     from ocop_pipeline.resolve import product_key
 
+    global _MENTION_INDEX
     entities = [Entity("product", pid, name, product_key(name), province)
-                for pid, name, province in con.execute("SELECT product_id, name, province FROM products").fetchall()]
+                for pid, name, province in con.execute(
+                    "SELECT product_id, name, province FROM products ORDER BY product_id").fetchall()]
     entities += [Entity("subject", sid, name, key, province)
                  for sid, name, key, province in con.execute(
-                     "SELECT subject_id, name, name_key, province FROM subjects").fetchall()]
-    index = MentionIndex(entities)
-    rows = []
-    for article_id, text, province in con.execute(
-            "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
-            "ORDER BY article_id").fetchall():
-        rows += [m.__dict__ for m in index.find(article_id, text, province)]
+                     "SELECT subject_id, name, name_key, province FROM subjects ORDER BY subject_id").fetchall()]
+    article_inputs = con.execute(
+        "SELECT article_id, document_id, parser_version, province FROM news_articles ORDER BY article_id").fetchall()
+    digest = hashlib.sha256(matcher.MATCHER_VERSION.encode())
+    for row in (*((e.kind, e.entity_id, e.name, e.key, e.province) for e in entities), *article_inputs):
+        digest.update(repr(row).encode())
+    signature = digest.hexdigest()
+    con.execute("CREATE TABLE IF NOT EXISTS _build_state (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    previous = con.execute("SELECT value FROM _build_state WHERE key = 'mentions_inputs'").fetchone()
+    if previous and previous[0] == signature:
+        return scalar(con, "SELECT count(*) FROM mentions")
+
+    _MENTION_INDEX = MentionIndex(entities)
+    articles_text = con.execute(
+        "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
+        "ORDER BY article_id").fetchall()
+    batches = [articles_text[i:i + MENTION_BATCH] for i in range(0, len(articles_text), MENTION_BATCH)]
+    rows = [row for found in ordered_map(_mention_batch, batches, chunksize=1) for row in found]
+    _MENTION_INDEX = None
     con.execute("BEGIN")
     con.execute("DELETE FROM mentions")
     insert_frame(con, "mentions", frame_for("mentions", rows))
+    con.execute("INSERT OR REPLACE INTO _build_state VALUES ('mentions_inputs', ?)", [signature])
     con.execute("COMMIT")
     return len(rows)

@@ -21,6 +21,8 @@ from ocop_pipeline.resolve import stable_id, subject_key
 MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match
 MIN_FUZZY_TOKENS = 4
 FUZZY_THRESHOLD = 92.0
+# Part of what a mentions table was computed from: change it when matching changes, so builds redo it.
+MATCHER_VERSION = "mentions-2"
 
 
 @dataclass(frozen=True)
