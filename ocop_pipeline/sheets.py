@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from ocop_pipeline.addresses import parse_address, split_subject_address
@@ -26,6 +27,7 @@ from ocop_pipeline.admin_units import (
     ProvinceMatch,
     find_provinces,
     legacy_provinces,
+    lookup_district,
     lookup_province,
 )
 from ocop_pipeline.normalize import clean_text, fold_key, parse_vn_decimal
@@ -37,7 +39,7 @@ from ocop_pipeline.subject_types import is_group_label, product_group_of, subjec
 __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
 
 # Bump when the rows produced for the same file change (stored with every parsed document).
-PARSER_VERSION = "sheets-1.2"
+PARSER_VERSION = "sheets-1.3"
 
 # Headers sit near the top; scanning further only finds false headers in long lists.
 _HEADER_SCAN_ROWS = 80
@@ -180,9 +182,10 @@ class _Info:
     level: str | None = None
 
 
-def _title_info(lines: list[str]) -> _Info:
+def _title_info(lines: list[str], cell_rows: list[list[str]] | None = None) -> _Info:
     info = _Info()
     lines = [clean_text(x) for x in lines if x and x.strip()]
+    issuer_lines = _issuer_lines(cell_rows) if cell_rows else []
     for line in lines:
         key = fold_key(line)
         if info.title is None and _TITLE_WORDS.search(key) and len(line) > 15:
@@ -197,11 +200,96 @@ def _title_info(lines: list[str]) -> _Info:
     m = _YEAR_WORD.search(fold_key(yearless))
     if m:
         info.year = int(m.group(1))
-    info.province = _province_in_title(lines)
-    issuer = _issuer(lines)
-    info.district = issuer[1]
-    info.level = _level(lines, issuer, info.decision_no)
+    issuer = _issuer(issuer_lines + lines)
+    by_decision = _issued_by(lines) if issuer == (None, None) else (None, None)
+    info.province = issuer[0] or by_decision[0] or _province_in_title(lines)
+    info.district = issuer[1] or by_decision[1]
+    if info.province is None and info.district:
+        info.province = _district_province(info.district)
+    info.level = _level(issuer_lines + lines, issuer, info.decision_no)
     return info
+
+
+# Lines of the national motto, which shares the issuer's rows on the other half of the sheet.
+_MOTTO = re.compile(r"^(?:cong hoa xa hoi|doc lap tu do|doc lap\b)")
+# An issuing body whose place is written on the next row: 'ỦY BAN NHÂN DÂN' / 'HUYỆN YÊN KHÁNH',
+# 'UBND TỈNH' / 'NINH BÌNH', 'SỞ NÔNG NGHIỆP VÀ PTNT' / 'TỈNH HÒA BÌNH'.
+_AGENCY = (
+    r"(?:ubnd|uy ban nhan dan|so nong nghiep(?: va (?:phat trien nong thon|ptnt|moi truong))?|so nn ptnt|"
+    r"so nn va ptnt|so nnptnt|van phong dieu phoi(?: chuong trinh)?(?: xay dung)?(?: nong thon moi| ntm)?|"
+    r"phong nong nghiep(?: va (?:phat trien nong thon|ptnt|moi truong))?|phong kinh te|"
+    r"hoi dong (?:danh gia|tham dinh)(?: phan hang| xep hang)?(?: san pham)?(?: ocop)?)"
+)
+_AGENCY_ONLY = re.compile(rf"^{_AGENCY}(?: (?:tinh|huyen|thanh pho|tp|thi xa|tx|quan))?$")
+_AGENCY_HEAD = re.compile(rf"^{_AGENCY}\s+")
+
+
+def _issuer_lines(cell_rows: list[list[str]]) -> list[str]:
+    """Issuer candidates read cell by cell (the issuer block may sit on either half of the sheet), with
+    a body named on one row joined to its place on the next: 'ỦY BAN NHÂN DÂN HUYỆN YÊN KHÁNH'."""
+    out: list[str] = []
+    for r, row in enumerate(cell_rows[:8]):
+        seen: set[str] = set()
+        for c, t in enumerate(row):
+            if not t or t in seen:
+                continue
+            seen.add(t)
+            key = fold_key(t)
+            if _MOTTO.match(key) or not (_AGENCY_HEAD.match(key + " ") or _AGENCY_ONLY.match(key)):
+                continue
+            line = clean_text(t)
+            if _AGENCY_ONLY.match(key):
+                below = _cell_below(cell_rows, r, c)
+                if below:
+                    line = f"{line} {clean_text(below)}"
+            out.append(line)
+            if not _AGENCY_ONLY.match(key):
+                # 'UBND TỈNH NINH BÌNH' over 'SỞ NÔNG NGHIỆP VÀ PTNT': both are read.
+                continue
+    return [_as_ubnd(x) for x in out]
+
+
+def _cell_below(cell_rows: list[list[str]], r: int, c: int) -> str | None:
+    for below in cell_rows[r + 1 : r + 3]:
+        for dc in (0, -1, 1, -2, 2):
+            if 0 <= c + dc < len(below) and below[c + dc]:
+                t = below[c + dc]
+                key = fold_key(t)
+                if _MOTTO.match(key) or _AGENCY_HEAD.match(key + " ") or key.startswith(("so ", "s ")):
+                    return None
+                return t
+    return None
+
+
+def _as_ubnd(line: str) -> str:
+    """Any issuing body reads as 'UBND <place>' for `_issuer` ('SỞ NN VÀ PTNT TỈNH X' -> 'UBND TỈNH X')."""
+    key = fold_key(line)
+    m = _AGENCY_HEAD.match(key + " ")
+    if not m or key.startswith(("ubnd ", "uy ban nhan dan ")):
+        return line
+    words = len(m.group(0).split())
+    return "UBND " + " ".join(line.split()[words:])
+
+
+def _issued_by(lines: list[str]) -> tuple[ProvinceMatch | None, str | None]:
+    """'(Kèm theo Quyết định ... của UBND huyện Yên Khánh)': the issuer named in the decision line."""
+    for line in lines:
+        m = _ISSUED_BY.search(line)
+        if m:
+            rest = re.split(r"\s+(?:về|v/v|ngày|năm)\s", m.group(1), maxsplit=1, flags=re.IGNORECASE)[0]
+            return _issuer(["UBND " + rest])
+    return None, None
+
+
+@lru_cache(maxsize=4096)
+def _district_province(district: str | None) -> ProvinceMatch | None:
+    """The province of a district named without one, when the name is unique in the country."""
+    if not district:
+        return None
+    found = lookup_district(district, None)
+    if found is None:
+        return None
+    return ProvinceMatch(found.legacy_province, found.province_current)
 
 
 # 'sản phẩm OCOP cấp huyện', 'Hội đồng cấp tỉnh', '5 sao cấp quốc gia' (folded).
@@ -385,7 +473,11 @@ def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict
         field = None
         if s:
             child = header_field(s)
-            if child and fold_key(s) not in _GENERIC_CHILD:
+            generic = _generic_child(p, s) if p and p != s else None
+            if generic:
+                field = generic
+                sub_hits += 1
+            elif child and fold_key(s) not in _GENERIC_CHILD:
                 field = child
                 sub_hits += 1
             elif p:
@@ -399,6 +491,30 @@ def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict
             out[c] = field
             labels[c] = f"{p} / {s}" if p and s and p != s else (s or p)
     return out, labels, sub_hits
+
+
+_NAME_CHILD = frozenset({"ten", "ten goi", "ho ten", "ho va ten"})
+_ADDRESS_CHILD = frozenset({"dia chi", "dia chi san xuat", "dia diem", "noi san xuat"})
+
+
+def _generic_child(parent: str, child: str) -> str | None:
+    """A vague sub-header read under its parent: 'Tên' under 'Tên chủ thể sản xuất' is the subject name,
+    'Địa chỉ' under any parent but an address is the address, 'Số' / 'Ngày' under 'Quyết định' are the
+    decision number and date."""
+    key = fold_key(child)
+    pfield = header_field(parent)
+    if key in _ADDRESS_CHILD:
+        return "address"
+    if key in _NAME_CHILD:
+        return pfield if pfield in ("subject_name", "product_name") else None
+    if pfield in ("decision_no", "decision_date"):
+        if key.startswith(("ngay", "thoi gian")):
+            return "decision_date"
+        if key.startswith(("so", "ky hieu")):
+            return "decision_no"
+        if key.startswith("nam"):
+            return "year"
+    return None
 
 
 def _assign(fields: dict[int, str], labels: dict[int, str] | None = None) -> dict[str, int]:
@@ -681,7 +797,8 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
             phone=_opt(cell(c_phone)),
             note=_opt(cell(c_note)),
         )
-        rows_out.append((row, province_match, info))
+        by_district = _district_province(district) if province_match is None and district else None
+        rows_out.append((row, province_match, info, by_district))
 
 
 def _reject(file: str, sheet: str, r: int, reason: str, header: _Header, cells: list[Cell]) -> RowReject:
@@ -713,7 +830,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     if len(grids) > 1:
         grids = [g for g in grids if not _is_summary_sheet(g.name)] or grids
 
-    found: list[tuple[SheetRow, ProvinceMatch | None, _Info]] = []
+    found: list[tuple[SheetRow, ProvinceMatch | None, _Info, ProvinceMatch | None]] = []
     rejects: list[RowReject] = []
     sheet_infos: list[_Info] = []
     tables = 0
@@ -729,7 +846,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         title_lines = [" ".join(dict.fromkeys(t for t in texts[r] if t)) for r in range(header.first)]
         if not sheet_infos:
             title_lines = book.extra_title + title_lines
-        info = _title_info(title_lines)
+        info = _title_info(title_lines, texts[: header.first])
         sheet_infos.append(info)
         _read_grid(grid, name, header, found, rejects, info)
     if not tables:
@@ -753,16 +870,16 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     if file_info.province is None and not province_column:
         # Addresses name the province when the title does not: take the most common. A national list
         # spans provinces (a province column, or no clear majority): then the file has none of its own.
-        counts = Counter(p for _, p, _ in found if p is not None)
+        counts = Counter(p or d for _, p, _, d in found if (p or d) is not None)
         if counts:
             top, n = counts.most_common(1)[0]
             if n >= 0.6 * sum(counts.values()):
                 file_info.province = top
 
-    post_reform = _post_reform(file_info, [row for row, _, _ in found])
+    post_reform = _post_reform(file_info, [row for row, _, _, _ in found])
     rows: list[SheetRow] = []
-    for row, match, info in found:
-        match = match or info.province or file_info.province
+    for row, match, info, by_district in found:
+        match = match or info.province or file_info.province or by_district
         if match is not None:
             row.province_current = match.name
             row.province = match.name if post_reform else (match.legacy_name or match.name)

@@ -800,3 +800,81 @@ def test_level_that_issued_the_list(tmp_path, title, level):
     assert result.rows[0].level == level
     data = result.rows[0].to_json_dict()
     assert list(data)[14] == "level" and data["level"] == level
+
+
+# ---------------------------------------------------------------------------------------------------
+# Provincial habits met on real layouts
+
+
+def test_issuer_split_over_two_rows_and_bare_name_subheader(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DS OCOP"
+    ws.append(["ỦY BAN NHÂN DÂN", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"])
+    ws.append(["HUYỆN YÊN KHÁNH", None, None, "Độc lập - Tự do - Hạnh phúc"])
+    ws.append([])
+    ws.append(["DANH SÁCH SẢN PHẨM ĐƯỢC CÔNG NHẬN ĐẠT 3 SAO CẤP HUYỆN NĂM 2023"])
+    ws.append(["(Kèm theo Quyết định số 1234/QĐ-UBND ngày 15 tháng 9 năm 2023 của UBND huyện Yên Khánh)"])
+    ws.append(["Số TT", "Tên sản phẩm", "Tên chủ thể sản xuất", None, "Nhóm sản phẩm", "Số điểm", "Xếp hạng"])
+    ws.append([None, None, "Tên", "Địa chỉ", None, None, None])
+    ws.append(
+        [
+            "1",
+            "Gạo hữu cơ Khánh Thiện",
+            "HTX DVNN Khánh Thiện",
+            "xã Khánh Thiện",
+            "Thực phẩm",
+            "65,5",
+            "3 sao",
+        ]
+    )
+    ws.append(
+        ["2", "Nem chua Yên Ninh", "Hộ SXKD Phạm Thị Lan", "thị trấn Yên Ninh", "Thực phẩm", "62", "***"]
+    )
+    ws.append(["", "Tổng cộng: 03 sản phẩm"])
+    ws.append([])
+    ws.append([None, None, None, None, "KT. CHỦ TỊCH"])
+    ws.merge_cells("C6:D6")
+    ws.merge_cells("A6:A7")
+    ws.merge_cells("B6:B7")
+    wb.save(tmp_path / "yk.xlsx")
+    result = read_sheet_file(tmp_path / "yk.xlsx")
+    assert (result.province, result.level, result.decision_no) == ("Ninh Bình", "district", "1234/QĐ-UBND")
+    rice, nem = result.rows
+    assert (rice.subject_name, rice.address, rice.commune, rice.district, rice.province) == (
+        "HTX DVNN Khánh Thiện", "xã Khánh Thiện", "Xã Khánh Thiện", "Huyện Yên Khánh", "Ninh Bình")  # fmt: skip
+    assert (rice.stars, rice.score, rice.decision_date) == (3, 65.5, date(2023, 9, 15))
+    assert (nem.commune, nem.district, nem.province, nem.stars) == (
+        "Thị trấn Yên Ninh", "Huyện Yên Khánh", "Ninh Bình", 3)  # fmt: skip
+    assert result.rejects == []
+
+
+_ISSUER_HEADER = [["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao"], [1, "Gạo tám", "HTX Hải Toàn", "4 sao"]]
+
+
+@pytest.mark.parametrize(
+    ("block", "province", "district", "level"),
+    [
+        # the issuer block in the right-hand half, the motto on the left
+        ([["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", None, None, "UBND TỈNH NINH BÌNH"]], "Ninh Bình", None, "province"),
+        ([["UBND TỈNH", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+          ["NINH BÌNH", None, None, "Độc lập - Tự do - Hạnh phúc"]], "Ninh Bình", None, "province"),
+        ([["UBND TỈNH NINH BÌNH"], ["SỞ NÔNG NGHIỆP VÀ PTNT"]], "Ninh Bình", None, "province"),
+        ([["SỞ NÔNG NGHIỆP VÀ PTNT", None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], ["TỈNH HÒA BÌNH"]],
+         "Hòa Bình", None, "province"),
+        ([["VĂN PHÒNG ĐIỀU PHỐI NTM TỈNH QUẢNG NINH"]], "Quảng Ninh", None, "province"),
+        ([[None, None, "ỦY BAN NHÂN DÂN"], [None, None, "HUYỆN YÊN MÔ"]], "Ninh Bình", "Huyện Yên Mô", "district"),
+        # an ambiguous district name: no province guessed
+        ([["ỦY BAN NHÂN DÂN"], ["HUYỆN CHÂU THÀNH"]], None, "Huyện Châu Thành", "district"),
+    ],
+)  # fmt: skip
+def test_issuer_block_habits(tmp_path, block, province, district, level):
+    rows = [*block, [], ["DANH SÁCH SẢN PHẨM OCOP NĂM 2023"], *_ISSUER_HEADER]
+    result = read_sheet_file(xlsx(tmp_path / "i.xlsx", {"S": rows}))
+    row = result.rows[0]
+    assert (result.province, row.province, row.district, result.level) == (
+        province,
+        province,
+        district,
+        level,
+    )
