@@ -566,8 +566,25 @@ def write_reference_tables(con) -> dict[str, int]:
     return {name: len(rows) for name, rows in tables.items()}
 
 
+@lru_cache(maxsize=1)
+def _clean_search_pattern() -> re.Pattern[str]:
+    r"""_search_pattern regrouped under each name's first letter: `(h(?<!\w.)(?:à nội|ải phòng|...)|...)`.
+
+    _search_pattern opens with a look-behind, so re tries its hundred names at every position of
+    the text. Here every alternative opens with a literal letter: re then skips in C to the next
+    letter that can start a name, and the look-behind (the letter before that one is not a word
+    character) rejects mid-word positions before any name is tried. Names with the same first
+    letter keep their longest-first order, and names with different first letters cannot match at
+    the same place, so the matches are those of _search_pattern."""
+    by_letter: dict[str, list[str]] = {}
+    for name in sorted(_accented_index(), key=len, reverse=True):
+        by_letter.setdefault(name[0], []).append(re.escape(name[1:]))
+    body = "|".join(re.escape(c) + r"(?<!\w.)(?:" + "|".join(rests) + ")" for c, rests in by_letter.items())
+    return re.compile("(" + body + r")(?!\w)")
+
+
 def find_provinces_in_clean_text(text: str) -> list[ProvinceMatch]:
     """`find_provinces` for text already through `clean_text` (article bodies): skips a second
     normalisation pass over the whole text, which costs more than the search itself."""
     index = _accented_index()
-    return [index[m.group(1)] for m in _search_pattern().finditer(text.lower())]
+    return [index[m.group(1)] for m in _clean_search_pattern().finditer(text.lower())]

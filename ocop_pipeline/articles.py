@@ -108,7 +108,16 @@ _HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
 # Places
 # ---------------------------------------------------------------------------------------------
 
-_DISTRICT = r"(?<![\w])(?P<kind>(?i:huyện|thị\s+xã|thành\s+phố|quận)|TP\.?)\s*(?P<name>\w+(?:[ \t]+\w+){0,3})"
+# In effect `(?<![\w])(?P<kind>(?i:huyện|thị\s+xã|thành\s+phố|quận)|TP\.?)\s*(?P<name>...)`, with every
+# branch opening with a literal letter, then the look-behind (no word character before that letter):
+# re then skips in C to the next h, t or q instead of testing the look-behind at every position.
+# Same matches: branches with different first letters never match at the same place, and those of
+# one letter keep their order.
+_DISTRICT = (
+    r"(?P<kind>h(?<!\w.)(?i:uyện)|H(?<!\w.)(?i:uyện)|t(?<!\w.)(?i:hị\s+xã|hành\s+phố)"
+    r"|T(?<!\w.)(?:(?i:hị\s+xã|hành\s+phố)|P\.?)|q(?<!\w.)(?i:uận)|Q(?<!\w.)(?i:uận))"
+    r"\s*(?P<name>\w+(?:[ \t]+\w+){0,3})"
+)
 _DISTRICT_EN = r"(?P<name>[A-Z]\w+(?:\s+[A-Z]\w+){0,2})\s+[Dd]istrict"
 
 
@@ -206,8 +215,8 @@ def extract_article(
     pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
     low_body = body_text.lower()
-    awaiting = bool(F.lower_rx("await", r"\b(?:" + F._AWAIT + ")").search(low_body))
-    confirmed = bool(F.lower_rx("confirm", r"\b(?:" + F._CONFIRM + ")").search(low_body))
+    awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
+    confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
     english = language == "en"
     for para in body:
         carry: str | None = None
@@ -367,7 +376,9 @@ def extract_article(
         cm = _rx("commune", r"(?<![\w])(?i:xã|phường|đặc\s+khu)\s+(?P<n>\w+(?:[ \t]+\w+){0,3})", 0)
         found = [n for m in cm.finditer((page.title or "") + "\n" + body_text) if (n := proper_name(m.group("n")))]
         if found:
-            top = max(set(found), key=found.count)
+            # The most frequent name; a tie goes to the one named first (max keeps the first of
+            # equals, and dict.fromkeys keeps the order of appearance; a set's order is hash order).
+            top = max(dict.fromkeys(found), key=found.count)
             if found.count(top) >= 2 or (page.title and top in page.title):
                 commune = top
 
@@ -379,7 +390,9 @@ def extract_article(
             cues.extend(F.level_cues(s))
         if not cues:
             for s in all_sents:
-                if F.lower_rx("confirm", r"\b(?:" + F._CONFIRM + ")").search(s.lower()):
+                low = s.lower()
+                # Every confirmation phrase (F._CONFIRM) holds one of these words.
+                if ("nhận" in low or "định" in low or "recogni" in low) and F.word_rx("confirm", F._CONFIRM).search(low):
                     cues.extend(F.level_cues(s))
         if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
             cues.append("national")

@@ -190,6 +190,8 @@ _NUMW = (
     r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
     r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
 )
+# _NUMW's digit branch on its own (the same numbers): for text without English number words.
+_NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
@@ -256,6 +258,18 @@ def lower_rx(name: str, pattern: str) -> re.Pattern[str]:
     if rx is None:
         assert not re.search(r"\\[SWDBAZ]", pattern), name
         rx = _RX["lower:" + name] = re.compile(pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
+    return rx
+
+
+def word_rx(name: str, pattern: str) -> re.Pattern[str]:
+    """lower_rx of `\b(?:pattern)`, for alternatives that all open with a literal letter. A look-ahead
+    for those letters goes first: a position that cannot start any of them fails on one test
+    instead of the word boundary and every alternative. Same matches."""
+    rx = _RX.get("lower:word:" + name)
+    if rx is None:
+        firsts = {alt[0] for alt in _split_alternatives(pattern.lower())}
+        assert all(c.isalpha() for c in firsts), name
+        rx = lower_rx("word:" + name, "(?=[" + "".join(sorted(firsts)) + r"])\b(?:" + pattern + ")")
     return rx
 
 
@@ -356,6 +370,36 @@ def cue_list(low: str) -> list[tuple[int, str]]:
     return [(c.start(), kinds[c.lastgroup]) for c in rx.finditer(low)]  # type: ignore[index]
 
 
+def _mention_digits_rx() -> re.Pattern[str]:
+    """_MENTION for text without English number words: the number is _NUMW's digit branch alone."""
+    rx = _RX.get("mention_digits")
+    if rx is None:
+        assert _MENTION.count(_NUMW) == 1
+        rx = _RX["mention_digits"] = lower_rx("mention_digits", _MENTION.replace(_NUMW, _NUM_DIGITS))
+    return rx
+
+
+# Where a reversed mention can start (_STAR's alternatives, lower-cased): its first star digit or
+# word, or the word before it. A plain alternation of literals, so re finds the next one in C.
+_REV_START = r"[345]|hạng|từ|mức|loại|three|four|five"
+
+
+def _rev_mentions(low: str) -> list[re.Match[str]]:
+    """lower_rx("mention_rev").finditer(low), tried only where a match can start: the pattern opens
+    with alternatives and optional words, so re would otherwise try it at every position."""
+    rx, start = lower_rx("mention_rev", _MENTION_REV), lower_rx("rev_start", _REV_START)
+    out: list[re.Match[str]] = []
+    pos = 0
+    while (c := start.search(low, pos)) is not None:
+        m = rx.match(low, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()  # finditer resumes after a match (never empty: it ends with a number)
+    return out
+
+
 def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
     """Numbers of products/subjects in one sentence with their mode (see module docstring)."""
     found: list[tuple[int, int, int, int | None, str, str | None, bool]] = []
@@ -365,7 +409,7 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
         low = sentence
     # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
     has_stars = "sao" in low or "*" in low or "★" in low or "star" in low
-    for m in lower_rx("mention_rev", _MENTION_REV).finditer(low) if has_stars else ():
+    for m in _rev_mentions(low) if has_stars else ():
         if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
             continue
         stars, _ = _stars_of(m, "r_")
@@ -375,7 +419,10 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
             continue
         found.append((m.start(), m.end(), value, None, "products", stars, pot))
         taken.append((m.start("rn"), m.end("rn")))
-    for m in lower_rx("mention", _MENTION).finditer(low):
+    # Without an English number word only a digit starts a number: the digit-only pattern lets re
+    # skip in C to the next digit instead of trying every "t", "n", "s", "e" and "f".
+    mention_rx = lower_rx("mention", _MENTION) if any(w in low for w in _EN_NUMS) else _mention_digits_rx()
+    for m in mention_rx.finditer(low):
         if any(a <= m.start("n") < b for a, b in taken):
             continue
         # "mỗi xã một sản phẩm", "25% sản phẩm", "2021-2025 có": not counts
@@ -474,26 +521,50 @@ def _norm_decision_no(no: str) -> str:
     return "-".join("TTg" if p.upper() == "TTG" else p for p in parts)
 
 
+def _folds_like_ignorecase(text: str, low: str) -> bool:
+    """Whether a lower-cased pattern on `low` finds what the re.I pattern finds in `text`: lower()
+    kept every offset, and the text has no dotless i or long s (re.I matches them as i and s)."""
+    return len(low) == len(text) and "ı" not in text and "ſ" not in text
+
+
+def _finditer_ignorecase(name: str, pattern: str, text: str) -> list[tuple[re.Match[str], str]]:
+    """(match, text) pairs of re.I `pattern` over `text`; the groups are to be read from the text
+    the match was made on. Python's re.I matching of Vietnamese is several times slower than a
+    lower-cased pattern on lower-cased text, which finds the same spans (see above)."""
+    low = text.lower()
+    if _folds_like_ignorecase(text, low):
+        return [(m, text) for m in lower_rx(name, pattern).finditer(low)]
+    return [(m, text) for m in _rx(name, pattern).finditer(text)]
+
+
+def _group(m: re.Match[str], text: str, name: str) -> str | None:
+    """Group `name` of `m` as written in `text` (m may have been made on its lower-cased copy)."""
+    a, b = m.span(name)
+    return text[a:b] if a >= 0 else None
+
+
 def decisions(text: str, anchor: date | None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
-    for m in _rx("decision", _DECISION).finditer(text):
-        no = _norm_decision_no(m.group("no"))
+    for m, src in _finditer_ignorecase("decision", _DECISION, text):
+        no = _norm_decision_no(_group(m, src, "no") or "")
         if no in seen:
             continue
         seen.add(no)
         d = None
-        if m.group("date"):
-            d = parse_date(m.group("date"), anchor)
+        when = _group(m, src, "date")
+        if when:
+            d = parse_date(when, anchor)
         out.append({"number": no, "date": d.isoformat() if d else None, "issuer": _issuer(no)})
     return out
 
 
 def other_documents(text: str, anchor: date | None) -> list[dict]:
     out = []
-    for m in _rx("otherdoc", _OTHER_DOC).finditer(text):
-        d = parse_date(m.group("date"), anchor) if m.group("date") else None
-        out.append({"number": re.sub(r"\s+", "", m.group("no")), "date": d.isoformat() if d else None})
+    for m, src in _finditer_ignorecase("otherdoc", _OTHER_DOC, text):
+        when = _group(m, src, "date")
+        d = parse_date(when, anchor) if when else None
+        out.append({"number": re.sub(r"\s+", "", _group(m, src, "no") or ""), "date": d.isoformat() if d else None})
     return out
 
 
@@ -534,8 +605,17 @@ _LEVEL = (
 )
 
 
+# Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
+_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
+
+
 def level_cues(sentence: str) -> list[str]:
-    return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
+    low = sentence.lower()
+    if not _folds_like_ignorecase(sentence, low):
+        return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
+    if not any(w in low for w in _LEVEL_WORDS):
+        return []
+    return [m.lastgroup or "" for m in lower_rx("level", _LEVEL).finditer(low)]
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
@@ -603,12 +683,27 @@ _PRODUCT_LINE = (
 _HEADER_STAR = r"^(?:[-+•*]\s*)?(?:(?:các\s+)?sản\s+phẩm\s+(?:đạt\s+)?|hạng\s+|nhóm\s+)?(?:[345]\s*sao|[345][\s-]star)[^.]{0,40}:?$"
 
 
+def _subject_gate() -> re.Pattern[str]:
+    """For lower-cased text: where SUBJECT_KW could match. Its alternatives as they are, but the
+    last ("X Co., Ltd", "X JSC", ...) reduced to its closing word: a literal at the start of every
+    alternative lets re skip in C to the next candidate letter."""
+    rx = _RX.get("subjgate")
+    if rx is None:
+        alts = _split_alternatives(SUBJECT_KW.removeprefix("(?:").removesuffix(")"))
+        assert alts[-1].endswith(r"\s(?:Co\.?,?\s*Ltd|JSC|Cooperative|Company)"), alts[-1]
+        rx = _RX["subjgate"] = lower_rx("subjgate", "|".join(alts[:-1] + ["ltd|jsc|cooperative|company"]))
+    return rx
+
+
 def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
     """Product lines in list or table form ("Mật hoa dừa - Công ty TNHH X, xã Y" / table rows)."""
     out: list[dict] = []
     header_stars: str | None = None
     for block in blocks:
-        if len(block) < 100 and (block.endswith(":") or _rx("hdrstar", _HEADER_STAR).match(block)):
+        # A star header names 3, 4 or 5 stars in digits: without one, skip the re.I pattern.
+        if len(block) < 100 and (
+            block.endswith(":") or (("3" in block or "4" in block or "5" in block) and _rx("hdrstar", _HEADER_STAR).match(block))
+        ):
             header_stars = _star_in(block)
             if header_stars:
                 continue
@@ -621,6 +716,9 @@ def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
             # length before it fails, so lines naming no kind of subject are skipped first.
             low = block.lower()
             if not any(w in low for w in _SUBJECT_WORDS):
+                continue
+            # "công" or "cơ" alone is mostly "công nhận", "cơ sở": the subject phrase itself next.
+            if _folds_like_ignorecase(block, low) and not _subject_gate().search(low):
                 continue
             m = _rx("pline", _PRODUCT_LINE).match(block)
             item = None
