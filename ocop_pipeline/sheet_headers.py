@@ -16,36 +16,54 @@ from functools import lru_cache
 # still count as header words when scoring a row, and keep a column from being mistaken for another.
 HEADER_RULES: tuple[tuple[str, str], ...] = (
     ("_count", r"^(?:tong )?so (?:luong )?(?:san pham|sp|chu the)\b|^so luong\b|^tong so\b"),
-    ("stt", r"^(?:stt|tt|so tt|so thu tu|thu tu)$"),
-    ("tax_code", r"\bma so thue\b|^mst$|\bma so doanh nghiep\b"),
-    ("phone", r"dien thoai|^sdt\b|^so dt\b|^dt\b|lien he"),
+    ("stt", r"^(?:stt|tt|so tt|so thu tu|thu tu|no|nr|number)$"),
+    ("tax_code", r"\bma so thue\b|^mst$|\bma so doanh nghiep\b|^tax (?:code|id)\b"),
+    ("phone", r"dien thoai|^sdt\b|^so dt\b|^dt\b|lien he|\bphone\b"),
     ("ocop_code", r"^ma (?:so )?(?:ocop|san pham|sp)\b|^ma so$|^ma$|^ma ocop\b|\bma so ocop\b"),
-    ("year", r"^nam(?: (?:danh gia|xep hang|phan hang|cong nhan|chung nhan|dat))?$"),
-    ("decision_date", r"^ngay (?:quyet dinh|qd|cong nhan|ky)\b|^ngay$"),
-    ("decision_no", r"quyet dinh|^so qd\b|^qd\b|^so hieu qd\b"),
+    (
+        "year",
+        r"^nam(?: (?:danh gia|xep hang|phan hang|cong nhan|chung nhan|dat))?$|^(?:rating |recognition )?year\b",
+    ),
+    ("decision_date", r"^ngay (?:quyet dinh|qd|cong nhan|ky|ban hanh)\b|^ngay$|^(?:decision )?date\b"),
+    ("decision_no", r"quyet dinh|^so qd\b|^qd\b|^so hieu qd\b|^decision\b"),
     (
         "product_group",
-        r"^(?:nhom|phan nhom|nganh|bo|bo san pham|nhom nganh|phan loai|nganh hang|loai san pham)\b",
+        (
+            r"^(?:nhom|phan nhom|nganh|bo|bo san pham|nhom nganh|phan loai|nganh hang|loai san pham)\b"
+            r"|^(?:product )?(?:group|category|sector)\b"
+        ),
     ),
     ("subject_type", r"^loai hinh\b|^loai chu the\b|^hinh thuc to chuc\b"),
-    ("address", r"^dia chi\b|^dia diem\b|^dia ban\b|^noi san xuat\b"),
-    ("commune", r"^(?:ten )?(?:xa|xa phuong|xa phuong thi tran|phuong xa|cap xa)\b"),
+    ("address", r"^dia chi\b|^dia diem\b|^dia ban\b|^noi san xuat\b|^address\b|^location\b"),
+    ("commune", r"^(?:ten )?(?:xa|xa phuong|xa phuong thi tran|phuong xa|cap xa)\b|^commune\b|^ward\b"),
     (
         "district",
-        r"^(?:ten )?(?:huyen|quan huyen|huyen thi|huyen thanh pho|huyen tp|don vi cap huyen|cap huyen)\b",
+        (
+            r"^(?:ten )?(?:huyen|quan huyen|huyen thi|huyen thanh pho|huyen tp|don vi cap huyen|cap huyen)\b"
+            r"|^don vi (?:hanh chinh|huyen|cap huyen|\w+ huyen)\b|^district\b"
+        ),
     ),
-    ("province", r"^(?:ten )?(?:tinh|tinh thanh|tinh thanh pho)$"),
-    ("score", r"\bdiem\b"),
+    ("province", r"^(?:ten )?(?:tinh|tinh thanh|tinh thanh pho)$|^province\b"),
+    ("score", r"\bdiem\b|\bscore\b|\bpoints\b"),
     (
         "stars",
-        r"hang sao|so sao|xep hang|phan hang|hang ocop|ket qua|^sao\b|^hang$|cap hang|muc hang|dat sao",
+        (
+            r"hang sao|so sao|xep hang|phan hang|hang ocop|ket qua|^sao\b|^hang$|cap hang|muc hang|dat sao"
+            r"|\bstars?\b|\brating\b|^rank"
+        ),
     ),
     (
         "subject_name",
-        r"chu the|don vi|^co so\b|to chuc|doanh nghiep|nha san xuat|^ten htx|^ten chu\b|^ho san xuat",
+        (
+            r"chu the|don vi|^co so\b|to chuc|doanh nghiep|nha san xuat|^ten htx|^ten chu\b|^ho san xuat"
+            r"|producer|manufacturer|^subject\b|\bentity\b|^company\b|^owner\b"
+        ),
     ),
-    ("product_name", r"^(?:ten )?(?:san pham|sp)\b|^ten (?:thuong mai|hang hoa)\b|^ten$"),
-    ("note", r"^ghi chu\b"),
+    (
+        "product_name",
+        r"^(?:ten )?(?:san pham|sp)\b|^ten (?:thuong mai|hang hoa)\b|^ten$|^(?:ocop )?product\b",
+    ),
+    ("note", r"^ghi chu\b|^notes?$|^remarks?$"),
 )
 _RULES = [(f, re.compile(p)) for f, p in HEADER_RULES]
 

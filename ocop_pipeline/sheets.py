@@ -27,6 +27,7 @@ from ocop_pipeline.admin_units import (
     ProvinceMatch,
     find_provinces,
     legacy_provinces,
+    lookup_commune,
     lookup_district,
     lookup_province,
 )
@@ -528,6 +529,10 @@ def _assign(fields: dict[int, str], labels: dict[int, str] | None = None) -> dic
         named = [c for c in subjects if "chu the" in fold_key(labels.get(c, ""))]
         if len(subjects) > 1 and named:
             columns["subject_name"] = named[0]
+        # A bare 'Đơn vị' column: the subject, or in some lists the district (decided on the data).
+        units = [c for c in subjects if fold_key(labels.get(c, "")).split(" / ")[-1] == "don vi"]
+        if units and "district" not in columns:
+            columns["_unit"] = units[0]
     return columns
 
 
@@ -582,6 +587,8 @@ _SIGNATURE = re.compile(
     r"|^thu truong\b|^xac nhan\b|^ky ten\b|^ky ghi ro\b|^(?:\w+ ){0,4}ngay \d{1,2} thang \d{1,2} nam \d{4}"
     r"|^(?:\w+ ){1,4}ngay thang nam\b"
 )
+# 'Quyết định số 200/QĐ-UBND ngày 5/8/2023', 'QĐ số 300/QĐ-UBND', 'Theo Quyết định ...': a section row.
+_DECISION_ROW = re.compile(r"^(?:(?:theo|kem theo|tai|dot \d+ )\s*)?(?:quyet dinh|qd)\b")
 _DISTRICT_LABEL = re.compile(r"^(?:huyen|quan|thi xa|thanh pho|tp|tx)\s+\S")
 _COMMUNE_LABEL = re.compile(r"^(?:xa|phuong|thi tran)\s+\S")
 _GROUP_LABEL = re.compile(r"^(?:nhom|nganh|bo san pham|nhom san pham|nhom nganh)\b")
@@ -607,6 +614,8 @@ class _Context:
     district: str | None = None
     commune: str | None = None
     group: str | None = None
+    decision_no: str | None = None  # a 'Quyết định số ...' section row over a group of rows
+    decision_date: date | None = None
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -662,6 +671,11 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
     c_phone = cols.get("phone")
     c_note = cols.get("note")
     c_stype = cols.get("subject_type")
+    c_unit = cols.get("_unit")
+    if c_unit is not None and not _holds_districts(grid, header.last + 1, c_unit):
+        c_unit = None
+    elif c_unit is not None and c_unit == c_subj:
+        c_subj = None  # 'Đơn vị' holding districts is no subject column
     structural = {c for c in (c_prod, c_subj, c_stars) if c is not None}
 
     ctx = _Context()
@@ -701,6 +715,11 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
             if prod and fold_key(prod) in header_keys:
                 continue  # header repeated on a new page
             label = _label_text(distinct)
+            if len(distinct) <= 2 and _DECISION_ROW.match(fold_key(label)):
+                number, when = _parse_decision(label)
+                if number:
+                    ctx.decision_no, ctx.decision_date = number, when
+                    continue
             label_cols = sum(
                 1 for c in structural if cell(c) and _ENUM.sub("", cell(c), count=1).strip() == label
             )
@@ -753,11 +772,18 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         parsed = parse_address(address) if address else parse_address(None)
         commune_t = cell(c_comm)
         district_t = cell(c_dist)
-        commune = (parse_address(commune_t).commune or _opt(commune_t)) if commune_t else None
-        district = (parse_address(district_t).district or _opt(district_t)) if district_t else None
-        commune = commune or parsed.commune or ctx.commune
-        district = district or parsed.district or ctx.district or info.district
         province_match = parsed.province or (lookup_province(cell(c_prov)) if c_prov is not None else None)
+        hint = province_match or info.province
+        district = _district_named(district_t, hint) if district_t else None
+        if c_unit is not None and not district:
+            district = _unit_district(cell(c_unit), hint)
+        district = district or parsed.district or (_last_district(address, hint) if address else None)
+        district = district or ctx.district or info.district
+        if commune_t:
+            commune = _commune_named(commune_t, hint or _district_province(district), district)
+        else:
+            commune = None
+        commune = commune or parsed.commune or ctx.commune
         stype_hint = cell(c_stype)
         stype = subject_type_of(stype_hint) if stype_hint else None
         if stype in (None, "other"):
@@ -765,8 +791,10 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
 
         dec_text = cell(c_dec)
         dec_no, dec_date = _parse_decision(dec_text) if dec_text else (None, None)
-        if c_ddate is not None:
-            dec_date = _as_date(cells[c_ddate]) if c_ddate < width else dec_date
+        if c_ddate is not None and c_ddate < width:
+            dec_date = _as_date(cells[c_ddate]) or dec_date
+        if dec_no is None and ctx.decision_no:
+            dec_no, dec_date = ctx.decision_no, dec_date or ctx.decision_date
         group_text = cell(c_group)
         score_cell = cells[c_score] if c_score is not None and c_score < width else None
         score = parse_vn_decimal(score_cell if isinstance(score_cell, (int, float)) else _text(score_cell))
@@ -799,6 +827,68 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         )
         by_district = _district_province(district) if province_match is None and district else None
         rows_out.append((row, province_match, info, by_district))
+
+
+def _holds_districts(grid: Grid, start: int, c: int) -> bool:
+    """Most of the first values of a column name districts ('Huyện Yên Mô', 'TP Tam Điệp', 'Kim Sơn')."""
+    values = [_text(row[c]) for row in grid.rows[start : start + 60] if c < len(row) and _text(row[c])]
+    values = list(dict.fromkeys(values))[:20]
+    if not values:
+        return False
+    hits = sum(1 for v in values if _unit_district(v, None))
+    return hits >= 0.6 * len(values)
+
+
+@lru_cache(maxsize=8192)
+def _unit_district(text: str, province: ProvinceMatch | None) -> str | None:
+    """A district named alone in a cell, or None (no raw fallback: the cell may be a subject)."""
+    if not text or len(text) > 40:
+        return None
+    key = fold_key(text)
+    if _DISTRICT_LABEL.match(key):
+        parsed = parse_address(text)
+        if parsed.district and not parsed.commune:
+            return parsed.district
+    found = lookup_district(text, province) or (lookup_district(text, None) if province else None)
+    return found.name if found else None
+
+
+@lru_cache(maxsize=8192)
+def _district_named(text: str, province: ProvinceMatch | None) -> str | None:
+    """A district column's cell: 'Huyện Yên Mô', 'H. Yên Mô' or the bare 'Yên Mô' (kind from the reference)."""
+    parsed = parse_address(text).district
+    if parsed:
+        return parsed
+    found = lookup_district(text, province) or (lookup_district(text, None) if province else None)
+    return found.name if found else _opt(text)
+
+
+@lru_cache(maxsize=8192)
+def _commune_named(text: str, province: ProvinceMatch | None, district: str | None) -> str | None:
+    """A commune column's cell: 'Xã Yên Lâm' or the bare 'Yên Lâm' (kind from the reference when one fits)."""
+    parsed = parse_address(text).commune
+    if parsed:
+        return parsed
+    found = lookup_commune(text, province, district) if province else None
+    return found.name if found else _opt(text)
+
+
+@lru_cache(maxsize=8192)
+def _last_district(address: str, province: ProvinceMatch | None) -> str | None:
+    """'xóm 1, xã Kim Định, Kim Sơn', 'Yên Mô, Ninh Bình': a district named bare near the end."""
+    parts = [p.strip(" .") for p in re.split(r"[,;]|\s[-–]\s", address) if p.strip(" .")]
+    for part in reversed(parts[-2:]):
+        if _ADDR_MARKED.match(part) or lookup_province(part):
+            continue
+        found = lookup_district(part, province)
+        if found:
+            return found.name
+    return None
+
+
+_ADDR_MARKED = re.compile(
+    r"^(?:xã|phường|thị trấn|thôn|xóm|bản|ấp|khu|tổ|số|đường|phố|x\.|p\.|tt\.?|tỉnh|t\.)\s*", re.IGNORECASE
+)
 
 
 def _reject(file: str, sheet: str, r: int, reason: str, header: _Header, cells: list[Cell]) -> RowReject:
@@ -879,12 +969,14 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     post_reform = _post_reform(file_info, [row for row, _, _, _ in found])
     rows: list[SheetRow] = []
     for row, match, info, by_district in found:
-        match = match or info.province or file_info.province or by_district
+        match = match or info.province or by_district or file_info.province
         if match is not None:
             row.province_current = match.name
             row.province = match.name if post_reform else (match.legacy_name or match.name)
         if row.year is None:
-            row.year = info.year or file_info.year
+            # A row under its own decision (a column, or a 'Quyết định số ...' section) is of that year.
+            own = row.decision_date.year if row.decision_no and row.decision_date else None
+            row.year = info.year or own or file_info.year
         row.level = info.level or file_info.level
         if row.decision_no is None:
             row.decision_no = info.decision_no or file_info.decision_no

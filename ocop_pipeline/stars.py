@@ -19,12 +19,19 @@ _GLYPH_ONLY = re.compile(r"^[\s()\[\]" + re.escape(_GLYPHS) + r"]+$")
 _NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?!\d)")
 _WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5}
 _WORD_STARS = re.compile(r"\b(mot|hai|ba|bon|tu|nam)\s+sao\b")
+_POTENTIAL = re.compile(r"ti[eềệ]m\s*n[aă]ng", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def _parse_text(text: str) -> tuple[int | None, str | None]:
     key = fold_key(text)
     if "tiem nang" in key:
+        # '4 sao (tiềm năng 5 sao)': the rating before the potential still counts.
+        before = _POTENTIAL.split(text, maxsplit=1)[0].strip(" ,;-–(")
+        if before and "tiem nang" not in fold_key(before):
+            stars, _ = _parse_text(before)
+            if stars:
+                return stars, None
         return None, POTENTIAL_5_STAR
     if _GLYPH_ONLY.match(text):
         count = sum(text.count(g) for g in _GLYPHS)

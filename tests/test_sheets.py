@@ -266,7 +266,7 @@ def test_star_and_group_sections_any_column_order(tmp_path):
     assert (tea.product_name, tea.stars, tea.product_group, tea.subject_type) == (
         "Trà xanh Tân Cương", 4, "đồ uống", "enterprise")  # fmt: skip
     assert (tea.commune, tea.district, tea.tax_code, tea.phone, tea.year) == (
-        "Tân Cương", "Đại Từ", "4600123456", "0912 345 678", 2022)  # fmt: skip
+        "Xã Tân Cương", "Huyện Đại Từ", "4600123456", "0912 345 678", 2022)  # bare names get their kind  # fmt: skip
     assert (bud.stars, bud.commune, bud.district) == (3, "Xã La Bằng", "Huyện Đại Từ")
     assert result.rejects == []
 
@@ -878,3 +878,132 @@ def test_issuer_block_habits(tmp_path, block, province, district, level):
         district,
         level,
     )
+
+
+def test_header_over_three_rows(tmp_path):
+    rows = [
+        ["UBND TỈNH NINH BÌNH"],
+        ["DANH SÁCH SẢN PHẨM OCOP NĂM 2022"],
+        ["STT", "Tên sản phẩm", "Chủ thể sản xuất", None, None, "Kết quả đánh giá", None],
+        [None, None, "Tên chủ thể", "Địa chỉ", None, "Điểm", "Hạng sao"],
+        [None, None, None, "Xã", "Huyện", None, None],
+        [1, "Gạo ST25", "HTX Yên Lâm", "Yên Lâm", "Yên Mô", 75, "4 sao"],
+    ]
+    merges = ["C3:E3", "D4:E4", "F3:G3", "A3:A5", "B3:B5", "C4:C5", "F4:F5", "G4:G5"]
+    result = read_sheet_file(xlsx(tmp_path / "t.xlsx", {"S": rows}, {"S": merges}))
+    (row,) = result.rows
+    assert (row.product_name, row.subject_name, row.commune, row.district, row.province) == (
+        "Gạo ST25", "HTX Yên Lâm", "Xã Yên Lâm", "Huyện Yên Mô", "Ninh Bình")  # fmt: skip
+    assert (row.score, row.stars, row.year) == (75, 4, 2022)
+    assert result.rejects == []
+
+
+def test_unit_column_holding_districts(tmp_path):
+    beside_subject = [
+        ["DANH SÁCH SẢN PHẨM OCOP TỈNH NINH BÌNH NĂM 2022"],
+        ["STT", "Đơn vị", "Tên sản phẩm", "Chủ thể", "Hạng sao"],
+        [1, "Huyện Yên Mô", "Gạo ST25", "HTX Yên Lâm", "4 sao"],
+        [2, "Kim Sơn", "Chiếu cói", "HTX Cói Kim Sơn", "3 sao"],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "a.xlsx", {"S": beside_subject}))
+    assert [(r.subject_name, r.district, r.province) for r in result.rows] == [
+        ("HTX Yên Lâm", "Huyện Yên Mô", "Ninh Bình"), ("HTX Cói Kim Sơn", "Huyện Kim Sơn", "Ninh Bình")]  # fmt: skip
+    alone = [
+        ["DANH SÁCH SẢN PHẨM OCOP NĂM 2022"],
+        ["STT", "Tên sản phẩm", "Đơn vị", "Hạng sao"],
+        [1, "Gạo ST25", "Yên Mô", "4 sao"],
+        [2, "Chiếu cói", "TP Tam Điệp", "3 sao"],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "b.xlsx", {"S": alone}))
+    assert [(r.subject_name, r.district, r.province) for r in result.rows] == [
+        (None, "Huyện Yên Mô", "Ninh Bình"), (None, "Thành phố Tam Điệp", "Ninh Bình")]  # fmt: skip
+    assert result.province == "Ninh Bình"
+    subjects = [["STT", "Tên sản phẩm", "Đơn vị", "Hạng sao"], [1, "Gạo ST25", "HTX Yên Lâm", "4 sao"]]
+    assert read_sheet_file(xlsx(tmp_path / "c.xlsx", {"S": subjects})).rows[0].subject_name == "HTX Yên Lâm"
+
+
+def test_separate_commune_and_district_columns_with_bare_names(tmp_path):
+    rows = [
+        ["UBND TỈNH NINH BÌNH"],
+        ["STT", "Tên sản phẩm", "Chủ thể", "Xã/phường/thị trấn", "Huyện/thị xã/thành phố", "Hạng sao"],
+        [1, "Gạo", "HTX Yên Lâm", "Yên Lâm", "Yên Mô", "4 sao"],
+        [2, "Thịt dê", "HTX Nam Bình", "Nam Bình", "TP. Ninh Bình", "3sao"],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "s.xlsx", {"S": rows}))
+    assert [(r.commune, r.district, r.province, r.stars) for r in result.rows] == [
+        ("Xã Yên Lâm", "Huyện Yên Mô", "Ninh Bình", 4), ("Phường Nam Bình", "Thành phố Ninh Bình", "Ninh Bình", 3)]  # fmt: skip
+
+
+def test_abbreviated_and_bare_addresses(tmp_path):
+    rows = [
+        ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"],
+        [1, "Gạo ST25", "HTX A", "Thôn 3, X. Yên Lâm, H. Yên Mô, T. Ninh Bình", "3 SAO"],
+        [2, "Thịt dê", "HTX B", "Khu phố 2, P. Nam Bình, TP. Ninh Bình", "Hạng 3"],
+        [3, "Cam", "HTX C", "xã Yên Mông - TP Hòa Bình - tỉnh Hòa Bình", "3★"],
+        [4, "Chè", "HTX D", "xã Yên Mông - TP Hòa Bình", "3 *"],
+        [5, "Mắm", "HTX E", "xóm 1, xã Kim Định, Kim Sơn", "đạt 4 sao"],
+        [6, "Mật ong", "HTX F", "Yên Mô, Ninh Bình", 3.0],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "a.xlsx", {"S": rows}))
+    assert [(r.product_name, r.commune, r.district, r.province, r.stars) for r in result.rows] == [
+        ("Gạo ST25", "Xã Yên Lâm", "Huyện Yên Mô", "Ninh Bình", 3),
+        ("Thịt dê", "Phường Nam Bình", "Thành phố Ninh Bình", "Ninh Bình", 3),
+        ("Cam", "Xã Yên Mông", "Thành phố Hòa Bình", "Hòa Bình", 3),
+        ("Chè", "Xã Yên Mông", "Thành phố Hòa Bình", "Hòa Bình", 3),  # the district's province, not the majority
+        ("Mắm", "Xã Kim Định", "Huyện Kim Sơn", "Ninh Bình", 4),
+        ("Mật ong", None, "Huyện Yên Mô", "Ninh Bình", 3),
+    ]  # fmt: skip
+
+
+def test_decision_columns_per_row_override_the_title(tmp_path):
+    rows = [
+        ["UBND TỈNH NINH BÌNH"],
+        ["DANH SÁCH SẢN PHẨM OCOP (Kèm theo Quyết định số 100/QĐ-UBND ngày 1/2/2022)"],
+        ["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao", "Số QĐ", "Ngày công nhận", "Năm công nhận", "Ghi chú"],
+        [1, "Gạo", "HTX A", "4 sao", "555/QĐ-UBND", "12/10/2023", "2023", "Tiềm năng 5 sao"],
+        [2, "Thịt dê", "HTX B", "3 sao", "Quyết định số 666/QĐ-UBND ngày 3/4/2021", None, "Năm 2021", None],
+        [3, "Cam", "HTX C", "4 sao (tiềm năng 5 sao)", None, None, None, None],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "d.xlsx", {"S": rows}))
+    assert [(r.stars, r.year, r.decision_no, r.decision_date, r.note) for r in result.rows] == [
+        (4, 2023, "555/QĐ-UBND", date(2023, 10, 12), "Tiềm năng 5 sao"),  # a 4-star row, not a reject
+        (3, 2021, "666/QĐ-UBND", date(2021, 4, 3), None),
+        (4, 2022, "100/QĐ-UBND", date(2022, 2, 1), None),
+    ]  # fmt: skip
+    assert result.rejects == []
+    rated = [["Tên sản phẩm", "Hạng sao", "Năm đánh giá"], ["Gạo", "3 sao", 2024]]
+    assert read_sheet_file(xlsx(tmp_path / "y.xlsx", {"S": rated})).rows[0].year == 2024
+
+
+def test_several_decisions_in_one_sheet(tmp_path):
+    rows = [
+        ["UBND TỈNH NINH BÌNH"],
+        ["DANH SÁCH SẢN PHẨM OCOP"],
+        ["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao"],
+        ["Quyết định số 100/QĐ-UBND ngày 1/2/2022"],
+        [1, "Gạo", "HTX A", "4 sao"],
+        [None, "Quyết định số 200/QĐ-UBND ngày 5/8/2023 của UBND tỉnh Ninh Bình"],
+        [2, "Thịt dê", "HTX B", "3 sao"],
+        ["II. QĐ số 300/QĐ-UBND ngày 9/9/2024"],
+        [3, "Cam", "HTX C", "3 sao"],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "m.xlsx", {"S": rows}, {"S": ["A4:D4"]}))
+    assert [(r.product_name, r.decision_no, r.decision_date, r.year) for r in result.rows] == [
+        ("Gạo", "100/QĐ-UBND", date(2022, 2, 1), 2022),
+        ("Thịt dê", "200/QĐ-UBND", date(2023, 8, 5), 2023),
+        ("Cam", "300/QĐ-UBND", date(2024, 9, 9), 2024),
+    ]  # fmt: skip
+    assert result.rejects == []
+
+
+def test_english_headers_of_national_exports(tmp_path):
+    rows = [
+        ["NATIONAL OCOP PRODUCT LIST"],
+        ["No.", "Product", "Producer", "Address", "Province", "Stars", "Year", None, None],
+        [1, "Gạo ST25", "Công ty TNHH Hồ Quang Cua", "Sóc Trăng", "Sóc Trăng", "5 stars", 2023, None, None],
+        [2, "Nước mắm", "Công ty TNHH Khúc Phụ", "Thanh Hóa", "Thanh Hóa", 5, 2023, None, None],
+    ]
+    result = read_sheet_file(xlsx(tmp_path / "e.xlsx", {"S": rows}))
+    assert [(r.product_name, r.subject_type, r.province, r.stars, r.year) for r in result.rows] == [
+        ("Gạo ST25", "enterprise", "Sóc Trăng", 5, 2023), ("Nước mắm", "enterprise", "Thanh Hóa", 5, 2023)]  # fmt: skip
+    assert result.province is None  # a national list
