@@ -961,9 +961,12 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         # Addresses name the province when the title does not: take the most common. A national list
         # spans provinces (a province column, or no clear majority): then the file has none of its own.
         counts = Counter(p or d for _, p, _, d in found if (p or d) is not None)
+        # Rows that name a place the reference could not place (an ambiguous 'Huyện Châu Thành') count
+        # against the majority: they may lie in another province, and must not be given this one.
+        placed = sum(1 for r, p, _, d in found if (p or d) is not None or r.district or r.address or r.commune)
         if counts:
             top, n = counts.most_common(1)[0]
-            if n >= 0.6 * sum(counts.values()):
+            if n >= 0.6 * placed:
                 file_info.province = top
 
     post_reform = _post_reform(file_info, [row for row, _, _, _ in found])
