@@ -20,13 +20,12 @@ from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
     REFORM_DATE,
     ProvinceMatch,
-    find_provinces,
     find_provinces_in_clean_text,
     legacy_provinces,
     lookup_province,
 )
 from ocop_pipeline.article_text import page_text
-from ocop_pipeline.normalize import fold_key
+from ocop_pipeline.normalize import clean_text, fold_key
 
 PARSER_VERSION = "articles-1"
 
@@ -152,6 +151,12 @@ def _districts(text: str, weight: int, counts: dict[str, list], post_reform: boo
             entry[2] += weight
 
 
+def _provinces_in(text: str) -> list[ProvinceMatch]:
+    """find_provinces(text), with the search that skips ahead to the letters a name can start with:
+    find_provinces is the same search on clean_text(text)."""
+    return find_provinces_in_clean_text(clean_text(text))
+
+
 def _is_merged(current_name: str) -> bool:
     return sum(1 for p in legacy_provinces() if p.new_name == current_name) > 1
 
@@ -225,7 +230,7 @@ def extract_article(
             period = F.period_of(sent) if "20" in sent else None
             # Cheap gates: most sentences carry no number and name no product.
             low = sent.lower()
-            has_num = english or any(ch in sent for ch in "0123456789")
+            has_num = english or _rx("digit", "[0-9]", 0).search(sent) is not None
             has_unit = any(u in low for u in _UNIT_WORDS)
             ms = F.mentions(sent, carry) if has_num and has_unit else []
             sent_mode = None
@@ -245,8 +250,9 @@ def extract_article(
                 sent.lower()
             ):
                 context_period = period
+            # The look-ahead for the words' first letters fails most positions before the alternation.
             if ("sản phẩm" in low or "product" in low) and F.lower_rx(
-                "prodgate", r"\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b"
+                "prodgate", r"(?=[cdgilns])\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b"
             ).search(low):
                 if sent_mode is None:
                     sent_mode = _sentence_mode(sent)
@@ -334,7 +340,7 @@ def extract_article(
         province_scores[key] = province_scores.get(key, 0.0) + weight
 
     if page.title:
-        for pm in find_provinces(page.title):
+        for pm in _provinces_in(page.title):
             add(pm, 3)
     for pm in find_provinces_in_clean_text(body_text):
         add(pm, 1)
@@ -343,7 +349,7 @@ def extract_article(
     for line in page.byline_lines:
         for h in _rx("host", _HOST_IN_TEXT).findall(line):
             add(province_of_domain(h), 2)
-        for pm in find_provinces(line):
+        for pm in _provinces_in(line):
             add(pm, 1)
     province = legacy = None
     if province_scores:
@@ -392,7 +398,8 @@ def extract_article(
             for s in all_sents:
                 low = s.lower()
                 # Every confirmation phrase (F._CONFIRM) holds one of these words.
-                if ("nhận" in low or "định" in low or "recogni" in low) and F.word_rx("confirm", F._CONFIRM).search(low):
+                has_word = "nhận" in low or "định" in low or "recogni" in low
+                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
                     cues.extend(F.level_cues(s))
         if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
             cues.append("national")
@@ -493,8 +500,13 @@ def _language(text: str) -> str | None:
         return None
     # Vietnamese writes a diacritic on roughly every third letter; English almost never.
     low = sample.lower()
-    marks = _VI_MARKS_LOWER.findall(low) if len(low) == len(sample) else _VI_MARKS.findall(sample)
-    if len(marks) > 0.04 * len(sample):
+    limit = 0.04 * len(sample)
+    if len(low) == len(sample):
+        # Vietnamese passes the threshold within its first few hundred characters: count
+        # those first (a prefix never has more marks than the whole sample), then the whole sample.
+        if len(_VI_MARKS_LOWER.findall(low, 0, 400)) > limit or len(_VI_MARKS_LOWER.findall(low)) > limit:
+            return "vi"
+    elif len(_VI_MARKS.findall(sample)) > limit:
         return "vi"
     if _rx("en", r"\b(?:the|and|of|products?|with)\b").search(sample):
         return "en"

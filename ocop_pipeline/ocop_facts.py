@@ -163,7 +163,10 @@ _ABBREV_END = r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|BS|KS|Q|P|X|H|TT|Mr|Mrs|Ms|Dr|No|
 
 def sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences; keeps "TP. Thanh Hóa", "10.322", "70,9" and "QĐ-UBND" whole."""
-    parts = _rx("sentsplit", r"(?<=[.!?…])[\"”’)]*\s+", 0).split(paragraph)
+    # Split after the end mark, as `(?<=[.!?…])[\"”’)]*\s+` would: the mark is matched as a group
+    # (a pattern opening with a class lets re skip ahead in C) and put back on its sentence.
+    pieces = _rx("sentsplit", r"([.!?…])[\"”’)]*\s+", 0).split(paragraph)
+    parts = [pieces[i] + pieces[i + 1] for i in range(0, len(pieces) - 1, 2)] + [pieces[-1]]
     out: list[str] = []
     for p in parts:
         head = p.lstrip("\"“(-–• ")[:1]
@@ -190,6 +193,8 @@ _NUMW = (
     r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
     r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
 )
+# Any English number word of _NUMW, as a substring (as _NUMW itself finds them).
+_EN_NUM_WORDS = "|".join(_EN_NUMS)
 # _NUMW's digit branch on its own (the same numbers): for text without English number words.
 _NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
@@ -275,14 +280,16 @@ def word_rx(name: str, pattern: str) -> re.Pattern[str]:
 
 def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
     """('4' | '3-4' | '3+' | None, potential) for the star group with this prefix."""
-    g = m.groupdict()
-    s1 = g.get(prefix + "s1") or g.get(prefix + "e1") or g.get(prefix + "s1b")
+    # Every pattern given here holds all eight star groups under this prefix: read the few needed
+    # rather than build the dict of all the pattern's groups.
+    g = m.group
+    s1 = g(prefix + "s1") or g(prefix + "e1") or g(prefix + "s1b")
     if not s1:
         return None, False
-    s2 = g.get(prefix + "s2") or g.get(prefix + "e2") or g.get(prefix + "s2b")
+    s2 = g(prefix + "s2") or g(prefix + "e2") or g(prefix + "s2b")
     a = _STAR_WORD.get(s1.lower())
     b = _STAR_WORD.get(s2.lower()) if s2 else None
-    if g.get(prefix + "up") or g.get(prefix + "eup"):
+    if g(prefix + "up") or g(prefix + "eup"):
         spec = f"{a}+"
     elif b and b != a:
         spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
@@ -360,6 +367,10 @@ def _cue_dispatch() -> tuple[re.Pattern[str], dict[str, str]]:
                 by_letter.setdefault(first, []).append(f"(?P<{kind}_{n}>{alt[1:]})")
         body = "|".join(first + "(?:" + "|".join(alts) + ")" for first, alts in by_letter.items())
         rx = _RX["cue_dispatch"] = re.compile(r"\b(?:" + body + ")")
+        # The same pattern without its ninety groups finds the same matches at half the cost (re
+        # saves and restores group marks at every branch); the grouped one then runs only where a
+        # cue starts, to name its kind.
+        _RX["cue_plain"] = re.compile(r"\b(?:" + re.sub(r"\(\?P<\w+>", "(?:", body) + ")")
         _RX["cue_kinds"] = kinds  # type: ignore[assignment]
     return rx, _RX["cue_kinds"]  # type: ignore[return-value]
 
@@ -367,7 +378,11 @@ def _cue_dispatch() -> tuple[re.Pattern[str], dict[str, str]]:
 def cue_list(low: str) -> list[tuple[int, str]]:
     """(position, kind) of every cue word (_CUES) in a lower-cased sentence."""
     rx, kinds = _cue_dispatch()
-    return [(c.start(), kinds[c.lastgroup]) for c in rx.finditer(low)]  # type: ignore[index]
+    out = []
+    for c in _RX["cue_plain"].finditer(low):  # type: ignore[union-attr]
+        # match() at a position still sees the character before it, for the leading \b.
+        out.append((c.start(), kinds[rx.match(low, c.start()).lastgroup]))  # type: ignore[union-attr,index]
+    return out
 
 
 def _mention_digits_rx() -> re.Pattern[str]:
@@ -421,7 +436,8 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
         taken.append((m.start("rn"), m.end("rn")))
     # Without an English number word only a digit starts a number: the digit-only pattern lets re
     # skip in C to the next digit instead of trying every "t", "n", "s", "e" and "f".
-    mention_rx = lower_rx("mention", _MENTION) if any(w in low for w in _EN_NUMS) else _mention_digits_rx()
+    has_word = _rx("en_num_word", _EN_NUM_WORDS, 0).search(low) is not None
+    mention_rx = lower_rx("mention", _MENTION) if has_word else _mention_digits_rx()
     for m in mention_rx.finditer(low):
         if any(a <= m.start("n") < b for a, b in taken):
             continue
@@ -615,7 +631,8 @@ def level_cues(sentence: str) -> list[str]:
         return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
     if not any(w in low for w in _LEVEL_WORDS):
         return []
-    return [m.lastgroup or "" for m in lower_rx("level", _LEVEL).finditer(low)]
+    # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
+    return [m.lastgroup or "" for m in lower_rx("level", "(?=[bcdhmnpuủ])(?:" + _LEVEL + ")").finditer(low)]
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
