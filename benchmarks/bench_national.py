@@ -6,8 +6,9 @@
 Measures, in one run of the script (medians over --runs where repeated; the machine is shared):
 - full build: wall seconds and peak RSS of `ocop build` on the corpus (fresh data dir, OCOP_SOURCES_DIR =
   the corpus registry, news crawled from the recorded sites over the loopback SnapshotServer, as the
-  default snapshot mode does). Peak RSS is the largest sum over the build's process tree (the build and
-  its parsing workers), sampled every 0.1 s; the main process's own peak (ru_maxrss) is reported too.
+  default snapshot mode does). Peak memory is the largest sum of PSS over the build's process tree (the
+  build, its parsing workers, the snapshot server), sampled every 0.1 s; the main process's own peak
+  RSS (ru_maxrss) is reported too.
 - no-op build: the same command again on an unchanged corpus (start-up, landing and checks only).
 - incremental build: one more spreadsheet and one site with 50 more articles, then the build again.
   Reported raw (incremental / full) and in the issue's form: incremental <= 10% of full + start-up,
@@ -71,11 +72,16 @@ def _children() -> dict[int, list[int]]:
 
 
 def _rss_kb(pid: int) -> int:
+    """Proportional set size (shared pages split between the processes sharing them): forked workers
+    share the parent's pages, and plain RSS would count those once per worker."""
     try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
     except OSError:
-        return 0
+        pass
+    return 0
 
 
 def tree_rss_mb(root: int) -> float:
@@ -115,7 +121,7 @@ def run_measured(cmd: list[str], env: dict) -> dict:
         summary = json.loads(text)
     except ValueError:
         summary = None
-    return {"seconds": elapsed, "peak_tree_rss_mb": peak, "peak_main_rss_mb": usage.ru_maxrss / 1024,
+    return {"seconds": elapsed, "peak_tree_pss_mb": peak, "peak_main_rss_mb": usage.ru_maxrss / 1024,
             "status": os.waitstatus_to_exitcode(status), "summary": summary}
 
 
@@ -347,7 +353,7 @@ def main() -> int:
             apply_increment(args.corpus, reg)
             incr.append(run_measured(cmd, env))
             print(f"run {n + 1}: full {full[-1]['seconds']:.1f} s, no-op {noop[-1]['seconds']:.1f} s, "
-                  f"incremental {incr[-1]['seconds']:.1f} s, peak {full[-1]['peak_tree_rss_mb']:.0f} MB",
+                  f"incremental {incr[-1]['seconds']:.1f} s, peak {full[-1]['peak_tree_pss_mb']:.0f} MB",
                   file=sys.stderr)
 
     floor_runs = [measure_floor(sheets, pages, workers) for _ in range(args.runs)]
@@ -357,7 +363,7 @@ def main() -> int:
     full_s, noop_s, incr_s = med([r["seconds"] for r in full]), med([r["seconds"] for r in noop]), \
         med([r["seconds"] for r in incr])
     floor_s = med(floor_runs)
-    peak = med([r["peak_tree_rss_mb"] for r in full])
+    peak = med([r["peak_tree_pss_mb"] for r in full])
     budget = 0.10 * full_s + noop_s
     result = {
         "corpus": {k: v for k, v in manifest.items() if k != "hosts"} | {"sheet_files_read": len(sheets),
@@ -365,8 +371,8 @@ def main() -> int:
         "tables_after_full_build": tables,
         "workers": workers,
         "full_build": {"median_s": full_s, "runs_s": [round(r["seconds"], 2) for r in full],
-                       "median_peak_rss_mb": peak,
-                       "peak_tree_rss_mb": [round(r["peak_tree_rss_mb"]) for r in full],
+                       "median_peak_pss_mb": peak,
+                       "peak_tree_pss_mb": [round(r["peak_tree_pss_mb"]) for r in full],
                        "peak_main_rss_mb": [round(r["peak_main_rss_mb"]) for r in full],
                        "success": [bool(r["summary"] and r["summary"].get("success")) for r in full]},
         "noop_build": {"median_s": noop_s, "runs_s": [round(r["seconds"], 2) for r in noop]},
@@ -401,7 +407,7 @@ def main() -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     rows = [
         ("full build (s)", full_s, "<= 60"),
-        ("peak RSS, process tree (MB)", peak, "<= 1536"),
+        ("peak memory, tree PSS (MB)", peak, "<= 1536"),
         ("floor (s)", floor_s, ""),
         ("build / floor", result["build_vs_floor"], "<= 3"),
         ("analyst (s)", analyst["total_s"] if analyst else "-", ""),

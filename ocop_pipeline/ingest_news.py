@@ -56,20 +56,53 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-@contextmanager
-def snapshot_client(paths: Paths, sites: list[SiteSource]) -> Iterator[PoliteClient]:
-    """A client whose every allowed host is answered by the recordings, served on 127.0.0.1."""
+def _serve_recordings(root: str, conn: object) -> None:
+    """Serve `root` until told to stop (or until the parent goes away): the body of the server process."""
     from ocop_pipeline.snapshot_server import SnapshotServer
 
+    with SnapshotServer(root) as server:
+        conn.send(server.port)  # type: ignore[attr-defined]
+        try:
+            conn.recv()  # type: ignore[attr-defined]
+        except EOFError:
+            pass
+
+
+@contextmanager
+def snapshot_client(paths: Paths, sites: list[SiteSource]) -> Iterator[PoliteClient]:
+    """A client whose every allowed host is answered by the recordings, served on 127.0.0.1.
+
+    The server runs in a process of its own: in this one it would share the interpreter lock with the
+    crawling threads, and serving and fetching would take turns on one core."""
+    import multiprocessing
+
     hosts = sorted({h for s in sites for h in s.allowed_hosts})
-    with SnapshotServer(paths.sources_dir / "snapshot" / "sites") as server:
-        base = f"http://127.0.0.1:{server.port}"
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    server = context.Process(target=_serve_recordings, args=(str(paths.sources_dir / "snapshot" / "sites"), child),
+                             name="ocop-snapshot-server", daemon=True)
+    server.start()
+    child.close()
+    client = None
+    try:
+        if not parent.poll(30):
+            raise RuntimeError("the snapshot server did not start within 30 s")
+        base = f"http://127.0.0.1:{parent.recv()}"
         client = PoliteClient(hosts, host_map={h: base for h in hosts},
                               rates={h: SNAPSHOT_RATE for h in hosts}, timeout=(2.0, 10.0), backoff_base=0.1)
-        try:
-            yield client
-        finally:
+        yield client
+    finally:
+        if client is not None:
             client.close()
+        try:
+            parent.send("stop")
+        except OSError:
+            pass
+        server.join(10)
+        if server.is_alive():
+            server.terminate()
+            server.join(5)
+        parent.close()
 
 
 def live_client(sites: list[SiteSource]) -> PoliteClient:
@@ -284,45 +317,77 @@ def _mention_batch(batch: list[tuple[str, str, str | None]]) -> list[dict]:
             for m in _MENTION_INDEX.find(article_id, text, province)]
 
 
-def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
-    """Replace `mentions`: every article's body matched against the products and subjects in the database.
+def _match_in_workers(index: object, articles_text: list[tuple[str, str, str | None]]) -> list[dict]:
+    global _MENTION_INDEX
+    _MENTION_INDEX = index  # inherited by the workers the pool forks
+    try:
+        batches = [articles_text[i:i + MENTION_BATCH] for i in range(0, len(articles_text), MENTION_BATCH)]
+        return [row for found in ordered_map(_mention_batch, batches, chunksize=1) for row in found]
+    finally:
+        _MENTION_INDEX = None
 
-    Skipped when neither the entities, the articles (by document and extractor version) nor the
-    matcher changed since the table was last written: a no-op build does not match 20,000 pages again."""
+
+def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring `mentions` up to date: every article's body matched against the products and subjects.
+
+    Incremental: a mention depends only on its article and its entity, so only new or changed articles
+    are matched against every entity, and the other articles against new or changed entities; the
+    mentions of changed or vanished ones go. What each was last matched as (entity name, key and
+    province; article document and extractor version; the matcher version) is kept in
+    `_mention_inputs`. Returns the number of mentions."""
     import hashlib
+
+    import pandas as pd
 
     from ocop_pipeline import mentions as matcher
     from ocop_pipeline.mentions import Entity, MentionIndex
     from ocop_pipeline.resolve import product_key
 
-    global _MENTION_INDEX
+    def fingerprint(*values: object) -> str:
+        return hashlib.sha256(repr((matcher.MATCHER_VERSION, *values)).encode()).hexdigest()[:24]
+
     entities = [Entity("product", pid, name, product_key(name), province)
                 for pid, name, province in con.execute(
                     "SELECT product_id, name, province FROM products ORDER BY product_id").fetchall()]
     entities += [Entity("subject", sid, name, key, province)
                  for sid, name, key, province in con.execute(
                      "SELECT subject_id, name, name_key, province FROM subjects ORDER BY subject_id").fetchall()]
-    article_inputs = con.execute(
-        "SELECT article_id, document_id, parser_version, province FROM news_articles ORDER BY article_id").fetchall()
-    digest = hashlib.sha256(matcher.MATCHER_VERSION.encode())
-    for row in (*((e.kind, e.entity_id, e.name, e.key, e.province) for e in entities), *article_inputs):
-        digest.update(repr(row).encode())
-    signature = digest.hexdigest()
-    con.execute("CREATE TABLE IF NOT EXISTS _build_state (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    previous = con.execute("SELECT value FROM _build_state WHERE key = 'mentions_inputs'").fetchone()
-    if previous and previous[0] == signature:
+    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province) for e in entities}
+    article_fp = {aid: fingerprint(doc, version, province) for aid, doc, version, province in con.execute(
+        "SELECT article_id, document_id, parser_version, province FROM news_articles").fetchall()}
+    con.execute("CREATE TABLE IF NOT EXISTS _mention_inputs (kind VARCHAR, id VARCHAR, fingerprint VARCHAR)")
+    previous: dict[str, dict[str, str]] = {"entity": {}, "article": {}}
+    if scalar(con, "SELECT count(*) FROM mentions"):  # an emptied table is rebuilt whatever the record says
+        for kind, key, fp in con.execute("SELECT kind, id, fingerprint FROM _mention_inputs").fetchall():
+            previous[kind][key] = fp
+    old_entities, old_articles = previous["entity"], previous["article"]
+    stale_entities = [k for k, fp in old_entities.items() if entity_fp.get(k) != fp]
+    stale_articles = [k for k, fp in old_articles.items() if article_fp.get(k) != fp]
+    new_entities = [e for e in entities if old_entities.get(e.entity_id) != entity_fp[e.entity_id]]
+    new_articles = {k for k, fp in article_fp.items() if old_articles.get(k) != fp}
+    if not (stale_entities or stale_articles or new_entities or new_articles):
         return scalar(con, "SELECT count(*) FROM mentions")
 
-    _MENTION_INDEX = MentionIndex(entities)
-    articles_text = con.execute(
+    texts = con.execute(
         "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
         "ORDER BY article_id").fetchall()
-    batches = [articles_text[i:i + MENTION_BATCH] for i in range(0, len(articles_text), MENTION_BATCH)]
-    rows = [row for found in ordered_map(_mention_batch, batches, chunksize=1) for row in found]
-    _MENTION_INDEX = None
+    rows = _match_in_workers(MentionIndex(entities), [t for t in texts if t[0] in new_articles])
+    if new_entities:
+        rows += _match_in_workers(MentionIndex(new_entities), [t for t in texts if t[0] not in new_articles])
+    inputs = pd.DataFrame(
+        [("entity", k, fp) for k, fp in entity_fp.items()] + [("article", k, fp) for k, fp in article_fp.items()],
+        columns=["kind", "id", "fingerprint"])
     con.execute("BEGIN")
-    con.execute("DELETE FROM mentions")
+    if not old_entities and not old_articles:
+        con.execute("DELETE FROM mentions")
+    delete_where_in(con, "mentions", "entity_id", stale_entities)
+    delete_where_in(con, "mentions", "article_id", stale_articles)
     insert_frame(con, "mentions", frame_for("mentions", rows))
-    con.execute("INSERT OR REPLACE INTO _build_state VALUES ('mentions_inputs', ?)", [signature])
+    con.execute("DELETE FROM _mention_inputs")
+    con.register("_inputs", inputs)
+    try:
+        con.execute("INSERT INTO _mention_inputs SELECT kind, id, fingerprint FROM _inputs")
+    finally:
+        con.unregister("_inputs")
     con.execute("COMMIT")
-    return len(rows)
+    return scalar(con, "SELECT count(*) FROM mentions")
