@@ -394,15 +394,16 @@ def _mention_digits_rx() -> re.Pattern[str]:
     return rx
 
 
-# Where a reversed mention can start (_STAR's alternatives, lower-cased): its first star digit or
+# Where a star phrase (_STAR, lower-cased) can start: its first star digit or
 # word, or the word before it. A plain alternation of literals, so re finds the next one in C.
 _REV_START = r"[345]|hạng|từ|mức|loại|three|four|five"
 
 
-def _rev_mentions(low: str) -> list[re.Match[str]]:
-    """lower_rx("mention_rev").finditer(low), tried only where a match can start: the pattern opens
-    with alternatives and optional words, so re would otherwise try it at every position."""
-    rx, start = lower_rx("mention_rev", _MENTION_REV), lower_rx("rev_start", _REV_START)
+def _star_matches(rx: re.Pattern[str], low: str) -> list[re.Match[str]]:
+    """rx.finditer(low) for a lower-cased pattern that opens with _STAR (_STAR itself, or
+    _MENTION_REV), tried only where a match can start: _STAR opens with alternatives and optional
+    words, so re would otherwise try it at every position."""
+    start = lower_rx("rev_start", _REV_START)
     out: list[re.Match[str]] = []
     pos = 0
     while (c := start.search(low, pos)) is not None:
@@ -424,7 +425,7 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
         low = sentence
     # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
     has_stars = "sao" in low or "*" in low or "★" in low or "star" in low
-    for m in _rev_mentions(low) if has_stars else ():
+    for m in _star_matches(lower_rx("mention_rev", _MENTION_REV), low) if has_stars else ():
         if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
             continue
         stars, _ = _stars_of(m, "r_")
@@ -511,7 +512,12 @@ def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
 
 
 def _potential_before(sentence: str, pos: int) -> bool:
-    return bool(_rx("potential", r"(?:tiềm\s+năng|potential(?:ly)?)\s*(?:đạt\s+)?$").search(sentence[max(0, pos - 25) : pos]))
+    window = sentence[max(0, pos - 25) : pos]
+    # Most windows hold neither word: skip the re.I search (which also reads "ı"/"İ" as "i").
+    low = window.lower()
+    if "năng" not in low and "potential" not in low and "ı" not in window and "İ" not in window:
+        return False
+    return bool(_rx("potential", r"(?:tiềm\s+năng|potential(?:ly)?)\s*(?:đạt\s+)?$").search(window))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -679,7 +685,10 @@ def split_subject_address(text: str) -> tuple[str, str | None]:
 
 
 def _star_in(text: str) -> str | None:
-    for m in _rx("star", _STAR).finditer(text):
+    low = text.lower()
+    # Lower-cased, the groups read by _stars_of (lower-cased there anyway) and the offsets are the same.
+    found = _star_matches(lower_rx("star", _STAR), low) if _folds_like_ignorecase(text, low) else None
+    for m in _rx("star", _STAR).finditer(text) if found is None else found:
         if _potential_before(text, m.start()):
             continue
         spec, _ = _stars_of(m, "")
@@ -712,6 +721,25 @@ def _subject_gate() -> re.Pattern[str]:
     return rx
 
 
+def _subject_can_close(block: str, low: str) -> bool:
+    """False when _PRODUCT_LINE cannot match `block` (`low` is its lower-cased copy, same offsets).
+
+    The subject opens with SUBJECT_KW and runs over characters other than `|();` to its end: a ")"
+    or ";", the end of the line, or " - " before that. A line such as "Tên - HTX X, xã Y (4 sao)"
+    has none of these after its subject, and the pattern would otherwise try every name length
+    before failing. Checked from the start of every subject phrase; a phrase found only by its
+    closing word (Ltd, JSC ...) starts at an unknown place: no check then."""
+    for m in _subject_gate().finditer(low):
+        if m.group() in ("ltd", "jsc", "cooperative", "company"):
+            return True
+        stop = _rx("subjstop", r"[|();]", 0).search(block, m.start())
+        if stop is None or stop.group() in ");":
+            return True
+        if _rx("dashend", r"\s[-–]\s", 0).search(block, m.start(), stop.start()):
+            return True
+    return False
+
+
 def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
     """Product lines in list or table form ("Mật hoa dừa - Công ty TNHH X, xã Y" / table rows)."""
     out: list[dict] = []
@@ -735,7 +763,7 @@ def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
             if not any(w in low for w in _SUBJECT_WORDS):
                 continue
             # "công" or "cơ" alone is mostly "công nhận", "cơ sở": the subject phrase itself next.
-            if _folds_like_ignorecase(block, low) and not _subject_gate().search(low):
+            if _folds_like_ignorecase(block, low) and not _subject_can_close(block, low):
                 continue
             m = _rx("pline", _PRODUCT_LINE).match(block)
             item = None
