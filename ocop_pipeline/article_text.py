@@ -370,7 +370,12 @@ def _key(text: str) -> str:
     lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
     if len(text) <= 100:
         return fast_fold(text)
-    return " ".join(text.lower().split())
+    low = text.lower()
+    # Blocks arrive with their whitespace collapsed: then joining the words gives the text back.
+    # Every whitespace character but the space is unprintable, so this test is exact.
+    if low.isprintable() and "  " not in low and low[:1] != " " and low[-1:] != " ":
+        return low
+    return " ".join(low.split())
 
 
 def _is_junk(key: str, text: str) -> bool:

@@ -320,8 +320,8 @@ def extract_article(
     rated_products = [p for p in products if p["status"] == "rated"]
 
     # --- decisions -----------------------------------------------------------------------------
-    decisions = F.decisions(body_text, published)
-    documents = F.other_documents(body_text, published)
+    decisions = F.decisions(body_text, published, low_body)
+    documents = F.other_documents(body_text, published, low_body)
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
 

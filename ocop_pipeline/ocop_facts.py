@@ -549,11 +549,14 @@ def _folds_like_ignorecase(text: str, low: str) -> bool:
     return len(low) == len(text) and "ı" not in text and "ſ" not in text
 
 
-def _finditer_ignorecase(name: str, pattern: str, text: str) -> list[tuple[re.Match[str], str]]:
+def _finditer_ignorecase(
+    name: str, pattern: str, text: str, low: str | None = None
+) -> list[tuple[re.Match[str], str]]:
     """(match, text) pairs of re.I `pattern` over `text`; the groups are to be read from the text
     the match was made on. Python's re.I matching of Vietnamese is several times slower than a
-    lower-cased pattern on lower-cased text, which finds the same spans (see above)."""
-    low = text.lower()
+    lower-cased pattern on lower-cased text, which finds the same spans (see above). `low` is
+    text.lower() when the caller has it already."""
+    low = text.lower() if low is None else low
     if _folds_like_ignorecase(text, low):
         return [(m, text) for m in lower_rx(name, pattern).finditer(low)]
     return [(m, text) for m in _rx(name, pattern).finditer(text)]
@@ -565,10 +568,10 @@ def _group(m: re.Match[str], text: str, name: str) -> str | None:
     return text[a:b] if a >= 0 else None
 
 
-def decisions(text: str, anchor: date | None) -> list[dict]:
+def decisions(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
-    for m, src in _finditer_ignorecase("decision", _DECISION, text):
+    for m, src in _finditer_ignorecase("decision", _DECISION, text, low):
         no = _norm_decision_no(_group(m, src, "no") or "")
         if no in seen:
             continue
@@ -581,9 +584,9 @@ def decisions(text: str, anchor: date | None) -> list[dict]:
     return out
 
 
-def other_documents(text: str, anchor: date | None) -> list[dict]:
+def other_documents(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
     out = []
-    for m, src in _finditer_ignorecase("otherdoc", _OTHER_DOC, text):
+    for m, src in _finditer_ignorecase("otherdoc", _OTHER_DOC, text, low):
         when = _group(m, src, "date")
         d = parse_date(when, anchor) if when else None
         out.append({"number": re.sub(r"\s+", "", _group(m, src, "no") or ""), "date": d.isoformat() if d else None})
