@@ -328,6 +328,7 @@ def main() -> int:
 
     from ocop_pipeline.parallel import worker_count
 
+    load_at_start = list(os.getloadavg())  # the machine is shared: say how busy it was
     manifest = national_corpus.generate(args.corpus, args.products, args.pages, 60, args.seed)
     sheets, pages = corpus_files(args.corpus)
     workers = worker_count()
@@ -399,7 +400,8 @@ def main() -> int:
             "peak_rss": peak <= 1536, "crawl": bool(crawl) and crawl["achieved_vs_bound"] >= 0.9,
         },
         "note": f"medians of {args.runs} runs on a shared machine; quote the medians",
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_average_at_start": load_at_start, "load_average_at_end": list(os.getloadavg())},
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
