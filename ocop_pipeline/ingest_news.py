@@ -352,7 +352,13 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     entities += [Entity("subject", sid, name, key, province)
                  for sid, name, key, province in con.execute(
                      "SELECT subject_id, name, name_key, province FROM subjects ORDER BY subject_id").fetchall()]
-    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province) for e in entities}
+    # How many entities share a name in a province is part of what an entity was matched as: a second
+    # "Nước mắm" arriving unlinks the first (mentions.MentionIndex skips shared names).
+    shared: dict[tuple, int] = {}
+    for e in entities:
+        shared[(e.kind, e.province, e.key)] = shared.get((e.kind, e.province, e.key), 0) + 1
+    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province, shared[(e.kind, e.province, e.key)])
+                 for e in entities}
     article_fp = {aid: fingerprint(doc, version, province) for aid, doc, version, province in con.execute(
         "SELECT article_id, document_id, parser_version, province FROM news_articles").fetchall()}
     con.execute("CREATE TABLE IF NOT EXISTS _mention_inputs (kind VARCHAR, id VARCHAR, fingerprint VARCHAR)")

@@ -22,7 +22,7 @@ MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; 
 MIN_FUZZY_TOKENS = 4
 FUZZY_THRESHOLD = 92.0
 # Part of what a mentions table was computed from: change it when matching changes, so builds redo it.
-MATCHER_VERSION = "mentions-2"
+MATCHER_VERSION = "mentions-3"
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,11 @@ class MentionIndex:
     def __init__(self, entities: list[Entity]):
         self.entities = entities
         self._tokens = [e.key.split() for e in entities]
+        # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
+        # them an article means: such a match is not a mention of any of them.
+        self._shared: dict[tuple[str, str | None, str], int] = {}
+        for e in entities:
+            self._shared[(e.kind, e.province, e.key)] = self._shared.get((e.kind, e.province, e.key), 0) + 1
         # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
         # so a common pair in an article does not bring every cooperative of the country to check.
         bigrams = [set(pairwise(tokens)) for tokens in self._tokens]
@@ -147,6 +152,8 @@ class MentionIndex:
                 same_province = province is None or entity.province is None or entity.province == province
                 if not same_province and len(self._tokens[i]) < MIN_FUZZY_TOKENS:
                     continue
+                if self._shared[(entity.kind, entity.province, entity.key)] > 1:
+                    continue
                 if f" {entity.key} " in padded:
                     exact.add(i)
                     found[entity.entity_id] = Mention(
@@ -156,7 +163,7 @@ class MentionIndex:
             if i in exact:
                 continue
             entity = self.entities[i]
-            if entity.entity_id in found:
+            if entity.entity_id in found or self._shared[(entity.kind, entity.province, entity.key)] > 1:
                 continue
             alignment = fuzz.partial_ratio_alignment(entity.key, key, score_cutoff=FUZZY_THRESHOLD)
             if alignment is not None:

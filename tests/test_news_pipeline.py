@@ -113,3 +113,14 @@ def test_rebuild_mentions_links_articles_to_products_in_the_database(con):
                 "'Sản phẩm bánh cáy làng Nguyễn của Hợp tác xã nông nghiệp Nguyên Xá đạt 4 sao.')")
     assert rebuild_mentions(con) == 2
     assert sorted(r[0] for r in con.execute("SELECT entity_kind FROM mentions").fetchall()) == ["product", "subject"]
+
+
+def test_a_name_several_producers_share_links_none_of_them():
+    entities = [
+        Entity("product", "p1", "Nước mắm", product_key("Nước mắm"), "Ninh Bình"),
+        Entity("product", "p2", "Nước mắm", product_key("Nước mắm"), "Ninh Bình"),
+        Entity("product", "p3", "Nước mắm Sa Châu", product_key("Nước mắm Sa Châu"), "Ninh Bình"),
+    ]
+    text = "Nước mắm Sa Châu và nhiều sản phẩm nước mắm khác được công nhận 3 sao."
+    found = {m.entity_id for m in find_mentions("a1", text, "Ninh Bình", entities)}
+    assert found == {"p3"}
