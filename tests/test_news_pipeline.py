@@ -124,3 +124,24 @@ def test_a_name_several_producers_share_links_none_of_them():
     text = "Nước mắm Sa Châu và nhiều sản phẩm nước mắm khác được công nhận 3 sao."
     found = {m.entity_id for m in find_mentions("a1", text, "Ninh Bình", entities)}
     assert found == {"p3"}
+
+
+def test_incremental_mentions_equal_a_full_rebuild(con):
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1))])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    for i, body in enumerate(["Bánh cáy làng Nguyễn đạt 4 sao.", "HTX Nông nghiệp Nguyên Xá mở rộng sản xuất."]):
+        con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                    "parser_version, province, body_text) VALUES (?, ?, 's', ?, true, 't', 'Hưng Yên', ?)",
+                    [f"a{i}", f"https://x/{i}", f"d{i}", body])
+    assert rebuild_mentions(con) == 2  # the product in a0, the producer in a1
+    # A second producer of the same product name arrives: the bare name no longer says which one.
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "Hộ kinh doanh Trần Văn Nam", 3, 2023, "2/QĐ-UBND",
+                         date(2023, 1, 1))], document_id="doc2", uri="test/list2.xlsx")
+    rebuild_core(con, as_of=date(2024, 1, 1))
+    incremental = rebuild_mentions(con)
+    rows = sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall())
+    con.execute("DELETE FROM mentions")
+    con.execute("DROP TABLE _mention_inputs")
+    assert rebuild_mentions(con) == incremental
+    assert sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall()) == rows
+    assert all(kind == "subject" for _, kind, _ in rows)  # the shared product name links nothing now
