@@ -223,16 +223,38 @@ def extract_article(
     awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
     confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
     english = language == "en"
+    # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
+    # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
+    # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
+    # later change to a Mention (batch -> candidate) is made to every one alike.
+    sent_info: dict[str, tuple[str | None, str, bool, bool, bool]] = {}
+    mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
+    product_memo: dict[tuple[str, str], list[dict]] = {}
+    digit_rx = _rx("digit", "[0-9]", 0)
+    plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    # The look-ahead for the words' first letters fails most positions before the alternation.
+    prodgate_rx = F.lower_rx("prodgate", r"(?=[cdgilns])\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b")
     for para in body:
         carry: str | None = None
         for sent in F.sentences(para):
             all_sents.append(sent)
-            period = F.period_of(sent) if "20" in sent else None
-            # Cheap gates: most sentences carry no number and name no product.
-            low = sent.lower()
-            has_num = english or _rx("digit", "[0-9]", 0).search(sent) is not None
-            has_unit = any(u in low for u in _UNIT_WORDS)
-            ms = F.mentions(sent, carry) if has_num and has_unit else []
+            info = sent_info.get(sent)
+            if info is None:
+                period = F.period_of(sent) if "20" in sent else None
+                # Cheap gates: most sentences carry no number and name no product.
+                low = sent.lower()
+                has_num = english or digit_rx.search(sent) is not None
+                gate = has_num and any(u in low for u in _UNIT_WORDS)
+                plan = bool(period) and plan_rx.search(low) is not None
+                prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
+                info = sent_info[sent] = (period, low, gate, plan, prod)
+            period, low, gate, plan, prod = info
+            if gate:
+                ms = mention_memo.get((sent, carry))
+                if ms is None:
+                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry)
+            else:
+                ms = []
             sent_mode = None
             for m in ms:
                 sent_mode = m.mode
@@ -246,17 +268,14 @@ def extract_article(
                 carry = None
             elif carry and F.cue_list(low):
                 carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
-            if period and F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan").search(
-                sent.lower()
-            ):
+            if plan:
                 context_period = period
-            # The look-ahead for the words' first letters fails most positions before the alternation.
-            if ("sản phẩm" in low or "product" in low) and F.lower_rx(
-                "prodgate", r"(?=[cdgilns])\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b"
-            ).search(low):
+            if prod:
                 if sent_mode is None:
                     sent_mode = _sentence_mode(sent)
-                found_products = F.products_from_sentence(sent, sent_mode)
+                found_products = product_memo.get((sent, sent_mode))
+                if found_products is None:
+                    found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
                 if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
                     batch_sentences.append(sent)
                 products.extend(found_products)
