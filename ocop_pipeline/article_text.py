@@ -200,6 +200,26 @@ _FURNITURE_TOKENS = (
 _FURNITURE_CSS = ", ".join(
     f'[class*="{t}"], [id*="{t}"]' for t in _FURNITURE_TOKENS
 )
+_FURNITURE_CSS_BY_TOKENS: dict[tuple[str, ...], str] = {}
+
+
+def _furniture_css(html: str) -> str | None:
+    """_FURNITURE_CSS cut to the tokens the page can hold (None: no node can match). An attribute
+    value holding a token spells it in the page as written (lexbor compares these values case by
+    case; the test on the lower-cased page keeps any case), unless written with character
+    references ("&#109;enu"): a page with "&#" keeps the whole selector. The nodes found are the
+    same, in document order either way."""
+    if "&#" in html:
+        return _FURNITURE_CSS
+    low = html.lower()
+    tokens = tuple(t for t in _FURNITURE_TOKENS if t in low)
+    if not tokens:
+        return None
+    css = _FURNITURE_CSS_BY_TOKENS.get(tokens)
+    if css is None:
+        css = _FURNITURE_CSS_BY_TOKENS[tokens] = ", ".join(f'[class*="{t}"], [id*="{t}"]' for t in tokens)
+    return css
+
 _DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "button", "select", "template", "nav",
               "aside", "footer", "form", "textarea", "input", "object", "embed", "canvas", "map"]
 
@@ -236,8 +256,9 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
         root = tree.body or tree.root
         if root is None:
             return [], meta
-        total = len(root.text(deep=True))
-        for node in root.css(_FURNITURE_CSS):
+        furniture_css = _furniture_css(html)
+        total = len(root.text(deep=True)) if furniture_css else 0
+        for node in root.css(furniture_css) if furniture_css else ():
             # A wrapper such as <div class="page has-sidebar"> holds the article too: keep it.
             if node.tag in ("body", "html"):
                 continue
@@ -308,6 +329,10 @@ def _clean_block(piece: str) -> str:
     ):
         return _clean_text_uncached(piece)
     return " ".join(piece.split())
+
+
+# clean_text of any text, for callers outside this module (same contract as above).
+clean_block = _clean_block
 
 
 def _text_blocks(text: str) -> list[Block]:

@@ -24,8 +24,8 @@ from ocop_pipeline.admin_units import (
     legacy_provinces,
     lookup_province,
 )
-from ocop_pipeline.article_text import page_text
-from ocop_pipeline.normalize import clean_text, fold_key
+from ocop_pipeline.article_text import clean_block, page_text
+from ocop_pipeline.normalize import fold_key
 
 PARSER_VERSION = "articles-1"
 
@@ -153,8 +153,10 @@ def _districts(text: str, weight: int, counts: dict[str, list], post_reform: boo
 
 def _provinces_in(text: str) -> list[ProvinceMatch]:
     """find_provinces(text), with the search that skips ahead to the letters a name can start with:
-    find_provinces is the same search on clean_text(text)."""
-    return find_provinces_in_clean_text(clean_text(text))
+    find_provinces is the same search on clean_text(text). clean_block is clean_text without its
+    round trip when the text is canonical already (titles and bylines are), and without the cache
+    (a title is new on every page)."""
+    return find_provinces_in_clean_text(clean_block(text))
 
 
 def _is_merged(current_name: str) -> bool:
