@@ -26,8 +26,10 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
     """Listing and article pages of every news site in the registry, kept byte for byte under data/raw/.
     Offline by default (`news_mode: snapshot`): the recorded sites are served on 127.0.0.1 and crawled
     with the same polite client as the live crawl (`news_mode: live`): allow-listed hosts, robots.txt,
-    per-host rate limits, retries honouring Retry-After, conditional GET (an unchanged page costs a
-    304). Failed fetches are recorded in `rejects` (stage `fetch`) with the reason."""
+    per-host rate limits, retries honouring Retry-After. Listings are read every time; an article page
+    fetched within its site's `revalidate_after_days` (default 30) is not asked for again ("fresh"),
+    an older one by conditional GET (an unchanged page costs a 304). Failed fetches are recorded in
+    `rejects` (stage `fetch`) with the reason."""
     paths = store.paths()
     sites = load_sites(paths)
     with store.connect() as con:
@@ -51,6 +53,7 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
         "listing_pages": report.listing_pages,
         "articles_fetched": report.articles_fetched,
         "not_modified": report.not_modified,
+        "fresh": report.fresh,
         "new_documents": report.new_documents,
         "article_documents": total,
         "failures": dg.MetadataValue.md("\n".join(f"- {f}" for f in report.failures) or "none"),

@@ -4,9 +4,11 @@ Pure core: it returns what it fetched (`CrawlReport`); storing is the caller's j
 
 - Listing pages are never cached: they are fetched every time, without conditional headers,
   because they are what tells us something new was published.
-- Article pages are detail pages: fetched conditionally from what the caller already knows
-  (ETag, Last-Modified, sha256). A 304, or a 200 whose body hashes to the known sha256, is
-  "not modified" and is not returned again; so a second crawl returns only new or changed articles.
+- Article pages are detail pages, cached: one the caller fetched less than the source's
+  `revalidate_after_days` ago is not requested at all (counted as fresh); an older one is fetched
+  conditionally from what the caller already knows (ETag, Last-Modified, sha256). A 304, or a 200
+  whose body hashes to the known sha256, is "not modified" and is not returned again; so a second
+  crawl returns only new or changed articles.
 - Each host is crawled by one thread, serially, within its rate limit; hosts run concurrently.
 - Article URLs are normalised before deduplication (see `normalize_url`).
 """
@@ -17,6 +19,7 @@ import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -30,6 +33,9 @@ from ocop_pipeline.registry import RegistryError, load_registry
 REQUIRED_NEWS_KEYS = ("name", "base_url", "allowed_hosts", "listing_urls", "link_selector")
 # More threads than this buys nothing on a small machine and looks like an attack from one IP.
 MAX_HOST_THREADS = 64
+# A landed article is taken as unchanged for this long without asking the site: news pages are
+# rarely edited after the first days, and re-asking for 20,000 of them costs a 304 each, every build.
+DEFAULT_REVALIDATE_AFTER_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class SiteSource:
     per_page: int = 1  # items a page, for {start} = (page - 1) * per_page (Joomla's ?start=)
     requests_per_second: float | None = None
     expected_articles: tuple[int, int] | None = None
+    revalidate_after_days: int = DEFAULT_REVALIDATE_AFTER_DAYS  # 0: ask about every known article
     title: str | None = None
     publisher: str | None = None
     province: str | None = None
@@ -83,6 +90,7 @@ class SourceStats:
     articles_found: int = 0  # distinct article URLs linked from the listings
     articles_fetched: int = 0  # new or changed, returned in `pages`
     articles_not_modified: int = 0
+    articles_fresh: int = 0  # known and fetched within revalidate_after_days: not requested
     failures: int = 0
 
 
@@ -90,6 +98,10 @@ class SourceStats:
 class CrawlReport:
     pages: list[CrawledPage] = field(default_factory=list)
     not_modified: int = 0
+    fresh: int = 0  # known article pages not requested, their last fetch within the window
+    # Article URL -> when the site confirmed it unchanged (304 or the known sha256): a fetch all the
+    # same, which the caller records so the page is fresh again for another window.
+    revalidated: dict[str, datetime] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)  # {url, source, error}
     per_source: dict[str, SourceStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -167,6 +179,10 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
             f"{yaml_path}: pagination.max_pages must be a positive integer, got {max_pages!r}"
         )
     politeness = data.get("politeness") or {}
+    revalidate = politeness.get("revalidate_after_days", data.get("revalidate_after_days",
+                                                                   DEFAULT_REVALIDATE_AFTER_DAYS))
+    if not isinstance(revalidate, int) or isinstance(revalidate, bool) or revalidate < 0:
+        raise RegistryError(f"{yaml_path}: revalidate_after_days must be an integer >= 0, got {revalidate!r}")
     rps = politeness.get("requests_per_second")
     if rps is not None and (not isinstance(rps, (int, float)) or rps <= 0):
         raise RegistryError(f"{yaml_path}: politeness.requests_per_second must be > 0, got {rps!r}")
@@ -198,6 +214,7 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
         per_page=per_page,
         requests_per_second=float(rps) if rps is not None else None,
         expected_articles=(band[0], band[1]) if band else None,
+        revalidate_after_days=revalidate,
         title=data.get("title"),
         publisher=data.get("publisher"),
         province=data.get("province"),
@@ -216,10 +233,18 @@ def load_site_sources(sources_dir: str | Path) -> list[SiteSource]:
 # -- crawling ----------------------------------------------------------------------------------
 
 
+def _utc(moment: datetime) -> datetime:
+    """Aware UTC; a naive datetime is taken as UTC (how the documents table stores fetched_at)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class _Crawl:
-    def __init__(self, client: PoliteClient, known: Mapping[str, tuple[str | None, str | None, str | None]]):
+    def __init__(self, client: PoliteClient, known: Mapping[str, tuple[str | None, str | None, str | None]],
+                 last_fetched: Mapping[str, datetime], now: datetime):
         self.client = client
         self.known = {normalize_url(k): v for k, v in known.items()}
+        self.last_fetched = {normalize_url(k): _utc(v) for k, v in last_fetched.items()}
+        self.now = _utc(now)
         self.report = CrawlReport()
         self.lock = threading.Lock()
         self.claimed: set[str] = set()  # article URLs some thread has taken, across all sources
@@ -230,6 +255,12 @@ class _Crawl:
                 return False
             self.claimed.add(url)
             return True
+
+    def fresh(self, url: str, source: SiteSource) -> bool:
+        """Fetched by the caller less than the source's revalidate_after_days ago (never when 0)."""
+        last = self.last_fetched.get(url)
+        days = source.revalidate_after_days
+        return days > 0 and last is not None and self.now - last < timedelta(days=days)
 
     def fail(self, source: SiteSource, res: FetchResult, stats: SourceStats) -> None:
         stats.failures += 1
@@ -273,12 +304,17 @@ class _Crawl:
         for url in links:
             if not self.claim(url):
                 continue  # another source (or listing) already took it in this crawl
+            if self.fresh(url, source):
+                stats.articles_fresh += 1
+                continue
             etag, last_modified, sha = self.known.get(url, (None, None, None))
             res = self.client.fetch(url, etag=etag, last_modified=last_modified)
             if res.error:
                 self.fail(source, res, stats)
             elif res.not_modified or (sha and res.sha256 == sha):
                 stats.articles_not_modified += 1
+                with self.lock:
+                    self.report.revalidated[url] = res.fetched_at
             else:
                 stats.articles_fetched += 1
                 pages.append(CrawledPage(source.name, "article", res))
@@ -298,13 +334,19 @@ def crawl(
     client: PoliteClient,
     known: Mapping[str, tuple[str | None, str | None, str | None]] | None = None,
     max_pages_per_site: int | None = None,
+    last_fetched: Mapping[str, datetime] | None = None,
+    now: datetime | None = None,
 ) -> CrawlReport:
     """Crawl `sources` with `client`; `known` maps article URL -> (etag, last_modified, sha256).
+
+    `last_fetched` maps article URL -> when the caller last fetched it (naive means UTC): a page
+    fetched less than its source's `revalidate_after_days` before `now` (default: the clock) is
+    not requested, and counts in `fresh`. Without `last_fetched` every known page is revalidated.
 
     Each source's allowed hosts are added to the client's allow-list and its politeness rate set
     for its hosts (a rate given explicitly to the client wins). Never raises for network trouble.
     """
-    run = _Crawl(client, known or {})
+    run = _Crawl(client, known or {}, last_fetched or {}, now or datetime.now(UTC))
     by_host: dict[str, list[SiteSource]] = {}
     for source in sources:
         for host in source.allowed_hosts:
@@ -319,6 +361,7 @@ def crawl(
                 run.report.pages += future.result()
     report = run.report
     report.not_modified = sum(s.articles_not_modified for s in report.per_source.values())
+    report.fresh = sum(s.articles_fresh for s in report.per_source.values())
     # Deterministic order whatever the thread timing: by source, listings first, then URL.
     order = {s.name: i for i, s in enumerate(sources)}
     report.pages.sort(key=lambda p: (order.get(p.source, 0), p.kind != "listing", p.result.url))

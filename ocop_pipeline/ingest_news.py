@@ -5,8 +5,10 @@ Offline by default: the bundled recordings in `sources/snapshot/sites/` are serv
 to the local server while URLs and Host headers stay the real ones). The live crawl differs only in
 where connections go and in politeness.
 
-Landing is incremental: a page whose validators (ETag / Last-Modified) are known is fetched
-conditionally and costs a 304; new bytes become a new document, content-addressed.
+Landing is incremental: listing pages are fetched every time; an article page landed or confirmed
+unchanged less than its site's `revalidate_after_days` ago is not requested at all; an older one
+is fetched conditionally from its validators (ETag / Last-Modified) and costs a 304; new bytes
+become a new document, content-addressed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class NewsLandingReport:
     articles_fetched: int = 0
     new_documents: int = 0
     not_modified: int = 0
+    fresh: int = 0  # known article pages not requested: last fetched within the site's window
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -119,6 +122,28 @@ def _known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | N
     return {uri: (etag, last_modified, sha) for uri, etag, last_modified, sha in rows}
 
 
+# `_page_checks`: when each article URL was last fetched without giving a new document (a 304, or bytes already
+# landed): with documents.fetched_at, the age `revalidate_after_days` is measured from. Without it a
+# page older than the window would be asked about at every build, since a 304 lands nothing.
+def _last_fetched(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
+    """URL -> when each article page was last fetched (landed or confirmed unchanged), naive UTC."""
+    con.execute("CREATE TABLE IF NOT EXISTS _page_checks (uri VARCHAR PRIMARY KEY, checked_at TIMESTAMP)")
+    rows = con.execute(
+        "SELECT uri, max(t) FROM (SELECT uri, fetched_at AS t FROM documents WHERE page_kind = 'article' "
+        "UNION ALL SELECT uri, checked_at AS t FROM _page_checks) GROUP BY uri"
+    ).fetchall()
+    return {uri: t for uri, t in rows if t is not None}
+
+
+def _record_checks(con: duckdb.DuckDBPyConnection, checks: dict[str, datetime]) -> None:
+    if not checks:
+        return
+    uris = sorted(checks)
+    times = [checks[u].astimezone(UTC).replace(tzinfo=None) if checks[u].tzinfo else checks[u] for u in uris]
+    con.execute("DELETE FROM _page_checks WHERE uri IN (SELECT unnest(?))", [uris])
+    con.execute("INSERT INTO _page_checks SELECT unnest(?), unnest(?)", [uris, times])
+
+
 def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -> dict:
     relative = Path("raw") / result.sha256[:2] / (result.sha256 + ".html")
     target = data_dir / relative
@@ -139,12 +164,17 @@ def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -
 
 
 def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient, sites: list[SiteSource],
-              max_pages_per_site: int | None = None) -> NewsLandingReport:
-    """Crawl `sites` and land what is new: pages as documents, failures as rejects."""
-    report: CrawlReport = crawl(sites, client, known=_known_validators(con), max_pages_per_site=max_pages_per_site)
-    out = NewsLandingReport(not_modified=report.not_modified, warnings=list(report.warnings))
+              max_pages_per_site: int | None = None, now: datetime | None = None) -> NewsLandingReport:
+    """Crawl `sites` and land what is new: pages as documents, failures as rejects.
+
+    Article pages fetched less than their site's `revalidate_after_days` before `now` (default:
+    the clock) are not requested."""
+    report: CrawlReport = crawl(sites, client, known=_known_validators(con), max_pages_per_site=max_pages_per_site,
+                                last_fetched=_last_fetched(con), now=now)
+    out = NewsLandingReport(not_modified=report.not_modified, fresh=report.fresh, warnings=list(report.warnings))
     existing = {r[0] for r in con.execute("SELECT document_id FROM documents WHERE http_status IS NOT NULL").fetchall()}
     documents: dict[str, dict] = {}
+    checks = dict(report.revalidated)
     for page in report.pages:
         if page.kind == "listing":
             out.listing_pages += 1
@@ -152,6 +182,8 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
             out.articles_fetched += 1
         if page.result.sha256 not in existing:
             documents.setdefault(page.result.sha256, _land_page(page.result, page.source, page.kind, paths.data_dir))
+        elif page.kind == "article":
+            checks[page.result.url] = page.result.fetched_at  # bytes already kept: no new fetched_at
     rejects = [
         {
             "reject_id": stable_id("reject", "fetch", f["url"], f["error"]), "stage": "fetch",
@@ -166,6 +198,7 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
     # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
     con.execute("DELETE FROM rejects WHERE stage = 'fetch'")
     insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))
+    _record_checks(con, checks)
     con.execute("COMMIT")
     out.new_documents = len(documents)
     return out

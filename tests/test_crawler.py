@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -59,6 +61,17 @@ def known_from(report: CrawlReport) -> dict[str, tuple[str | None, str | None, s
     }
 
 
+def fetched_from(report: CrawlReport) -> dict[str, datetime]:
+    return {p.result.url: p.result.fetched_at for p in report.articles()}
+
+
+def article_requests(srv: SnapshotServer, start: int, urls: object) -> list[int]:
+    """Statuses of the requests from `start` on that asked for one of the article `urls`
+    (0 for one whose answer is still being sent)."""
+    wanted = {(urlsplit(u).hostname, urlsplit(u).path) for u in urls}  # type: ignore[attr-defined]
+    return [r.status for r in srv.requests[start:] if (r.host, r.path.split("?")[0]) in wanted]
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -80,6 +93,30 @@ def test_bundled_registry_loads() -> None:
         "https://hoabinh.gov.vn/tin-tuc/tin-kinh-te",
         "https://hoabinh.gov.vn/tin-tuc/tin-kinh-te?start=10",
     ]
+    by_host = {s.host: s.revalidate_after_days for s in sources}
+    assert by_host["baothanhhoa.vn"] == 30 and by_host["thaibinhtv.vn"] == 30  # the key, and the default
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("politeness:\n  requests_per_second: 1\n  revalidate_after_days: 7\n", 7),
+        ("revalidate_after_days: 0\npoliteness:\n  requests_per_second: 1\n", 0),
+        ("politeness:\n  requests_per_second: 1\n", 30),
+        ("politeness:\n  revalidate_after_days: -1\n", None),
+        ("revalidate_after_days: soon\n", None),
+    ],
+)
+def test_revalidate_after_days_key(tmp_path: Path, text: str, days: int | None) -> None:
+    base = "name: news_x\nkind: news\nbase_url: https://x.vn/\nallowed_hosts: [x.vn]\n"
+    base += "listing_urls: [https://x.vn/tin]\nlink_selector: a\n"
+    (tmp_path / "news_x.yaml").write_text(base + text, encoding="utf-8")
+    if days is None:
+        with pytest.raises(RegistryError, match=r"news_x\.yaml: revalidate_after_days must be an integer >= 0"):
+            load_site_sources(tmp_path)
+    else:
+        [source] = load_site_sources(tmp_path)
+        assert source.revalidate_after_days == days
 
 
 def test_registry_error_names_the_file(tmp_path: Path) -> None:
@@ -146,18 +183,65 @@ def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
 
 
 def test_second_crawl_is_incremental() -> None:
-    sources = load_site_sources(SOURCES)
+    # revalidate_after_days 0: every known article is asked about again, conditionally.
+    sources = [dataclasses.replace(s, revalidate_after_days=0) for s in load_site_sources(SOURCES)]
     with SnapshotServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         before = len(srv.requests)
-        second = crawl(sources, client, known=known_from(first))
+        second = crawl(sources, client, known=known_from(first), last_fetched=fetched_from(first))
         # Hosts are crawled in parallel: the second crawl's requests, in whatever order they came.
         statuses = [r.status for r in srv.requests[before:]]
     assert len(first.articles()) == 5
     assert second.articles() == [] and second.not_modified == 5 and second.failures == []
+    assert second.fresh == 0 and set(second.revalidated) == set(fetched_from(first))
     assert sum(1 for p in second.pages if p.kind == "listing") == 10  # listings are always re-read
     assert statuses.count(304) == 5
+
+
+def test_second_crawl_within_the_window_requests_no_article() -> None:
+    sources = load_site_sources(SOURCES)  # revalidate_after_days 30
+    with SnapshotServer(SITES) as srv:
+        client = client_for(srv, all_hosts(sources))
+        first = crawl(sources, client)
+        urls = fetched_from(first)
+        before = len(srv.requests)
+        second = crawl(sources, client, known=known_from(first), last_fetched=urls)
+        asked = article_requests(srv, before, urls)
+        listings = len(srv.requests) - before
+    assert len(urls) == 5 and asked == []
+    assert listings >= 10  # listings are never cached
+    assert second.articles() == [] and second.failures == [] and second.not_modified == 0
+    assert second.fresh == 5 and sum(s.articles_fresh for s in second.per_source.values()) == 5
+    assert sum(s.articles_found for s in second.per_source.values()) == 5  # still found, as known
+    assert sum(1 for p in second.pages if p.kind == "listing") == 10
+
+
+def test_an_article_older_than_the_window_is_revalidated() -> None:
+    sources = load_site_sources(SOURCES)
+    with SnapshotServer(SITES) as srv:
+        client = client_for(srv, all_hosts(sources))
+        first = crawl(sources, client)
+        last = fetched_from(first)
+        old = next(u for u in last if "thaibinhtv" in u)
+        last[old] = last[old] - timedelta(days=31)  # the age, injected: no sleeping
+        before = len(srv.requests)
+        second = crawl(sources, client, known=known_from(first), last_fetched=last)
+        asked = article_requests(srv, before, last)
+        # The clock can be injected too: 29 days on, the recent four are still fresh...
+        later = crawl(sources, client, known=known_from(first), last_fetched=last,
+                      now=max(last.values()) + timedelta(days=29))
+        # ...and 31 days on, all five are asked about again.
+        mark = len(srv.requests)
+        much_later = crawl(sources, client, known=known_from(first), last_fetched=last,
+                           now=max(last.values()) + timedelta(days=31))
+        asked_much_later = article_requests(srv, mark, last)
+    # The server logs a status once the answer is sent: count the requests, the report says 304.
+    assert len(asked) == 1
+    assert second.fresh == 4 and second.not_modified == 1 and list(second.revalidated) == [old]
+    assert second.articles() == []
+    assert later.fresh == 4 and later.not_modified == 1
+    assert much_later.fresh == 0 and much_later.not_modified == 5 and len(asked_much_later) == 5
 
 
 def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path) -> None:

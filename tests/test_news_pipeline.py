@@ -91,6 +91,49 @@ def test_a_failing_page_is_recorded_and_the_rest_is_kept(tmp_path, news_registry
     assert articles == [(4,)] and staged.extracted == 4
 
 
+def test_landed_articles_are_not_asked_for_again_within_the_window(tmp_path, news_registry):
+    from datetime import UTC, datetime, timedelta
+    from urllib.parse import urlsplit
+
+    from ocop_pipeline.store import ensure_schema
+
+    paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
+    sites = load_sites(paths)  # revalidate_after_days: 30
+    con = connect(paths.db_path)
+    ensure_schema(con)
+    with SnapshotServer(news_registry / "snapshot" / "sites") as server:
+        hosts = sorted({h for s in sites for h in s.allowed_hosts})
+        client = PoliteClient(hosts, host_map={h: server.base_url for h in hosts}, rates={h: 100 for h in hosts},
+                              max_retries=1, backoff_base=0.01, timeout=(1, 2))
+        first = land_news(con, paths, client, sites)
+        urls = [u for (u,) in con.execute("SELECT uri FROM documents WHERE page_kind = 'article'").fetchall()]
+        wanted = {(urlsplit(u).hostname, urlsplit(u).path) for u in urls}
+
+        def article_requests(since: int) -> int:
+            return sum(1 for r in server.requests[since:] if (r.host, r.path.split("?")[0]) in wanted)
+
+        mark = len(server.requests)
+        again = land_news(con, paths, client, sites)
+        asked_again = article_requests(mark)
+        # Landed 31 days ago (the age injected in the table): every article is asked about, a 304
+        # each, and that check is recorded...
+        con.execute("UPDATE documents SET fetched_at = fetched_at - INTERVAL 31 DAY WHERE page_kind = 'article'")
+        mark = len(server.requests)
+        stale = land_news(con, paths, client, sites)
+        asked_stale = article_requests(mark)
+        # ...so the next build asks nothing again, and neither does one 29 days later (the clock injected).
+        mark = len(server.requests)
+        rechecked = land_news(con, paths, client, sites)
+        later = land_news(con, paths, client, sites, now=datetime.now(UTC) + timedelta(days=29))
+        asked_rechecked = article_requests(mark)
+        client.close()
+    con.close()
+    assert first.articles_fetched == 5 and len(urls) == 5
+    assert asked_again == 0 and again.fresh == 5 and again.articles_fetched == 0 and again.listing_pages == 10
+    assert asked_stale == 5 and stale.not_modified == 5 and stale.fresh == 0 and stale.new_documents == 0
+    assert asked_rechecked == 0 and rechecked.fresh == 5 and later.fresh == 5
+
+
 def test_mentions_fold_tone_marks_capitals_and_legal_forms():
     entities = [
         Entity("product", "p1", "Ổi Yên Mông", product_key("Ổi Yên Mông"), "Phú Thọ"),
