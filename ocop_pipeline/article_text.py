@@ -200,26 +200,6 @@ _FURNITURE_TOKENS = (
 _FURNITURE_CSS = ", ".join(
     f'[class*="{t}"], [id*="{t}"]' for t in _FURNITURE_TOKENS
 )
-_FURNITURE_CSS_BY_TOKENS: dict[tuple[str, ...], str] = {}
-
-
-def _furniture_css(html: str) -> str | None:
-    """_FURNITURE_CSS cut to the tokens the page can hold (None: no node can match). An attribute
-    value holding a token spells it in the page as written (lexbor compares these values case by
-    case; the test on the lower-cased page keeps any case), unless written with character
-    references ("&#109;enu"): a page with "&#" keeps the whole selector. The nodes found are the
-    same, in document order either way."""
-    if "&#" in html:
-        return _FURNITURE_CSS
-    low = html.lower()
-    tokens = tuple(t for t in _FURNITURE_TOKENS if t in low)
-    if not tokens:
-        return None
-    css = _FURNITURE_CSS_BY_TOKENS.get(tokens)
-    if css is None:
-        css = _FURNITURE_CSS_BY_TOKENS[tokens] = ", ".join(f'[class*="{t}"], [id*="{t}"]' for t in tokens)
-    return css
-
 _DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "button", "select", "template", "nav",
               "aside", "footer", "form", "textarea", "input", "object", "embed", "canvas", "map"]
 
@@ -256,9 +236,8 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
         root = tree.body or tree.root
         if root is None:
             return [], meta
-        furniture_css = _furniture_css(html)
-        total = len(root.text(deep=True)) if furniture_css else 0
-        for node in root.css(furniture_css) if furniture_css else ():
+        total = len(root.text(deep=True))
+        for node in root.css(_FURNITURE_CSS):
             # A wrapper such as <div class="page has-sidebar"> holds the article too: keep it.
             if node.tag in ("body", "html"):
                 continue
@@ -328,6 +307,9 @@ def _clean_block(piece: str) -> str:
         or _fix_legacy_uncached(piece) is not piece
     ):
         return _clean_text_uncached(piece)
+    # Collapsed already (every whitespace character but the space is unprintable): as the join gives it.
+    if piece.isprintable() and "  " not in piece and piece[:1] != " " and piece[-1:] != " ":
+        return piece
     return " ".join(piece.split())
 
 
