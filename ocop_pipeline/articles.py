@@ -254,7 +254,7 @@ def extract_article(
             if gate:
                 ms = mention_memo.get((sent, carry))
                 if ms is None:
-                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry)
+                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
             else:
                 ms = []
             sent_mode = None
@@ -417,7 +417,7 @@ def extract_article(
             cues.extend(F.level_cues(s))
         if not cues:
             for s in all_sents:
-                low = s.lower()
+                low = sent_info[s][1]  # s.lower()
                 # Every confirmation phrase (F._CONFIRM) holds one of these words.
                 has_word = "nhận" in low or "định" in low or "recogni" in low
                 if has_word and F.word_rx("confirm", F._CONFIRM).search(low):

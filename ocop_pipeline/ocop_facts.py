@@ -422,11 +422,13 @@ def _star_matches(rx: re.Pattern[str], low: str) -> list[re.Match[str]]:
     return out
 
 
-def mentions(sentence: str, carry: str | None = None) -> list[Mention]:
-    """Numbers of products/subjects in one sentence with their mode (see module docstring)."""
+def mentions(sentence: str, carry: str | None = None, low: str | None = None) -> list[Mention]:
+    """Numbers of products/subjects in one sentence with their mode (see module docstring). `low`
+    is sentence.lower() when the caller has it already."""
     found: list[tuple[int, int, int, int | None, str, str | None, bool]] = []
     taken: list[tuple[int, int]] = []
-    low = sentence.lower()
+    if low is None:
+        low = sentence.lower()
     if len(low) != len(sentence):  # a letter whose lower case is longer: keep offsets exact
         low = sentence
     # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
