@@ -177,7 +177,9 @@ def _sql(as_of: date) -> list[tuple[str, list]]:
                    arg_max(legacy_province_code, latest)
                      FILTER (WHERE coalesce(effective_date < ?, true) AND legacy_province_code IS NOT NULL),
                    arg_max(district_code, latest)
-                     FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL)
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL),
+                   arg_max(coalesce(address, concat_ws(', ', commune, district)), latest)
+                     FILTER (WHERE coalesce(address, commune, district) IS NOT NULL)
             FROM _ratings GROUP BY product_id
             """,
             [REFORM_DATE, REFORM_DATE, as_of, as_of, REFORM_DATE, REFORM_DATE],

@@ -199,6 +199,8 @@ PRODUCTS = Table(
         _c("province_code", "VARCHAR", "Official code of the current province (admin_units)."),
         _c("legacy_province_code", "VARCHAR", "Official code of the legacy province (63-unit)."),
         _c("legacy_district_code", "VARCHAR", "Official code of the legacy district, when the district resolved."),
+        _c("place_as_written", "VARCHAR", "The place as the latest list naming one writes it (address, else "
+           "commune/district), before any canonicalisation."),
     ),
     ("product_id",),
 )

@@ -58,10 +58,13 @@ def test_build_lands_stages_resolves_and_publishes(tmp_path, registry):
             "SELECT p.name, p.current_stars, p.province, p.legacy_province, s.subject_type, r.decision_no, r.level "
             "FROM products p JOIN subjects s USING (subject_id) JOIN ratings r USING (product_id) "
             "WHERE p.name = 'Bánh cáy làng Nguyễn'").fetchone()
+        place = con.execute("SELECT place_as_written, legacy_district FROM products "
+                            "WHERE name = 'Bánh cáy làng Nguyễn'").fetchall()
         reasons = [r[0] for r in con.execute("SELECT reason FROM rejects ORDER BY reason").fetchall()]
     finally:
         con.close()
     assert product == ("Bánh cáy làng Nguyễn", 4, "Hưng Yên", "Thái Bình", "cooperative", "3610/QĐ-UBND", "province")
+    assert place == [("xã Nguyên Xá, huyện Vũ Thư", "Huyện Vũ Thư")]  # as written, and canonical
     assert any("broken.xlsx" in r for r in reasons)
     assert len(reasons) == 3
 
