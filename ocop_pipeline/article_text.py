@@ -175,20 +175,41 @@ def _block_tag_rx() -> re.Pattern[str]:
     return rx
 
 
+# What each marked tag start gets before it: the token is the start of the tag as the one-pass
+# pattern below captures it ("<" for a block tag, else the tag's first letters in their case).
+_MARKS = {"<": _BLOCK + "<"}
+for _a in "aA":
+    _MARKS["<" + _a] = _LINK_ON + "<" + _a
+    _MARKS["</" + _a] = _LINK_OFF + "</" + _a
+for _t in "tT":
+    _MARKS["</" + _t] = _CELL + "</" + _t
+    for _d in "dDhH":
+        _MARKS["</" + _t + _d] = _BLOCK + "</" + _t + _d
+
+
+def _mark_rx() -> re.Pattern[str]:
+    """The four marking patterns in one: a row's last cell end, another cell end, <a>, </a>, and a
+    block tag (_block_tag_rx). At most one of them accepts a given "<", none looks across a "<"
+    that another marks, and each captures a token of _MARKS naming its marker."""
+    rx = _RX.get("mark")
+    if rx is None:
+        block = _block_tag_rx().pattern[1:]  # "(?=...)" after the "<"
+        rx = _RX["mark"] = re.compile(
+            r"(<(?:[aA]\b|/[aA](?=\s*>)|/[tT][dDhH](?=\s*>\s*</[tT][rR]\s*>)"
+            r"|/[tT](?=[dDhH]\s*>(?!\s*</[tT][rR]))|" + block + "))"
+        )
+    return rx
+
+
 def _mark_html(html: str) -> str:
-    # Constant replacements keep the substitution in C (a template such as "\\g<0>" is expanded in
-    # Python for every match on 3.11); each pattern starts with a literal "<" so the scan is fast.
-    # A marker just before "<a ...>" is the same as one just after it: no text sits inside a tag.
-    # The look-aheads only decide whether a "<" gets a marker: any pattern accepting the same tag
-    # names (any case, then a word boundary) gives the same page.
-    html = _block_tag_rx().sub(_BLOCK + "<", html)
-    # Text between table rows is moved out of the table by the HTML parser, so a row's end is marked
-    # inside its last cell. Most articles have no table: two passes saved.
-    if "</t" in html or "</T" in html:
-        html = _rx("rowend", r"<(?=/t[dh]\s*>\s*</tr\s*>)", re.IGNORECASE).sub(_BLOCK + "<", html)
-        html = _rx("celltag", r"<(?=/t[dh]\s*>(?!\s*</tr))", re.IGNORECASE).sub(_CELL + "<", html)
-    html = _rx("aopen", r"<(?=[aA]\b)").sub(_LINK_ON + "<", html)
-    return _rx("aclose", r"<(?=/[aA]\s*>)").sub(_LINK_OFF + "<", html)
+    # One scan: re.split with the pattern's one group gives [text, token, text, token, ...]; each
+    # token is swapped for marker + token by a dict look-up in C (re.sub with a template or a
+    # function would expand each match in Python on 3.11). A marker just before "<a ...>" is the same
+    # as one just after it: no text sits inside a tag. Text between table rows is moved out of the
+    # table by the HTML parser, so a row's end is marked inside its last cell.
+    parts = _mark_rx().split(html)
+    parts[1::2] = map(_MARKS.__getitem__, parts[1::2])
+    return "".join(parts)
 
 
 # Containers that are furniture by their class or id, whatever the site. Matched by lexbor in C.
