@@ -566,25 +566,57 @@ def write_reference_tables(con) -> dict[str, int]:
     return {name: len(rows) for name, rows in tables.items()}
 
 
+def _name_trie(names: list[str]) -> str:
+    """An alternation of `names` written as a trie, each node trying its longer names before
+    ending there: with backtracking from what follows, the first name accepted at a place is the
+    longest one accepted there, as with the names tried longest first."""
+    children: dict[str, list[str]] = {}
+    ends = False
+    for name in names:
+        if name:
+            children.setdefault(name[0], []).append(name[1:])
+        else:
+            ends = True
+    alts = [re.escape(c) + _name_trie(rests) for c, rests in children.items()]
+    if ends:
+        alts.append("")
+    if len(alts) == 1:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
+
+
 @lru_cache(maxsize=1)
 def _clean_search_pattern() -> re.Pattern[str]:
-    r"""_search_pattern regrouped under each name's first letter: `(h(?<!\w.)(?:à nội|ải phòng|...)|...)`.
+    r"""_search_pattern as one scan: `[non-word](trie of the names)(?!\w)`.
 
-    _search_pattern opens with a look-behind, so re tries its hundred names at every position of
-    the text. Here every alternative opens with a literal letter: re then skips in C to the next
-    letter that can start a name, and the look-behind (the letter before that one is not a word
-    character) rejects mid-word positions before any name is tried. Names with the same first
-    letter keep their longest-first order, and names with different first letters cannot match at
-    the same place, so the matches are those of _search_pattern."""
-    by_letter: dict[str, list[str]] = {}
-    for name in sorted(_accented_index(), key=len, reverse=True):
-        by_letter.setdefault(name[0], []).append(re.escape(name[1:]))
-    body = "|".join(re.escape(c) + r"(?<!\w.)(?:" + "|".join(rests) + ")" for c, rests in by_letter.items())
-    return re.compile("(" + body + r")(?!\w)")
+    _search_pattern opens with a look-behind (the character before a name is not a word
+    character), so re tries its hundred names at every position of the text. Here the pattern
+    takes that character itself, from a class re checks in C: every non-word character, and a few
+    word characters outside Vietnamese text (the caller falls back to _search_pattern_slow when a
+    match is led by one, which keeps the matches exact). The space put before
+    the text stands for its start. A match never takes the character after its name, so a name
+    right after another is still found, and the trie (_name_trie) accepts the longest name that
+    ends before a non-word character, as _search_pattern's longest-first alternation does."""
+    # Exact below U+0100 (one bit in a 256-bit map); above it every character but the Latin letters
+    # of Vietnamese (U+0100-U+024F and U+1E00-U+1EFF hold no non-word character): two ranges.
+    lead = "".join(re.escape(chr(c)) for c in range(0x100) if not (chr(c).isalnum() or c == 0x5F))
+    lead += "\u0250-\u1dff\u1f00-\U0010ffff"
+    return re.compile("([" + lead + "])(" + _name_trie(list(_accented_index())) + r")(?!\w)")
 
 
 def find_provinces_in_clean_text(text: str) -> list[ProvinceMatch]:
     """`find_provinces` for text already through `clean_text` (article bodies): skips a second
     normalisation pass over the whole text, which costs more than the search itself."""
     index = _accented_index()
-    return [index[m.group(1)] for m in _clean_search_pattern().finditer(text.lower())]
+    found = []
+    for m in _clean_search_pattern().finditer(" " + text.lower()):
+        if m.group(1).isalnum():  # a word character from the ranges: rare
+            return [index[n] for n in _search_pattern_slow().findall(text.lower())]
+        found.append(index[m.group(2)])
+    return found
+
+
+@lru_cache(maxsize=1)
+def _search_pattern_slow() -> re.Pattern[str]:
+    """_clean_search_pattern's names behind the look-behind itself, tried at every position."""
+    return re.compile(r"(?<!\w)(" + _name_trie(list(_accented_index())) + r")(?!\w)")
