@@ -46,9 +46,6 @@ def published_tables() -> list[Table]:
     return [t for t in ALL_TABLES if t.published]
 
 
-def _replace(tmp: Path, final: Path) -> None:
-    os.replace(tmp, final)
-
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -81,13 +78,13 @@ def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> 
 
     tmp = parquet_path.with_suffix(".parquet.tmp")
     pq.write_table(data, tmp, compression="zstd")
-    _replace(tmp, parquet_path)
+    os.replace(tmp, parquet_path)
 
     tmp = csv_path.with_suffix(".csv.tmp")
     with tmp.open("wb") as fh:
         fh.write("\ufeff".encode())
         pa_csv.write_csv(csv_safe(data), fh)
-    _replace(tmp, csv_path)
+    os.replace(tmp, csv_path)
     return PublishedTable(table.name, data.num_rows, parquet_path, csv_path)
 
 
@@ -144,5 +141,5 @@ def publish(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[PublishedTabl
     descriptor = datapackage(published, out_dir)
     tmp = out_dir / "datapackage.json.tmp"
     tmp.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
-    _replace(tmp, out_dir / "datapackage.json")
+    os.replace(tmp, out_dir / "datapackage.json")
     return published
