@@ -14,6 +14,8 @@ from ocop_pipeline.ingest_news import (
 )
 from ocop_pipeline.store import scalar
 
+NEWS_MODES = ("snapshot", "snapshot-http", "live")
+
 
 @dg.asset(
     key=["raw", "news_pages"],
@@ -24,12 +26,15 @@ from ocop_pipeline.store import scalar
 )
 def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
     """Listing and article pages of every news site in the registry, kept byte for byte under data/raw/.
-    Offline by default (`news_mode: snapshot`): the recorded sites are served on 127.0.0.1 and crawled
-    with the same polite client as the live crawl (`news_mode: live`): allow-listed hosts, robots.txt,
-    per-host rate limits, retries honouring Retry-After. Listings are read every time; an article page
+    Offline by default (`news_mode: snapshot`): the recorded sites are crawled with the same polite
+    client as the live crawl (`news_mode: live`): allow-listed hosts, robots.txt, redirect checks,
+    per-host rate limits, retries honouring Retry-After; the recordings answer in process
+    (`snapshot-http`: served on 127.0.0.1 and fetched over sockets). Listings are read every time; an article page
     fetched within its site's `revalidate_after_days` (default 30) is not asked for again ("fresh"),
     an older one by conditional GET (an unchanged page costs a 304). Failed fetches are recorded in
     `rejects` (stage `fetch`) with the reason."""
+    if store.news_mode not in NEWS_MODES:
+        raise ValueError(f"store.news_mode {store.news_mode!r} is not one of {', '.join(NEWS_MODES)}")
     paths = store.paths()
     sites = load_sites(paths)
     with store.connect() as con:
@@ -40,7 +45,7 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
             finally:
                 client.close()
         else:
-            with snapshot_client(paths, sites) as client:
+            with snapshot_client(paths, sites, over_http=store.news_mode == "snapshot-http") as client:
                 report = land_news(con, paths, client, sites)
         total = scalar(con, "SELECT count(*) FROM documents WHERE page_kind = 'article'")
     for line in report.failures:

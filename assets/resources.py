@@ -31,7 +31,8 @@ class OcopStore(dg.ConfigurableResource):
     data_dir: str = ""
     inbox_dir: str = ""
     sources_dir: str = ""
-    # "snapshot": crawl the recorded sites served on 127.0.0.1 (default, offline); "live": the real sites.
+    # "snapshot": crawl the recorded sites, answered in process (default, offline); "snapshot-http": the
+    # same recordings served on 127.0.0.1 and fetched over sockets; "live": the real sites.
     news_mode: str = "snapshot"
 
     def paths(self) -> Paths:

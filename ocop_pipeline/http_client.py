@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -163,6 +164,8 @@ class PoliteClient:
     between two requests to one host is at least 1/rate (and at least robots.txt Crawl-delay).
     host_map: logical host -> 'http://127.0.0.1:PORT' to send the connection elsewhere while the
     URL and the Host header stay the logical ones (offline snapshot, tests).
+    transport: instead of HTTP, a callable (url, request headers) -> object with status, headers,
+    body (e.g. `snapshot_server.RecordedTransport`): everything but the socket stays as in a live crawl.
     """
 
     def __init__(
@@ -183,6 +186,7 @@ class PoliteClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        transport: Callable[[str, Mapping[str, str]], Any] | None = None,
     ):
         self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.user_agent = user_agent
@@ -207,6 +211,7 @@ class PoliteClient:
         self._robots_errors: dict[str, str] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._local = threading.local()
+        self._transport = transport
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -419,33 +424,44 @@ class PoliteClient:
         return d / 2 + self._rng.uniform(0, d / 2)
 
     def _attempt(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
-        conn_url, extra = self._connect_url(url)
-        send = {**headers, **extra}
         result.fetched_at = datetime.now(UTC)
-        try:
-            r = self._session().get(
-                conn_url, headers=send, timeout=self.timeout, stream=True, allow_redirects=False
-            )
-        except requests.Timeout as exc:
-            raise _Retryable(f"timed out ({_short(exc)})") from None
-        except (requests.RequestException, Urllib3HTTPError, OSError) as exc:
-            raise _Retryable(f"connection failed ({_short(exc)})") from None
-        try:
-            result.status = r.status_code
-            result.headers = {k.lower(): v for k, v in r.headers.items()}
-            if r.status_code in RETRY_STATUSES:
-                wait = _retry_after_seconds(r.headers.get("Retry-After"))
-                raise _Retryable(_status_line(r.status_code), wait)
-            body = self._read_body(url, r)
-        finally:
-            r.close()
+        if self._transport is not None:
+            answer = self._transport(url, headers)
+            status, raw_headers, body = answer.status, answer.headers, answer.body
+            self._take_status(result, status, raw_headers)
+            if len(body) > self.max_body_bytes:
+                raise _Fatal(f"{url}: body larger than {self.max_body_bytes} bytes")
+        else:
+            conn_url, extra = self._connect_url(url)
+            try:
+                r = self._session().get(
+                    conn_url, headers={**headers, **extra}, timeout=self.timeout, stream=True, allow_redirects=False
+                )
+            except requests.Timeout as exc:
+                raise _Retryable(f"timed out ({_short(exc)})") from None
+            except (requests.RequestException, Urllib3HTTPError, OSError) as exc:
+                raise _Retryable(f"connection failed ({_short(exc)})") from None
+            try:
+                status, raw_headers = r.status_code, r.headers
+                self._take_status(result, status, raw_headers)
+                body = self._read_body(url, r)
+            finally:
+                r.close()
         result.body = body
-        result.not_modified = r.status_code == 304
+        result.not_modified = status == 304
         result.sha256 = hashlib.sha256(body).hexdigest() if not result.not_modified else ""
-        result.encoding = detect_encoding(body, r.headers.get("Content-Type"))
+        result.encoding = detect_encoding(body, result.headers.get("content-type"))
         result.error = None
-        if not (200 <= r.status_code < 300 or r.status_code == 304 or r.status_code in REDIRECT_STATUSES):
-            result.error = f"{url}: {_status_line(r.status_code)}"
+        if not (200 <= status < 300 or status == 304 or status in REDIRECT_STATUSES):
+            result.error = f"{url}: {_status_line(status)}"
+
+    @staticmethod
+    def _take_status(result: FetchResult, status: int, headers: Mapping[str, str]) -> None:
+        """Record the status line and headers; a status worth retrying raises _Retryable."""
+        result.status = status
+        result.headers = {k.lower(): v for k, v in headers.items()}
+        if status in RETRY_STATUSES:
+            raise _Retryable(_status_line(status), _retry_after_seconds(result.headers.get("retry-after")))
 
     def _read_body(self, url: str, r: requests.Response) -> bytes:
         cap = self.max_body_bytes

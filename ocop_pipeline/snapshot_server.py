@@ -119,6 +119,63 @@ class LoggedRequest:
 _HTTP_DATE = email.utils.formatdate
 
 
+def recorded_file(root: Path, host: str, path: str) -> Path | None:
+    """The recorded file for `host` + `path` (query kept as "?q"), or None (missing, or outside root)."""
+    # A recorded "/list?page=2" lives in the file "list%3Fpage=2" (no "?" in file names).
+    base = (root / host).resolve()
+    candidate = (base / path.lstrip("/").replace("?", "%3F")).resolve()
+    if base not in candidate.parents and candidate != base:
+        return None  # path traversal
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    return candidate if candidate.is_file() else None
+
+
+@dataclass
+class RecordedAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def recorded_answer(root: Path, host: str, path: str, request_headers: Mapping[str, str],
+                    encoding: str | None = None) -> RecordedAnswer:
+    """What a well-behaved recorded site answers to GET `host` + `path`: the file with ETag and
+    Last-Modified, 304 when the request's validators still match, 404 when nothing is recorded.
+    `encoding` re-encodes the page as an old portal would serve it. The loopback server and the
+    in-process `RecordedTransport` both answer with this, so they cannot drift apart."""
+    file = recorded_file(root, host, path)
+    if file is None:
+        body = b"<html><body>404 Not Found</body></html>"
+        return RecordedAnswer(404, {"Content-Type": "text/html", "Content-Length": str(len(body))}, body)
+    body = file.read_bytes()
+    # Extension-less recorded pages (pretty URLs, "?page=2") are HTML.
+    ctype = mimetypes.guess_type(file.name)[0] or ("text/html" if "." not in file.name else "application/octet-stream")
+    if encoding is not None:
+        body = _reencode(body, encoding)
+    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+    mtime = int(file.stat().st_mtime)
+    validators = {"ETag": etag, "Last-Modified": _HTTP_DATE(mtime, usegmt=True)}
+    if _not_modified(request_headers, etag, mtime):
+        return RecordedAnswer(304, {**validators, "Content-Length": "0"}, b"")
+    return RecordedAnswer(200, {"Content-Type": ctype, "Content-Length": str(len(body)), **validators}, body)
+
+
+class RecordedTransport:
+    """The recorded sites answered in this process, for `PoliteClient(transport=...)`: the client's
+    allow-list, robots.txt, redirect checks, body cap and charset detection all run as in a live
+    crawl; only the socket is skipped. The default offline build crawls this way (an HTTP round trip
+    over loopback cost more CPU than extracting the page); `SnapshotServer` is for faults and tests."""
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+
+    def __call__(self, url: str, headers: Mapping[str, str]) -> RecordedAnswer:
+        parts = urlsplit(url)
+        path = unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return recorded_answer(self.root, (parts.hostname or "").lower(), path, headers)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -147,14 +204,7 @@ class _Handler(BaseHTTPRequestHandler):
         return host, unquote(raw_path) + (f"?{parts.query}" if parts.query else "")
 
     def _file_for(self, host: str, path: str) -> Path | None:
-        # A recorded "/list?page=2" lives in the file "list%3Fpage=2" (no "?" in file names).
-        root = (self.server.root / host).resolve()
-        candidate = (root / path.lstrip("/").replace("?", "%3F")).resolve()
-        if root not in candidate.parents and candidate != root:
-            return None  # path traversal
-        if candidate.is_dir():
-            candidate = candidate / "index.html"
-        return candidate if candidate.is_file() else None
+        return recorded_file(self.server.root, host, path)
 
     # -- serving -------------------------------------------------------------------------------
 
@@ -168,30 +218,15 @@ class _Handler(BaseHTTPRequestHandler):
             if fault is not None and fault.kind not in ("charset",):
                 status = self._misbehave(fault, host, path, head)
                 return
-            file = self._file_for(host, path)
-            if file is None:
-                status = 404
-                self._send_bytes(404, b"<html><body>404 Not Found</body></html>", "text/html", head)
-                return
-            body = file.read_bytes()
-            # Extension-less recorded pages (pretty URLs, "?page=2") are HTML.
-            ctype = mimetypes.guess_type(file.name)[0] or (
-                "text/html" if "." not in file.name else "application/octet-stream"
-            )
-            if fault is not None and fault.kind == "charset":
-                body = _reencode(body, fault.encoding)
-            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-            mtime = int(file.stat().st_mtime)
-            last_modified = _HTTP_DATE(mtime, usegmt=True)
-            if _not_modified(self.headers, etag, mtime):
-                status = 304
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Last-Modified", last_modified)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self._send_bytes(200, body, ctype, head, {"ETag": etag, "Last-Modified": last_modified})
+            answer = recorded_answer(self.server.root, host, path, self.headers,
+                                     encoding=fault.encoding if fault is not None else None)
+            status = answer.status
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if not head:
+                self.wfile.write(answer.body)
         except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
