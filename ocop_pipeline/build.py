@@ -96,7 +96,16 @@ def _run_build(paths: Paths, verbose: bool) -> dict:
             data = event.event_specific_data
             if not data.passed:
                 failures.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed")
-    return summarise(paths, success=result.success and not failures, failures=failures)
+    summary = summarise(paths, success=result.success and not failures, failures=failures)
+    summary["step_seconds"] = step_seconds(instance, result.run_id)
+    return summary
+
+
+def step_seconds(instance: object, run_id: str) -> dict[str, float]:
+    """Wall seconds of each step of the run, slowest first: where a build's time went."""
+    stats = instance.get_run_step_stats(run_id)  # type: ignore[attr-defined]
+    timed = {s.step_key: round(s.end_time - s.start_time, 2) for s in stats if s.start_time and s.end_time}
+    return dict(sorted(timed.items(), key=lambda kv: -kv[1]))
 
 
 def summarise(paths: Paths, success: bool, failures: list[str]) -> dict:

@@ -10,19 +10,23 @@ everywhere.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from ocop_pipeline.resolve import stable_id, subject_key
+from ocop_pipeline.legacy_fonts import fix_legacy_text
+from ocop_pipeline.normalize import _KEY_DROP, _LOOKALIKES
+from ocop_pipeline.resolve import canonical_legal_forms, stable_id, subject_key
 
 MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match
 MIN_FUZZY_TOKENS = 4
 FUZZY_THRESHOLD = 92.0
 # Part of what a mentions table was computed from: change it when matching changes, so builds redo it.
-MATCHER_VERSION = "mentions-3"
+MATCHER_VERSION = "mentions-4"
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,24 @@ class Mention:
     method: str
 
 
+# What `normalize.clean_text` does that a key cannot see (tone marks moved between letters, NFC) is
+# skipped for article texts, which are long: the marks go anyway. Equal to `subject_key(text)`.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
+_LOOKALIKE_CHARS = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
+
+
 def text_key(text: str) -> str:
-    """The article text as one matching key (same folding as names)."""
-    return subject_key(text)
+    """The article text as one matching key (same folding as names: equal to `subject_key(text)`)."""
+    if not text:
+        return ""
+    folded = fix_legacy_text(text)
+    if _LOOKALIKE_CHARS.search(folded):
+        folded = folded.translate(_LOOKALIKES)
+    folded = unicodedata.normalize("NFD", folded).replace("đ", "d").replace("Đ", "D")
+    folded = _COMBINING_MARKS.sub("", folded)
+    if not folded.isascii():  # letters of other scripts, other marks: the general rule
+        return subject_key(text)
+    return canonical_legal_forms(_KEY_DROP.sub(" ", folded.lower()).strip())
 
 
 def find_mentions(article_id: str, text: str, province: str | None, entities: list[Entity]) -> list[Mention]:
@@ -92,8 +111,13 @@ class MentionIndex:
         # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
         # them an article means: such a match is not a mention of any of them.
         self._shared: dict[tuple[str, str | None, str], int] = {}
+        # Outside its own province a name counts only if no other producer in the country has it: an
+        # article from Tuyên Quang naming "Trà túi lọc giảo cổ lam" does not mean the one of Phú Thọ
+        # when Hòa Bình has one too (nor either of them).
+        self._national: dict[tuple[str, str], int] = {}
         for e in entities:
             self._shared[(e.kind, e.province, e.key)] = self._shared.get((e.kind, e.province, e.key), 0) + 1
+            self._national[(e.kind, e.key)] = self._national.get((e.kind, e.key), 0) + 1
         # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
         # so a common pair in an article does not bring every cooperative of the country to check.
         bigrams = [set(pairwise(tokens)) for tokens in self._tokens]
@@ -101,11 +125,22 @@ class MentionIndex:
         for pairs in bigrams:
             for pair in pairs:
                 pair_frequency[pair] = pair_frequency.get(pair, 0) + 1
-        self._by_bigram: dict[tuple[str, str], list[int]] = {}
+        # Filed by who may be linked, so an article meets only names it could link (`_may_link`):
+        # (province, pair) for an article of that province (None: names with no province, for every
+        # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
+        self._by_bigram: dict[tuple[str | None, tuple[str, str]], list[int]] = {}
+        self._anywhere: dict[tuple[str, str], list[int]] = {}
+        self._unknown: dict[tuple[str, str], list[int]] = {}
         for i, tokens in enumerate(self._tokens):
-            if len(tokens) >= MIN_EXACT_TOKENS:
-                rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
-                self._by_bigram.setdefault(rarest, []).append(i)
+            e = entities[i]
+            if len(tokens) < MIN_EXACT_TOKENS or self._shared[(e.kind, e.province, e.key)] > 1:
+                continue
+            rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
+            self._by_bigram.setdefault((e.province, rarest), []).append(i)
+            if self._national[(e.kind, e.key)] == 1:
+                self._unknown.setdefault(rarest, []).append(i)
+                if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
+                    self._anywhere.setdefault(rarest, []).append(i)
         # Fuzzy: per province (None = entities with no province, which match any article).
         self._word_id: dict[str, int] = {}
         grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
@@ -138,6 +173,19 @@ class MentionIndex:
             out += bucket.entity_index[hits >= bucket.required].tolist()
         return sorted(out)
 
+    def _may_link(self, i: int, province: str | None) -> bool:
+        """Whether a match of entity `i` in an article of `province` can say which producer it is."""
+        entity = self.entities[i]
+        if self._shared[(entity.kind, entity.province, entity.key)] > 1:
+            return False
+        if province is not None and (entity.province is None or entity.province == province):
+            return True
+        # Not known to be the article's own producer: the name must be distinctive (long, when from
+        # another province) and held by no one else in the country.
+        if province is not None and len(self._tokens[i]) < MIN_FUZZY_TOKENS:
+            return False
+        return self._national[(entity.kind, entity.key)] == 1
+
     def find(self, article_id: str, text: str, province: str | None) -> list[Mention]:
         key = text_key(text)
         if not key:
@@ -147,12 +195,14 @@ class MentionIndex:
         found: dict[str, Mention] = {}
         exact: set[int] = set()
         for pair in set(pairwise(words)):
-            for i in self._by_bigram.get(pair, ()):
+            if province is None:
+                candidates = self._unknown.get(pair, ())
+            else:
+                candidates = [*self._by_bigram.get((province, pair), ()), *self._by_bigram.get((None, pair), ()),
+                              *self._anywhere.get(pair, ())]
+            for i in candidates:
                 entity = self.entities[i]
-                same_province = province is None or entity.province is None or entity.province == province
-                if not same_province and len(self._tokens[i]) < MIN_FUZZY_TOKENS:
-                    continue
-                if self._shared[(entity.kind, entity.province, entity.key)] > 1:
+                if i in exact:
                     continue
                 if f" {entity.key} " in padded:
                     exact.add(i)
@@ -163,7 +213,7 @@ class MentionIndex:
             if i in exact:
                 continue
             entity = self.entities[i]
-            if entity.entity_id in found or self._shared[(entity.kind, entity.province, entity.key)] > 1:
+            if entity.entity_id in found or not self._may_link(i, province):
                 continue
             alignment = fuzz.partial_ratio_alignment(entity.key, key, score_cutoff=FUZZY_THRESHOLD)
             if alignment is not None:

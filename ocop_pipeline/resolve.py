@@ -49,7 +49,11 @@ def _legal_form_patterns() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 @lru_cache(maxsize=65536)
 def subject_key(name: str | None) -> str:
     """Matching key of a producer name: 'Hợp tác xã Nông nghiệp Yên Mông' -> 'htx nong nghiep yen mong'."""
-    key = fold_key(name)
+    return canonical_legal_forms(fold_key(name))
+
+
+def canonical_legal_forms(key: str) -> str:
+    """A folded key with its legal forms written one way ('hop tac xa' -> 'htx'), single-spaced."""
     for pattern, replacement, literal in _legal_form_patterns():
         if literal in key:
             key = pattern.sub(replacement, key)

@@ -169,6 +169,37 @@ def test_a_name_several_producers_share_links_none_of_them():
     assert found == {"p3"}
 
 
+def test_a_name_from_another_province_links_only_when_no_one_else_in_the_country_has_it():
+    name = "Trà túi lọc giảo cổ lam"
+
+    def linked(provinces: list[str], article_province: str | None) -> set[str]:
+        entities = [Entity("product", p, name, product_key(name), p) for p in provinces]
+        text = f"Sản phẩm {name} được trưng bày tại hội chợ OCOP."
+        return {m.entity_id for m in find_mentions("a1", text, article_province, entities)}
+
+    assert linked(["Phú Thọ"], "Tuyên Quang") == {"Phú Thọ"}  # the only one: long and distinctive
+    assert linked(["Phú Thọ", "Hòa Bình"], "Tuyên Quang") == set()  # which of the two? neither
+    assert linked(["Phú Thọ", "Tuyên Quang"], "Tuyên Quang") == {"Tuyên Quang"}  # its own province's
+    assert linked(["Phú Thọ", "Hòa Bình"], None) == set()  # no province on the page: ambiguous
+    assert linked(["Phú Thọ"], None) == {"Phú Thọ"}
+
+
+def test_a_namesake_in_another_province_unlinks_on_an_incremental_rebuild(con):
+    name = "Trà túi lọc giảo cổ lam"
+    stage_rows(con, [row(name, "HTX Giảo cổ lam Tân Sơn", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1),
+                         province="Phú Thọ", province_current="Phú Thọ", district=None, commune=None)])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', 'Tuyên Quang', "
+                "?)", [f"Sản phẩm {name} được trưng bày tại hội chợ."])
+    assert rebuild_mentions(con) == 1
+    stage_rows(con, [row(name, "HTX Dược liệu Pù Mát", 3, 2023, "2/QĐ-UBND", date(2023, 1, 1),
+                         province="Nghệ An", province_current="Nghệ An", district=None, commune=None)],
+               document_id="doc2", uri="test/list2.xlsx")
+    rebuild_core(con, as_of=date(2024, 1, 1))
+    assert rebuild_mentions(con) == 0  # two producers now have the name: the page names neither
+
+
 def test_incremental_mentions_equal_a_full_rebuild(con):
     stage_rows(con, [row("Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1))])
     rebuild_core(con, as_of=date(2023, 1, 1))
@@ -188,3 +219,48 @@ def test_incremental_mentions_equal_a_full_rebuild(con):
     assert rebuild_mentions(con) == incremental
     assert sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall()) == rows
     assert all(kind == "subject" for _, kind, _ in rows)  # the shared product name links nothing now
+
+
+def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, news_registry):
+    """The default offline crawl skips the socket; what it lands must be what the HTTP crawl lands,
+    and a second crawl must revalidate the same way (304s from the same validators)."""
+    from ocop_pipeline.ingest_news import snapshot_client
+    from ocop_pipeline.store import ensure_schema
+
+    landed = {}
+    for over_http in (False, True):
+        paths = Paths.resolve(tmp_path / f"data-{over_http}", tmp_path / "inbox", news_registry)
+        sites = load_sites(paths)
+        con = connect(paths.db_path)
+        ensure_schema(con)
+        with snapshot_client(paths, sites, over_http=over_http) as client:
+            first = land_news(con, paths, client, sites)
+            con.execute("UPDATE documents SET fetched_at = fetched_at - INTERVAL 31 DAY")
+            second = land_news(con, paths, client, sites)
+        landed[over_http] = (
+            con.execute("SELECT uri, sha256, http_status, etag, last_modified, encoding, page_kind FROM documents "
+                        "ORDER BY uri, sha256").fetchall(),
+            (first.listing_pages, first.articles_fetched, first.new_documents, first.failures),
+            (second.not_modified, second.articles_fetched, second.new_documents, second.failures))
+        con.close()
+    assert landed[False] == landed[True]
+    documents, first, second = landed[False]
+    assert first == (10, 5, 15, []) and second == (5, 0, 0, [])
+    assert {kind for *_, kind in documents} == {"listing", "article"}
+
+
+def test_the_in_process_recordings_still_obey_robots_and_the_allow_list(tmp_path, news_registry):
+    from ocop_pipeline.snapshot_server import RecordedTransport
+
+    root = news_registry / "snapshot" / "sites"
+    client = PoliteClient(["baothanhhoa.vn"], transport=RecordedTransport(root), rates={"baothanhhoa.vn": 1000})
+    refused = client.fetch("https://baothanhhoa.vn/admin/secret.htm")  # robots.txt: Disallow: /admin/
+    missing = client.fetch("https://baothanhhoa.vn/kinh-te/no-such-page.htm")
+    offlist = client.fetch("https://hoabinh.gov.vn/tin-tuc/tin-kinh-te")
+    page = client.fetch("https://baothanhhoa.vn/kinh-te/nong-nghiep")
+    again = client.fetch("https://baothanhhoa.vn/kinh-te/nong-nghiep", etag=page.headers["etag"])
+    assert "disallowed by robots.txt" in refused.error
+    assert missing.status == 404 and "404" in missing.error
+    assert offlist.error == "fetch of hoabinh.gov.vn refused (host not allowed)"
+    assert page.ok and page.status == 200 and b"quan-hoa-trien-khai-chuong-trinh" in page.body
+    assert again.not_modified and again.status == 304 and again.body == b""
