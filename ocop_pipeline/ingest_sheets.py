@@ -223,7 +223,7 @@ def _reject(stage: str, source_id: str, document_id: str, location: str, reason:
 
 
 def _read_document(job: tuple[str, str]) -> sheets.SheetFile | str:
-    """Read one landed file (in a worker process): its rows, or the one-line reason it is unreadable."""
+    """Read one landed file: its rows, or the one-line reason it is unreadable."""
     path, display_name = job
     try:
         return sheets.read_sheet_file(path, display_name=display_name)
@@ -231,6 +231,58 @@ def _read_document(job: tuple[str, str]) -> sheets.SheetFile | str:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 -- one odd file must not stop the others; it is recorded
         return f"{display_name}: unexpected reader error ({exc.__class__.__name__}: {exc})"
+
+
+@dataclass
+class _Staged:
+    """One document's staging records, made in a worker process; `error` when the file is unreadable."""
+
+    rows: list[dict]
+    rejects: list[dict]
+    error: str | None = None
+
+
+def _stage_document(job: tuple[str, str, str, str, str, str | None]) -> _Staged:
+    """Read one landed file and turn it into staging records (in a worker process).
+
+    The records are made here rather than in the parent: the parent is the only process writing to
+    the database, and every row it has to canonicalise itself is a row the workers wait on."""
+    path, display_name, document_id, source_id, uri, source_province = job
+    parsed = _read_document((path, display_name))
+    if isinstance(parsed, str):
+        return _Staged([], [_reject("file", source_id, document_id, uri, parsed)], parsed)
+    fallback = lookup_province(source_province)
+    rows: list[dict] = []
+    rejects = [_reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in parsed.rejects]
+    for sheet_row in parsed.rows:
+        record = _row_record(document_id, sheet_row, fallback)
+        problem = _unusable(record)
+        if problem:
+            rejects.append(_reject("row", source_id, document_id, uri, problem, sheet_row.sheet, sheet_row.row,
+                                   sheet_row.to_json_dict()))
+        else:
+            rows.append(record)
+    return _Staged(rows, rejects)
+
+
+# Staged documents are written in transactions of about this many rows. Each transaction holds whole
+# documents (their delete, their rows, their parser_version), so a build killed between two leaves
+# every document whole or untouched; one transaction per document cost more than the parsing itself
+# (a DataFrame, an INSERT, two DELETEs and a COMMIT for a file of 70 rows).
+_WRITE_BATCH_ROWS = 20_000
+
+
+def _write_batch(con: duckdb.DuckDBPyConnection, document_ids: list[str], rows: list[dict],
+                 rejects: list[dict]) -> None:
+    """Replace the staged rows and rejects of `document_ids`, and mark them parsed, in one transaction."""
+    con.execute("BEGIN")
+    delete_where_in(con, "stg_sheet_rows", "document_id", document_ids)
+    delete_where_in(con, "rejects", "document_id", document_ids)
+    insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
+    insert_frame(con, "rejects", frame_for("rejects", rejects))
+    con.execute("UPDATE documents SET parser_version = ? WHERE document_id IN (SELECT unnest(?))",
+                [STAGING_VERSION, document_ids])
+    con.execute("COMMIT")
 
 
 def stage_spreadsheets(
@@ -249,40 +301,29 @@ def stage_spreadsheets(
         [STAGING_VERSION, force],
     ).fetchall()
     report.skipped_documents = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL") - len(todo)
-    jobs = [(str(paths.data_dir / raw_path), file_name) for _, _, _, file_name, raw_path in todo]
-    for (document_id, source_id, uri, _, _), parsed in zip(todo, ordered_map(_read_document, jobs), strict=True):
-        rows: list[dict] = []
-        rejects: list[dict] = []
-        if isinstance(parsed, str):
-            message = parsed
+    jobs = [
+        (str(paths.data_dir / raw_path), file_name, document_id, source_id, uri, source_provinces.get(source_id))
+        for document_id, source_id, uri, file_name, raw_path in todo
+    ]
+    batch_ids: list[str] = []
+    batch_rows: list[dict] = []
+    batch_rejects: list[dict] = []
+    for (document_id, _, uri, _, _), staged in zip(todo, ordered_map(_stage_document, jobs), strict=True):
+        if staged.error is not None:
             report.file_rejects += 1
-            report.file_errors.append(f"{uri}: {message}")
+            report.file_errors.append(f"{uri}: {staged.error}")
             if log:
-                log(f"rejected file {uri}: {message}")
-            rejects.append(_reject("file", source_id, document_id, uri, message))
+                log(f"rejected file {uri}: {staged.error}")
         else:
-            fallback = lookup_province(source_provinces.get(source_id))
-            rejects = [
-                _reject("row", source_id, document_id, uri, r.reason, r.sheet, r.row, r.raw) for r in parsed.rejects
-            ]
-            for sheet_row in parsed.rows:
-                record = _row_record(document_id, sheet_row, fallback)
-                problem = _unusable(record)
-                if problem:
-                    rejects.append(_reject("row", source_id, document_id, uri, problem, sheet_row.sheet,
-                                           sheet_row.row, sheet_row.to_json_dict()))
-                else:
-                    rows.append(record)
-            report.rows += len(rows)
-            report.row_rejects += len(rejects)
-        # One transaction per document: a build killed here leaves every document whole or untouched.
-        con.execute("BEGIN")
-        delete_where_in(con, "stg_sheet_rows", "document_id", [document_id])
-        delete_where_in(con, "rejects", "document_id", [document_id])
-        insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
-        insert_frame(con, "rejects", frame_for("rejects", rejects))
-        con.execute("UPDATE documents SET parser_version = ? WHERE document_id = ?", [STAGING_VERSION, document_id])
-        con.execute("COMMIT")
+            report.rows += len(staged.rows)
+            report.row_rejects += len(staged.rejects)
+        batch_ids.append(document_id)
+        batch_rows += staged.rows
+        batch_rejects += staged.rejects
         report.parsed_documents += 1
+        if len(batch_rows) + len(batch_rejects) >= _WRITE_BATCH_ROWS:
+            _write_batch(con, batch_ids, batch_rows, batch_rejects)
+            batch_ids, batch_rows, batch_rejects = [], [], []
+    if batch_ids:
+        _write_batch(con, batch_ids, batch_rows, batch_rejects)
     return report
-
