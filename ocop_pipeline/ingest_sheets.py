@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -141,12 +142,7 @@ def land_spreadsheets(con: duckdb.DuckDBPyConnection, paths: Paths, sources: lis
 
 def _row_record(document_id: str, row: sheets.SheetRow, fallback: ProvinceMatch | None = None) -> dict:
     """The staging record of a reader row; the source's registered province fills a missing one."""
-    record = {k: getattr(row, k, None) for k in (
-        "file", "sheet", "row", "product_name", "product_name_raw", "subject_name", "subject_name_raw",
-        "subject_type", "address", "commune", "district", "province", "province_current", "stars", "stars_raw",
-        "product_group", "score", "year", "decision_no", "decision_date", "ocop_code", "tax_code", "phone", "note",
-        "level",
-    )}
+    record = dict(vars(row))  # every SheetRow field is a staging column of the same name
     record["document_id"] = document_id
     _place(record, fallback)
     record["subject_key"] = subject_key(row.subject_name)
@@ -155,8 +151,28 @@ def _row_record(document_id: str, row: sheets.SheetRow, fallback: ProvinceMatch 
     return record
 
 
+_PLACE_COLUMNS = ("province", "province_current", "district", "district_code", "legacy_province_code",
+                  "province_code")
+
+
 def _place(record: dict, fallback: ProvinceMatch | None) -> None:
-    """Canonical district and province codes of a staged row, in place.
+    """Canonical district and province codes of a staged row, in place (see `_placement`)."""
+    rated_on = record.get("decision_date")
+    if rated_on is None and record.get("year"):
+        rated_on = date(int(record["year"]), 12, 31)
+    # The commune is asked only of a row with neither a province nor a registry one: leaving it out of
+    # the other rows' questions lets rows of different communes share an answer.
+    commune = None if record["province_current"] or fallback else record["commune"]
+    placed = _placement(record["province"], record["province_current"], record["district"], commune, rated_on,
+                        fallback)
+    record.update(zip(_PLACE_COLUMNS, placed, strict=True))
+
+
+# A list's rows share a handful of places and one date: the same few questions, asked thousands of times.
+@lru_cache(maxsize=16384)
+def _placement(province_name: str | None, province_current: str | None, district_name: str | None,
+               commune: str | None, rated_on: date | None, fallback: ProvinceMatch | None) -> tuple:
+    """(province, province_current, district, district_code, legacy_province_code, province_code) of a row.
 
     The district is looked up within the row's province ('Châu Thành' exists in eleven); a row with a
     district but no province takes the province from the district when only one has that name, and
@@ -164,38 +180,37 @@ def _place(record: dict, fallback: ProvinceMatch | None) -> None:
     that name lies in one. The district keeps its official name ('Huyện Vũ Thư' for 'H. Vũ Thư');
     the address keeps the place as written.
     """
-    rated_on = record.get("decision_date")
-    if rated_on is None and record.get("year"):
-        rated_on = date(int(record["year"]), 12, 31)
-    province = lookup_province(record["province"]) if record["province_current"] else None
-    district = lookup_district(record["district"], province, rated_on) if record["district"] else None
-    if not record["province_current"]:
-        if district is None and record["district"] and fallback:
-            district = lookup_district(record["district"], fallback, rated_on)
-        if district is None and record["district"]:
-            district = lookup_district(record["district"], None, rated_on)
+    district_code = legacy_province_code = province_code = None
+    province = lookup_province(province_name) if province_current else None
+    district = lookup_district(district_name, province, rated_on) if district_name else None
+    if not province_current:
+        if district is None and district_name and fallback:
+            district = lookup_district(district_name, fallback, rated_on)
+        if district is None and district_name:
+            district = lookup_district(district_name, None, rated_on)
         if district is not None:
-            record["province"], record["province_current"] = district.legacy_province, district.province_current
+            province_name, province_current = district.legacy_province, district.province_current
         elif fallback:
-            record["province"], record["province_current"] = fallback.legacy_name or fallback.name, fallback.name
-        elif record["commune"]:
-            current = province_for_commune(record["commune"], None, None, rated_on)
+            province_name, province_current = fallback.legacy_name or fallback.name, fallback.name
+        elif commune:
+            current = province_for_commune(commune, None, None, rated_on)
             if current:
-                record["province"] = record["province_current"] = current
-    elif district is not None and district.province_current == record["province_current"]:
+                province_name = province_current = current
+    elif district is not None and district.province_current == province_current:
         # The district is more precise than a file-level province that may be the merged one.
-        record["province"] = district.legacy_province
+        province_name = district.legacy_province
     if district is not None:
-        record["district"], record["district_code"] = district.name, district.code
+        district_name, district_code = district.name, district.code
     after_reform = rated_on is not None and rated_on >= REFORM_DATE
-    match = lookup_province(record["province"]) if record["province"] else None
-    if match is not None and match.name == record["province_current"]:
+    match = lookup_province(province_name) if province_name else None
+    if match is not None and match.name == province_current:
         legacy = next((p for p in legacy_provinces() if p.legacy_name == match.legacy_name), None)
         if legacy and not (after_reform and district is None):
-            record["legacy_province_code"] = legacy.legacy_code
-        record["province_code"] = _current_code(match.name)
-    elif record["province_current"]:
-        record["province_code"] = _current_code(record["province_current"])
+            legacy_province_code = legacy.legacy_code
+        province_code = _current_code(match.name)
+    elif province_current:
+        province_code = _current_code(province_current)
+    return province_name, province_current, district_name, district_code, legacy_province_code, province_code
 
 
 def _current_code(name: str) -> str | None:
