@@ -362,17 +362,31 @@ MENTION_BATCH = 250
 _MENTION_INDEX = None  # the index a worker matches with (set before the pool forks)
 
 
-def _mention_batch(batch: list[tuple[str, str, str | None]]) -> list[dict]:
-    return [m.__dict__ for article_id, text, province in batch
-            for m in _MENTION_INDEX.find(article_id, text, province)]
+def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) -> tuple[list[dict], list[tuple]]:
+    """Mentions in (article_id, text, province, key) items; keys made here (key None) come back too."""
+    from ocop_pipeline.mentions import text_key
+
+    found, made = [], []
+    for article_id, text, province, key in batch:
+        if key is None:
+            key = text_key(text or "")
+            made.append((article_id, key))
+        found += [m.__dict__ for m in _MENTION_INDEX.find_in_key(article_id, key, province)]
+    return found, made
 
 
-def _match_in_workers(index: object, articles_text: list[tuple[str, str, str | None]]) -> list[dict]:
+def _match_in_workers(index: object, items: list[tuple[str, str | None, str | None, str | None]],
+                      keys: dict[str, str]) -> list[dict]:
+    """Match `items` against `index` in worker processes; the text keys they make land in `keys`."""
     global _MENTION_INDEX
     _MENTION_INDEX = index  # inherited by the workers the pool forks
     try:
-        batches = [articles_text[i:i + MENTION_BATCH] for i in range(0, len(articles_text), MENTION_BATCH)]
-        return [row for found in ordered_map(_mention_batch, batches, chunksize=1) for row in found]
+        batches = [items[i:i + MENTION_BATCH] for i in range(0, len(items), MENTION_BATCH)]
+        rows: list[dict] = []
+        for found, made in ordered_map(_mention_batch, batches, chunksize=1):
+            rows += found
+            keys.update(made)
+        return rows
     finally:
         _MENTION_INDEX = None
 
@@ -427,12 +441,26 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     if not (stale_entities or stale_articles or new_entities or new_articles):
         return scalar(con, "SELECT count(*) FROM mentions")
 
+    # Each article's text as a matching key, kept from the last run: folding 20,000 texts cost more
+    # than matching a handful of new names against them.
+    con.execute("CREATE TABLE IF NOT EXISTS _mention_text_keys (article_id VARCHAR, fingerprint VARCHAR, "
+                "text_key VARCHAR)")
+    keys = {aid: key for aid, fp, key in con.execute(
+        "SELECT article_id, fingerprint, text_key FROM _mention_text_keys").fetchall()
+        if article_fp.get(aid) == fp and aid not in new_articles}
+    kept_keys = set(keys)
     texts = con.execute(
-        "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
-        "ORDER BY article_id").fetchall()
-    rows = _match_in_workers(MentionIndex(entities), [t for t in texts if t[0] in new_articles])
+        "SELECT article_id, CASE WHEN article_id IN (SELECT unnest(?)) THEN NULL "
+        "ELSE coalesce(title, '') || ' ' || coalesce(body_text, '') END, province FROM news_articles "
+        "ORDER BY article_id", [sorted(kept_keys)]).fetchall()
+    items = [(aid, text, province, keys.get(aid)) for aid, text, province in texts]
+    rows = _match_in_workers(MentionIndex(entities), [t for t in items if t[0] in new_articles], keys)
     if new_entities:
-        rows += _match_in_workers(MentionIndex(new_entities), [t for t in texts if t[0] not in new_articles])
+        rows += _match_in_workers(MentionIndex(new_entities, population=entities),
+                                  [t for t in items if t[0] not in new_articles], keys)
+    made_keys = pd.DataFrame([(aid, article_fp[aid], key) for aid, key in keys.items()
+                              if aid not in kept_keys and aid in article_fp],
+                             columns=["article_id", "fingerprint", "text_key"])
     inputs = pd.DataFrame(
         [("entity", k, fp) for k, fp in entity_fp.items()] + [("article", k, fp) for k, fp in article_fp.items()],
         columns=["kind", "id", "fingerprint"])
@@ -444,9 +472,14 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     insert_frame(con, "mentions", frame_for("mentions", rows))
     con.execute("DELETE FROM _mention_inputs")
     con.register("_inputs", inputs)
+    con.register("_keys", made_keys)
     try:
         con.execute("INSERT INTO _mention_inputs SELECT kind, id, fingerprint FROM _inputs")
+        con.execute("DELETE FROM _mention_text_keys WHERE article_id IN (SELECT article_id FROM _keys) "
+                    "OR article_id NOT IN (SELECT unnest(?))", [sorted(article_fp)])
+        con.execute("INSERT INTO _mention_text_keys SELECT article_id, fingerprint, text_key FROM _keys")
     finally:
         con.unregister("_inputs")
+        con.unregister("_keys")
     con.execute("COMMIT")
     return scalar(con, "SELECT count(*) FROM mentions")

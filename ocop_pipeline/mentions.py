@@ -105,7 +105,9 @@ class MentionIndex:
     names with at most one word misspelt or missing, two in long names), in time that grows with the
     words of an article rather than with articles x entities."""
 
-    def __init__(self, entities: list[Entity]):
+    def __init__(self, entities: list[Entity], population: list[Entity] | None = None):
+        """Index `entities`; who shares a name is counted over `population` (default: `entities`),
+        so an index of only the changed entities links exactly what an index of all would."""
         self.entities = entities
         self._tokens = [e.key.split() for e in entities]
         # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
@@ -115,7 +117,7 @@ class MentionIndex:
         # article from Tuyên Quang naming "Trà túi lọc giảo cổ lam" does not mean the one of Phú Thọ
         # when Hòa Bình has one too (nor either of them).
         self._national: dict[tuple[str, str], int] = {}
-        for e in entities:
+        for e in entities if population is None else population:
             self._shared[(e.kind, e.province, e.key)] = self._shared.get((e.kind, e.province, e.key), 0) + 1
             self._national[(e.kind, e.key)] = self._national.get((e.kind, e.key), 0) + 1
         # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
@@ -128,19 +130,24 @@ class MentionIndex:
         # Filed by who may be linked, so an article meets only names it could link (`_may_link`):
         # (province, pair) for an article of that province (None: names with no province, for every
         # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
-        self._by_bigram: dict[tuple[str | None, tuple[str, str]], list[int]] = {}
-        self._anywhere: dict[tuple[str, str], list[int]] = {}
-        self._unknown: dict[tuple[str, str], list[int]] = {}
+        Pairs = dict[tuple[str, str], list[int]]
+        self._by_province: dict[str | None, Pairs] = {}
+        self._anywhere: Pairs = {}
+        self._unknown: Pairs = {}
         for i, tokens in enumerate(self._tokens):
             e = entities[i]
             if len(tokens) < MIN_EXACT_TOKENS or self._shared[(e.kind, e.province, e.key)] > 1:
                 continue
             rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
-            self._by_bigram.setdefault((e.province, rarest), []).append(i)
+            self._by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
             if self._national[(e.kind, e.key)] == 1:
                 self._unknown.setdefault(rarest, []).append(i)
                 if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
                     self._anywhere.setdefault(rarest, []).append(i)
+        # Each table with the set of its pairs: an article's pairs meet it in one set intersection.
+        self._tables = {p: (t, frozenset(t)) for p, t in self._by_province.items()}
+        self._anywhere_table = (self._anywhere, frozenset(self._anywhere))
+        self._unknown_table = (self._unknown, frozenset(self._unknown))
         # Fuzzy: per province (None = entities with no province, which match any article).
         self._word_id: dict[str, int] = {}
         grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
@@ -187,20 +194,23 @@ class MentionIndex:
         return self._national[(entity.kind, entity.key)] == 1
 
     def find(self, article_id: str, text: str, province: str | None) -> list[Mention]:
-        key = text_key(text)
+        return self.find_in_key(article_id, text_key(text), province)
+
+    def find_in_key(self, article_id: str, key: str, province: str | None) -> list[Mention]:
+        """`find` on an article text already made a key by `text_key`."""
         if not key:
             return []
         padded = f" {key} "
         words = key.split()
         found: dict[str, Mention] = {}
         exact: set[int] = set()
-        for pair in set(pairwise(words)):
-            if province is None:
-                candidates = self._unknown.get(pair, ())
-            else:
-                candidates = [*self._by_bigram.get((province, pair), ()), *self._by_bigram.get((None, pair), ()),
-                              *self._anywhere.get(pair, ())]
-            for i in candidates:
+        pairs = set(pairwise(words))
+        if province is None:
+            tables = [self._unknown_table]
+        else:
+            tables = [t for t in (self._tables.get(province), self._tables.get(None), self._anywhere_table) if t]
+        for table, table_pairs in tables:
+            for i in (i for pair in pairs & table_pairs for i in table[pair]):
                 entity = self.entities[i]
                 if i in exact:
                     continue

@@ -10,7 +10,7 @@ from ocop_pipeline.build import run_build
 from ocop_pipeline.core import rebuild_core
 from ocop_pipeline.http_client import PoliteClient
 from ocop_pipeline.ingest_news import land_news, load_sites, rebuild_mentions, stage_news
-from ocop_pipeline.mentions import Entity, find_mentions
+from ocop_pipeline.mentions import Entity, MentionIndex, find_mentions
 from ocop_pipeline.resolve import product_key, subject_key
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.snapshot_server import Fault, SnapshotServer
@@ -219,6 +219,30 @@ def test_incremental_mentions_equal_a_full_rebuild(con):
     assert rebuild_mentions(con) == incremental
     assert sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall()) == rows
     assert all(kind == "subject" for _, kind, _ in rows)  # the shared product name links nothing now
+
+
+def test_rematching_one_changed_name_counts_its_namesakes_elsewhere(con):
+    """Only changed names are matched again against old articles; whether a name is shared must still
+    be counted over every producer, or a lone re-matched namesake would link across provinces."""
+    name = "Trà túi lọc giảo cổ lam"
+    entities = [Entity("product", p, name, product_key(name), p) for p in ("Phú Thọ", "Nghệ An")]
+    text = f"Sản phẩm {name} được trưng bày tại hội chợ."
+    assert MentionIndex(entities[:1]).find("a1", text, "Tuyên Quang")  # alone, it would link
+    assert not MentionIndex(entities[:1], population=entities).find("a1", text, "Tuyên Quang")
+
+    for doc, province, subject in (("doc1", "Phú Thọ", "HTX Giảo cổ lam Tân Sơn"), ("doc2", "Nghệ An", "HTX Pù Mát")):
+        stage_rows(con, [row(name, subject, 4, 2022, "1/QĐ-UBND", date(2022, 1, 1), province=province,
+                             province_current=province, district=None, commune=None)],
+                   document_id=doc, uri=f"test/{doc}.xlsx")
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', "
+                "'Tuyên Quang', ?)", [text])
+    assert rebuild_mentions(con) == 0
+    # As if one of the two had changed since the last run (its recorded inputs no longer match).
+    con.execute("UPDATE _mention_inputs SET fingerprint = 'changed' WHERE id = "
+                "(SELECT min(product_id) FROM products)")
+    assert rebuild_mentions(con) == 0
 
 
 def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, news_registry):
