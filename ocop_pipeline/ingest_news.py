@@ -16,6 +16,7 @@ become a new document, content-addressed.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -162,18 +163,24 @@ def _record_checks(con: duckdb.DuckDBPyConnection, checks: dict[str, datetime]) 
 
 
 def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -> dict:
-    relative = Path("raw") / result.sha256[:2] / (result.sha256 + ".html")
-    target = data_dir / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(result.body)
-        tmp.replace(target)
+    relative = f"raw/{result.sha256[:2]}/{result.sha256}.html"
+    target = os.path.join(data_dir, relative)
+    try:
+        kept = os.path.getsize(target) == len(result.body)
+    except OSError:
+        kept = False
+    if not kept:
+        # Written in place, not aside and renamed (a rename per page cost 3x the write): a build killed
+        # mid-write leaves a short file under the hash, which no document names yet (documents are
+        # inserted after every page is written) and whose size the next landing finds wrong.
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(result.body)
     return {
         "document_id": result.sha256, "source_id": source_id, "uri": result.url,
         "file_name": result.url.rsplit("/", 1)[-1] or result.url, "media_type": "html",
         "size_bytes": len(result.body), "sha256": result.sha256, "http_status": result.status,
-        "fetched_at": result.fetched_at.astimezone(UTC).replace(tzinfo=None), "raw_path": relative.as_posix(),
+        "fetched_at": result.fetched_at.astimezone(UTC).replace(tzinfo=None), "raw_path": relative,
         "parser_version": None, "page_kind": kind, "etag": result.headers.get("ETag") or result.headers.get("etag"),
         "last_modified": result.headers.get("Last-Modified") or result.headers.get("last-modified"),
         "encoding": result.encoding,

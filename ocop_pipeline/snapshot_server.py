@@ -122,13 +122,18 @@ _HTTP_DATE = email.utils.formatdate
 def recorded_file(root: Path, host: str, path: str) -> Path | None:
     """The recorded file for `host` + `path` (query kept as "?q"), or None (missing, or outside root)."""
     # A recorded "/list?page=2" lives in the file "list%3Fpage=2" (no "?" in file names).
-    base = (root / host).resolve()
-    candidate = (base / path.lstrip("/").replace("?", "%3F")).resolve()
-    if base not in candidate.parents and candidate != base:
+    # Traversal is checked on the path as written ("/../" folded lexically): links inside the
+    # recordings are ours and may point anywhere, and resolving each one cost a system call per
+    # folder level on every request.
+    if not host or host in (".", "..") or "/" in host or "\\" in host:
+        return None  # a host is one folder of the recordings, never a way out of them
+    base = os.path.normpath(os.path.join(root, host))
+    candidate = os.path.normpath(os.path.join(base, path.lstrip("/").replace("?", "%3F")))
+    if not candidate.startswith(base + os.sep) and candidate != base:
         return None  # path traversal
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
+    if os.path.isdir(candidate):
+        candidate = os.path.join(candidate, "index.html")
+    return Path(candidate) if os.path.isfile(candidate) else None
 
 
 @dataclass

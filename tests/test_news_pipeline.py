@@ -288,3 +288,19 @@ def test_the_in_process_recordings_still_obey_robots_and_the_allow_list(tmp_path
     assert offlist.error == "fetch of hoabinh.gov.vn refused (host not allowed)"
     assert page.ok and page.status == 200 and b"quan-hoa-trien-khai-chuong-trinh" in page.body
     assert again.not_modified and again.status == 304 and again.body == b""
+
+
+def test_recorded_files_never_come_from_outside_the_recordings(tmp_path):
+    from ocop_pipeline.snapshot_server import recorded_file
+
+    root = tmp_path / "sites"
+    (root / "site.test" / "news").mkdir(parents=True)
+    (root / "site.test" / "news" / "index.html").write_text("<p>list</p>")
+    (root / "site.test" / "a%3Fpage=2").write_text("<p>page 2</p>")
+    (tmp_path / "secret.txt").write_text("no")
+    assert recorded_file(root, "site.test", "/news/") == root / "site.test" / "news" / "index.html"
+    assert recorded_file(root, "site.test", "/a?page=2") == root / "site.test" / "a%3Fpage=2"
+    assert recorded_file(root, "site.test", "/../../secret.txt") is None
+    assert recorded_file(root, "site.test", "/news/../../secret.txt") is None
+    assert recorded_file(root, "..", "/secret.txt") is None
+    assert recorded_file(root, "site.test", "/missing.htm") is None
