@@ -328,10 +328,14 @@ def _needs_full_clean_rx() -> re.Pattern[str]:
             alts = [f"[{c}]" for c in [_tone_chars(bases, more_marks=True)] if c]
             alts.append("[" + _tone_chars(bases, more_marks=False) + r"](?![^\W\d_])")
             tone.append(f"(?<=[{first}])(?:" + "|".join(alts) + ")")
-        # Two patterns that each start with a character class: re then skips ahead in C to the
-        # next candidate character instead of trying the pattern at every position.
-        _RX["fullclean_tone"] = re.compile("[oOuU](?<![qQ].)(?:" + "|".join(tone) + ")")
-        rx = _RX["fullclean"] = re.compile("[" + lookalikes + "\u0300-\u036f]")
+        # One pattern starting with a character class: re then skips ahead in C to the next
+        # candidate character instead of trying the pattern at every position. A look-alike or a
+        # mark matches alone (the look-behind sees the character just taken); an o or u needs a
+        # tone after it. One scan of the block rather than one for each half.
+        marks = lookalikes + "\u0300-\u036f"
+        rx = _RX["fullclean"] = re.compile(
+            "[" + marks + "oOuU](?:(?<=[" + marks + "])|(?<![qQ].)(?:" + "|".join(tone) + "))"
+        )
     return rx
 
 
@@ -341,7 +345,6 @@ def _clean_block(piece: str) -> str:
     which is several times cheaper than the NFD/regex/NFC round trip."""
     if not piece.isascii() and (
         _needs_full_clean_rx().search(piece)
-        or _RX["fullclean_tone"].search(piece)
         or not unicodedata.is_normalized("NFC", piece)
         or _fix_legacy_uncached(piece) is not piece
     ):

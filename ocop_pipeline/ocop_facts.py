@@ -170,7 +170,13 @@ def sentences(paragraph: str) -> list[str]:
     out: list[str] = []
     for p in parts:
         head = p.lstrip("\"“(-–• ")[:1]
-        if out and (not (head.isupper() or head.isdigit()) or _rx("abbrev", _ABBREV_END, 0).search(out[-1])):
+        # An abbreviation is at most four characters ("v.v.", "PGS."), anchored at the end (or
+        # before a final newline): searching the last eight is enough. \b still sees the character
+        # before the start position (re reads the whole string), so the matches are the same.
+        prev = out[-1] if out else ""
+        if out and (
+            not (head.isupper() or head.isdigit()) or _rx("abbrev", _ABBREV_END, 0).search(prev, max(0, len(prev) - 8))
+        ):
             out[-1] = out[-1] + " " + p
         else:
             out.append(p)
@@ -210,12 +216,18 @@ _PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|c�
 _SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
 _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 
+# The characters a _STAR match and a unit (_PRODUCT_UNIT, _SUBJECT_UNIT) can start with, as
+# look-aheads: the star phrase is tried at every length of the lazy gap before it, and re enters
+# each of its branches (they open with a group, not a literal) before failing; the look-ahead fails
+# in one comparison. Both cases, so that they hold lower-cased as well as under re.I.
+_STAR_FIRST = "(?=[345hHtTmMlLfF])"
+_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbB])"
 _MENTION = (
     # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
     r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
-    r"(?:(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
-    r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
-    r"(?:" + _GAP + r"(?P<post_star>" + _STAR + r"))?"
+    r"(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    + _UNIT_FIRST + r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
+    r"(?:" + _GAP + _STAR_FIRST + r"(?P<post_star>" + _STAR + r"))?"
 )
 # "hạng 4 sao: 06 sản phẩm", "4 sao có 6 sản phẩm", "3-star: 10"
 _MENTION_REV = r"(?P<rstar>" + _STAR.replace("?P<", "?P<r_") + r")\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])"
@@ -375,8 +387,16 @@ def _cue_dispatch() -> tuple[re.Pattern[str], dict[str, str]]:
         rx = _RX["cue_dispatch"] = re.compile(r"\b(?:" + body + ")")
         # The same pattern without its ninety groups finds the same matches at half the cost (re
         # saves and restores group marks at every branch); the grouped one then runs only where a
-        # cue starts, to name its kind.
-        _RX["cue_plain"] = re.compile(r"\b(?:" + re.sub(r"\(\?P<\w+>", "(?:", body) + ")")
+        # cue starts, to name its kind. It also opens with the letter rather than \b: a pattern
+        # opening with \b is tried at every position, one whose branches open with literals lets re
+        # skip in C to the next letter that can start a cue. The look-behind after the letter is the
+        # \b before it (the letter is a word character; at the start of the text it holds too).
+        _RX["cue_plain"] = re.compile(
+            "(?:"
+            + "|".join(first + r"(?<!\w.)(?:" + re.sub(r"\(\?P<\w+>", "(?:", "|".join(alts)) + ")"
+                       for first, alts in by_letter.items())
+            + ")"
+        )
         _RX["cue_kinds"] = kinds  # type: ignore[assignment]
     return rx, _RX["cue_kinds"]  # type: ignore[return-value]
 
@@ -422,6 +442,16 @@ def _star_matches(rx: re.Pattern[str], low: str) -> list[re.Match[str]]:
     return out
 
 
+def _rev_gate_rx() -> re.Pattern[str]:
+    """What every _MENTION_REV match holds: the last word of its star phrase, then its separator
+    and the first digit of its number."""
+    rx = _RX.get("rev_gate")
+    if rx is None:
+        assert _MENTION_REV.endswith(r"\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])")
+        rx = _RX["rev_gate"] = lower_rx("rev_gate_", r"(?:sao|[*★]|stars?|lên|above|higher|more)\s*(?::|có|là|gồm|-)\s*\d")
+    return rx
+
+
 def mentions(sentence: str, carry: str | None = None, low: str | None = None) -> list[Mention]:
     """Numbers of products/subjects in one sentence with their mode (see module docstring). `low`
     is sentence.lower() when the caller has it already."""
@@ -433,6 +463,11 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         low = sentence
     # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
     has_stars = "sao" in low or "*" in low or "★" in low or "star" in low
+    # And every one has its star phrase's last word (_STAR ends in one of these) right before the
+    # separator and the number: one scan rules out most sentences with stars but no reversed form
+    # ("45 sản phẩm đạt 3 sao"), where every 3, 4 and 5 would otherwise be tried as a start.
+    if has_stars and _rev_gate_rx().search(low) is None:
+        has_stars = False
     for m in _star_matches(lower_rx("mention_rev", _MENTION_REV), low) if has_stars else ():
         if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
             continue
@@ -476,6 +511,14 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
     if not found:
         return []
     cues = cue_list(low)
+    # `;|\bnăm\s+20\d\d|\bin\s+20\d\d` under re.I on the sentence, or the same lower-cased on the
+    # lower-cased copy when that finds the same spans (_folds_like_ignorecase), written with its
+    # literals first (the look-behind after a letter is the \b before it): re then skips in C to
+    # the next ";", "n" or "i" instead of trying the pattern at every position.
+    if low is not sentence and _folds_like_ignorecase(sentence, low):
+        fresh_rx, fresh_text = _rx("fresh_low", r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d", 0), low
+    else:
+        fresh_rx, fresh_text = _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d"), sentence
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
@@ -484,7 +527,7 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         # A stronger cue earlier in the clause still governs ("Đến nay, đã công nhận 320"), but a new
         # clause or a new year starts afresh ("...còn hiệu lực; năm 2024 công nhận thêm 45").
         fresh_at = None
-        for fm in _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d").finditer(sentence, prev_end, start):
+        for fm in fresh_rx.finditer(fresh_text, prev_end, start):
             fresh_at = fm.start()
         lo = prev_end if fresh_at is None or not out else fresh_at
         window = [k for pos, k in cues if lo <= pos < start]
