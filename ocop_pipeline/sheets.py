@@ -377,13 +377,14 @@ def _province_in_title(lines: list[str]) -> ProvinceMatch | None:
     return found[0] if found else None
 
 
-def _province_keys() -> list[tuple[str, ProvinceMatch]]:
+@lru_cache(maxsize=1)  # the same ~80 keys for every file name: built once, not once per file
+def _province_keys() -> tuple[tuple[str, ProvinceMatch], ...]:
     keys = []
     for p in legacy_provinces():
         for name in (p.legacy_name, *p.aliases):
             keys.append((fold_key(name), ProvinceMatch(p.legacy_name, p.new_name)))
     keys.sort(key=lambda kv: len(kv[0]), reverse=True)
-    return keys
+    return tuple(keys)
 
 
 def _file_name_info(name: str) -> _Info:
