@@ -294,7 +294,9 @@ MENTIONS = Table(
     "mentions",
     "evidence",
     "Links between news articles and products or subjects already in the database (Vietnamese-aware "
-    "fuzzy matching of names in the article text, within the article's province).",
+    "matching of names in the article text: near matches within the article's province; exact matches "
+    "of a long name from another province only when no other producer in the country has that name; "
+    "a name several producers of one province share links none of them).",
     (
         _c("mention_id", "VARCHAR", "Stable id: hash of article and entity.", True),
         _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
