@@ -31,14 +31,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ocop_pipeline.matching import (
-    Decision,
-    ProductRecord,
-    SubjectRecord,
-    load_decisions,
-    resolve_products,
-    resolve_subjects,
-)
+from ocop_pipeline.matching import Decision, ProductRecord, SubjectRecord, load_decisions
+from ocop_pipeline.resolution_cache import resolve_cached
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import frame_for, table_counts
 from ocop_pipeline.views import create_views
@@ -79,21 +73,17 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decisi
     def record(r: tuple) -> SubjectRecord:
         return SubjectRecord(r[3], r[5] or "", r[6], r[7], r[4], r[8])
     first_seen: dict[SubjectRecord, int] = {}
+    products_of: dict[SubjectRecord, set[str]] = {}
     for r in rows:
+        rec = record(r)
+        products_of.setdefault(rec, set()).add(r[9] or "")
         if r[10] is not None:
-            first_seen[record(r)] = min(first_seen.get(record(r), r[10]), r[10])
-    subjects = resolve_subjects({record(r) for r in rows}, decisions, first_seen=first_seen)
-    names: dict[str, set[str]] = {}
-    province: dict[str, str] = {}
-    for rec, sid in subjects.ids.items():
-        names.setdefault(sid, set()).add(rec.subject_name)
-        province[sid] = rec.province_current
-    products = resolve_products(
-        {ProductRecord(subjects.ids[record(r)], r[9] or "") for r in rows},
-        {k: sorted(v) for k, v in names.items()}, province, decisions)
+            first_seen[rec] = min(first_seen.get(rec, r[10]), r[10])
+    # Province by province, each province's answer kept until its rows change (resolution_cache.py).
+    found, _ = resolve_cached(con, products_of, decisions, first_seen)
     mapping = pd.DataFrame.from_records(
-        [(r[0], r[1], r[2], subjects.ids[record(r)], products.ids[ProductRecord(subjects.ids[record(r)], r[9] or "")],
-          subjects.matched_by[record(r)]) for r in rows],
+        [(r[0], r[1], r[2], found.subject_ids[rec], found.product_ids[ProductRecord(found.subject_ids[rec], r[9] or "")],
+          found.matched_by[rec]) for r in rows for rec in (record(r),)],
         columns=["document_id", "sheet", "row", "subject_id", "product_id", "matched_by"])
     mapping = mapping.astype({"document_id": "string", "sheet": "string", "row": "Int64", "subject_id": "string",
                               "product_id": "string", "matched_by": "string"})
@@ -107,7 +97,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decisi
          "left_name": p.left_name, "right_name": p.right_name, "province": p.province, "score": p.score,
          "evidence": json.dumps(p.evidence, ensure_ascii=False, sort_keys=True), "left_id": p.left_id,
          "right_id": p.right_id, "subject_id": p.subject_id, "decision": None}
-        for p in subjects.reviews + products.reviews
+        for p in found.reviews
     ]
 
 

@@ -1,0 +1,172 @@
+"""Entity resolution province by province, each province's answer kept until its inputs change.
+
+Matching never crosses a province (`matching.resolve_subjects` compares names within a province
+only), with one exception: a cluster with a tax code takes its id from the code, so two provinces
+whose lists share a tax code decide each other's ids. The staged producers therefore split into
+groups (one province, or the provinces a tax code ties together) that resolve independently, and a
+group's answer is a pure function of its records, the curated decisions and the matching code.
+
+`resolve_cached` keeps each group's answer in `_resolution_cache` under a fingerprint of those
+inputs and resolves again only the groups whose fingerprint changed: a new list from Hà Nội costs
+Hà Nội's producers, not the country's. The answer is the one `resolve_all` gives (tested, and
+checked on the national benchmark corpus).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ocop_pipeline import legacy_fonts, matching, normalize, resolve
+from ocop_pipeline.matching import (
+    Decision,
+    ProductRecord,
+    ReviewPair,
+    SubjectRecord,
+    resolve_products,
+    resolve_subjects,
+)
+
+# Modules whose code decides the answer: a change to any of them is a new fingerprint for every group.
+_CODE = (matching, resolve, normalize, legacy_fonts)
+
+
+@dataclass
+class Resolution:
+    """Who is who: the subject and product id of every staged spelling, and the pairs left for review."""
+
+    subject_ids: dict[SubjectRecord, str] = field(default_factory=dict)
+    matched_by: dict[SubjectRecord, str] = field(default_factory=dict)
+    product_ids: dict[ProductRecord, str] = field(default_factory=dict)
+    reviews: list[ReviewPair] = field(default_factory=list)
+
+    def update(self, other: Resolution) -> None:
+        self.subject_ids.update(other.subject_ids)
+        self.matched_by.update(other.matched_by)
+        self.product_ids.update(other.product_ids)
+        self.reviews += other.reviews
+
+
+def resolve_all(products_of: Mapping[SubjectRecord, Iterable[str]], decisions: Sequence[Decision] = (),
+                first_seen: Mapping[SubjectRecord, int] | None = None) -> Resolution:
+    """Resolve every subject record (with the product names staged under it) in one go."""
+    subjects = resolve_subjects(products_of, decisions, first_seen=dict(first_seen or {}))
+    names: dict[str, set[str]] = defaultdict(set)
+    province: dict[str, str] = {}
+    for rec, sid in subjects.ids.items():
+        names[sid].add(rec.subject_name)
+        province[sid] = rec.province_current
+    products = resolve_products(
+        {ProductRecord(subjects.ids[rec], name) for rec, product_names in products_of.items() for name in product_names},
+        {sid: sorted(v) for sid, v in names.items()}, province, decisions)
+    return Resolution(subjects.ids, subjects.matched_by, products.ids, subjects.reviews + products.reviews)
+
+
+def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectRecord]]:
+    """Records split into groups that resolve independently: by current province, provinces that
+    share a tax code merged (union-find over provinces)."""
+    parent: dict[str, str] = {}
+
+    def find(p: str) -> str:
+        while parent.setdefault(p, p) != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    by_tax: dict[str, str] = {}
+    records = list(records)
+    for r in records:
+        find(r.province_current or "")
+        tax = (r.tax_code or "").strip()
+        if tax:
+            if tax in by_tax:
+                a, b = find(by_tax[tax]), find(r.province_current or "")
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                by_tax[tax] = r.province_current or ""
+    groups: dict[str, list[SubjectRecord]] = defaultdict(list)
+    for r in records:
+        groups[find(r.province_current or "")].append(r)
+    return [groups[k] for k in sorted(groups)]
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the matching code's source: changing how names are matched invalidates every group."""
+    digest = hashlib.sha256()
+    for module in _CODE:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint(group: list[SubjectRecord], products_of: Mapping[SubjectRecord, Iterable[str]],
+                 first_seen: Mapping[SubjectRecord, int], decisions_key: str) -> str:
+    rows = sorted((tuple("" if v is None else str(v) for v in asdict(r).values()), first_seen.get(r),
+                   sorted(products_of[r])) for r in group)
+    text = json.dumps([code_fingerprint(), decisions_key, rows], ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _to_payload(res: Resolution) -> str:
+    return json.dumps({
+        "subjects": [[*asdict(r).values(), sid, res.matched_by[r]] for r, sid in res.subject_ids.items()],
+        "products": [[p.subject_id, p.product_name, pid] for p, pid in res.product_ids.items()],
+        "reviews": [asdict(p) for p in res.reviews],
+    }, ensure_ascii=False)
+
+
+def _from_payload(text: str) -> Resolution:
+    data = json.loads(text)
+    res = Resolution()
+    for *fields, sid, how in data["subjects"]:
+        rec = SubjectRecord(*fields)
+        res.subject_ids[rec] = sid
+        res.matched_by[rec] = how
+    res.product_ids = {ProductRecord(s, n): pid for s, n, pid in data["products"]}
+    res.reviews = [ReviewPair(**p) for p in data["reviews"]]
+    return res
+
+
+def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectRecord, Iterable[str]],
+                   decisions: Sequence[Decision] = (), first_seen: Mapping[SubjectRecord, int] | None = None
+                   ) -> tuple[Resolution, int]:
+    """`resolve_all`'s answer, resolving only the groups whose inputs changed since the answers kept
+    in `_resolution_cache`; returns it and how many groups were resolved (not taken from the cache)."""
+    first_seen = first_seen or {}
+    con.execute("CREATE TABLE IF NOT EXISTS _resolution_cache (group_key VARCHAR, fingerprint VARCHAR, payload VARCHAR)")
+    kept = {key: (fp, payload) for key, fp, payload in
+            con.execute("SELECT group_key, fingerprint, payload FROM _resolution_cache").fetchall()}
+    decisions_key = hashlib.sha256(repr(sorted(asdict(d).items() for d in decisions)).encode()).hexdigest()
+    answer, keys, new = Resolution(), [], []
+    for group in resolution_groups(products_of):
+        key = "|".join(sorted({r.province_current or "" for r in group}))
+        fp = _fingerprint(group, products_of, first_seen, decisions_key)
+        keys.append(key)
+        if key in kept and kept[key][0] == fp:
+            answer.update(_from_payload(kept[key][1]))
+            continue
+        part = resolve_all({r: products_of[r] for r in group}, decisions,
+                           {r: first_seen[r] for r in group if r in first_seen})
+        answer.update(part)
+        new.append((key, fp, _to_payload(part)))
+    # One transaction: a build killed here keeps the old answers or the new, each whole.
+    con.execute("BEGIN")
+    con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
+                "OR group_key IN (SELECT unnest(?))", [keys, [k for k, _, _ in new]])
+    if new:
+        con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
+        try:
+            con.execute("INSERT INTO _resolution_cache SELECT group_key, fingerprint, payload FROM _new_answers")
+        finally:
+            con.unregister("_new_answers")
+    con.execute("COMMIT")
+    return answer, len(new)
