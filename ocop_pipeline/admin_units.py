@@ -604,14 +604,17 @@ def _clean_search_pattern() -> re.Pattern[str]:
     return re.compile("([" + lead + "])(" + _name_trie(list(_accented_index())) + r")(?!\w)")
 
 
-def find_provinces_in_clean_text(text: str) -> list[ProvinceMatch]:
+def find_provinces_in_clean_text(text: str, low: str | None = None) -> list[ProvinceMatch]:
     """`find_provinces` for text already through `clean_text` (article bodies): skips a second
-    normalisation pass over the whole text, which costs more than the search itself."""
+    normalisation pass over the whole text, which costs more than the search itself. `low` is
+    text.lower() when the caller has it already."""
     index = _accented_index()
     found = []
-    for m in _clean_search_pattern().finditer(" " + text.lower()):
+    if low is None:
+        low = text.lower()
+    for m in _clean_search_pattern().finditer(" " + low):
         if m.group(1).isalnum():  # a word character from the ranges: rare
-            return [index[n] for n in _search_pattern_slow().findall(text.lower())]
+            return [index[n] for n in _search_pattern_slow().findall(low)]
         found.append(index[m.group(2)])
     return found
 

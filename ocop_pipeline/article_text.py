@@ -427,8 +427,18 @@ def _key(text: str) -> str:
     return " ".join(low.split())
 
 
-def _is_junk(key: str, text: str) -> bool:
-    if _rx("junk", _JUNK_LINE).match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
+# _JUNK_LINE for keys from fast_fold (letters, digits and single spaces only): without the
+# alternatives that need a "[", "." or "{", which cannot match there. Two of them open with ".*" and
+# cost a scan of the key each.
+_JUNK_NEEDS_PUNCT = (r"tat \[x\]|", r"|.*\.(?:jpe?g|png|gif|webp|bmp)\b.*|\{[a-z]+\}.*|.*\{(?:name|time|body)\}.*")
+assert all(_JUNK_LINE.count(p) == 1 for p in _JUNK_NEEDS_PUNCT)
+_JUNK_LINE_FOLDED = _JUNK_LINE.replace(_JUNK_NEEDS_PUNCT[0], "").replace(_JUNK_NEEDS_PUNCT[1], "")
+
+
+def _is_junk(key: str, text: str, *, folded: bool = False) -> bool:
+    """Whether a block is furniture; `folded`: the key comes from fast_fold."""
+    junk = _rx("junk_folded", _JUNK_LINE_FOLDED) if folded else _rx("junk", _JUNK_LINE)
+    if junk.match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
         return True
     # Caption file names and image placeholders: "...PV Báo VH&ĐS..JPG"
     if _rx("imgname", r"\.(?:jpe?g|png|gif|webp|bmp)\s*$", re.IGNORECASE).search(text):
@@ -539,7 +549,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
             break
         if not started and head.startswith(_STOP_PREFIXES[:8]):
             continue
-        if _is_junk(head, b.text):
+        if _is_junk(head, b.text, folded=True):  # head: fast_fold of the block or of its start
             continue
         if b.link_density > 0.6:
             continue

@@ -201,7 +201,8 @@ def extract_article(
         notes.append("published date from hint")
     body = page.body
     body_text = "\n".join(body)
-    language = _language(body_text)
+    low_body = body_text.lower()
+    language = _language(body_text, low_body)
 
     # --- dates ---------------------------------------------------------------------------------
     event, how = F.event_date(body, published)
@@ -221,7 +222,6 @@ def extract_article(
     context_period: str | None = None
     pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
-    low_body = body_text.lower()
     awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
     confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
     english = language == "en"
@@ -234,17 +234,21 @@ def extract_article(
     product_memo: dict[tuple[str, str], list[dict]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
     plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
-    # The look-ahead for the words' first letters fails most positions before the alternation.
-    prodgate_rx = F.lower_rx("prodgate", r"(?=[cdgilns])\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b")
+    # Whether `\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b` occurs, written with each
+    # word's first letter first and the \b before it as a look-behind: re then skips in C to the
+    # next letter that can start one instead of trying the pattern at every position.
+    prodgate_rx = F.lower_rx(
+        "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
+    )
     for para in body:
         carry: str | None = None
         for sent in F.sentences(para):
             all_sents.append(sent)
             info = sent_info.get(sent)
             if info is None:
-                period = F.period_of(sent) if "20" in sent else None
                 # Cheap gates: most sentences carry no number and name no product.
                 low = sent.lower()
+                period = F.period_of(sent, low) if "20" in sent else None
                 has_num = english or digit_rx.search(sent) is not None
                 gate = has_num and any(u in low for u in _UNIT_WORDS)
                 plan = bool(period) and plan_rx.search(low) is not None
@@ -274,7 +278,7 @@ def extract_article(
                 context_period = period
             if prod:
                 if sent_mode is None:
-                    sent_mode = _sentence_mode(sent)
+                    sent_mode = _sentence_mode(sent, low)
                 found_products = product_memo.get((sent, sent_mode))
                 if found_products is None:
                     found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
@@ -363,12 +367,18 @@ def extract_article(
     if page.title:
         for pm in _provinces_in(page.title):
             add(pm, 3)
-    for pm in find_provinces_in_clean_text(body_text):
+    for pm in find_provinces_in_clean_text(body_text, low_body):
         add(pm, 1)
     site = province_of_domain(url) if url else None
     add(site, 2.5)
     for line in page.byline_lines:
-        for h in _rx("host", _HOST_IN_TEXT).findall(line):
+        # Every host ends in ".vn", ".com" ...: a line without one (most) skips the pattern, which
+        # opens with \b and a repetition and is tried at every position.
+        if _rx("hostgate", r"\.(?:vn|com|net|org|info)\b").search(line) is None:
+            hosts = []
+        else:
+            hosts = _rx("host", _HOST_IN_TEXT).findall(line)
+        for h in hosts:
             add(province_of_domain(h), 2)
         for pm in _provinces_in(line):
             add(pm, 1)
@@ -414,14 +424,14 @@ def extract_article(
     if has_results:
         cues: list[str] = []
         for s in batch_sentences:
-            cues.extend(F.level_cues(s))
+            cues.extend(F.level_cues(s, sent_info[s][1]))  # every batch sentence is in sent_info
         if not cues:
             for s in all_sents:
                 low = sent_info[s][1]  # s.lower()
                 # Every confirmation phrase (F._CONFIRM) holds one of these words.
                 has_word = "nhận" in low or "định" in low or "recogni" in low
                 if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
-                    cues.extend(F.level_cues(s))
+                    cues.extend(F.level_cues(s, low))
         if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
             cues.append("national")
         if cues:
@@ -472,8 +482,8 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
     }
 
 
-def _sentence_mode(sent: str) -> str:
-    kinds = [kind for _, kind in F.cue_list(sent.lower())]
+def _sentence_mode(sent: str, low: str | None = None) -> str:
+    kinds = [kind for _, kind in F.cue_list(sent.lower() if low is None else low)]
     if not kinds:
         return "unknown"
     return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
@@ -515,12 +525,18 @@ _VI_MARKS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫ�
 _VI_MARKS_LOWER = re.compile(_VI_MARKS.pattern)
 
 
-def _language(text: str) -> str | None:
+def _language(text: str, low_text: str | None = None) -> str | None:
+    """`low_text` is text.lower() when the caller has it already."""
     sample = text[:2000]
     if len(sample) < 60:
         return None
     # Vietnamese writes a diacritic on roughly every third letter; English almost never.
-    low = sample.lower()
+    # The caller's lower-cased text cut at 2,000 is sample.lower() when lower() kept the length (one
+    # character for one) and there is no capital sigma (the only letter lowered by its context).
+    if low_text is not None and len(low_text) == len(text) and "\u03a3" not in sample:
+        low = low_text[:2000]
+    else:
+        low = sample.lower()
     limit = 0.04 * len(sample)
     if len(low) == len(sample):
         # Vietnamese passes the threshold within its first few hundred characters: count

@@ -622,6 +622,10 @@ def _group(m: re.Match[str], text: str, name: str) -> str | None:
 def decisions(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
     out: list[dict] = []
     seen: set[str] = set()
+    low = text.lower() if low is None else low
+    # Every decision number holds "/QĐ" (any case, spaces allowed): a page without one is done.
+    if _rx("decgate", r"/\s*qđ", 0).search(low) is None:
+        return out
     for m, src in _finditer_ignorecase("decision", _DECISION, text, low):
         no = _norm_decision_no(_group(m, src, "no") or "")
         if no in seen:
@@ -637,6 +641,10 @@ def decisions(text: str, anchor: date | None, low: str | None = None) -> list[di
 
 def other_documents(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
     out = []
+    low = text.lower() if low is None else low
+    # Every number holds "/KH", "/CV", "/TB" or "/NQ" (any case, spaces allowed): most pages have none.
+    if _rx("docgate", r"/\s*(?:kh|cv|tb|nq)", 0).search(low) is None:
+        return out
     for m, src in _finditer_ignorecase("otherdoc", _OTHER_DOC, text, low):
         when = _group(m, src, "date")
         d = parse_date(when, anchor) if when else None
@@ -659,11 +667,13 @@ _PERIOD_RANGE = r"(?P<a>20\d\d)\s*(?:-|–|đến|to)\s*(?P<b>20\d\d)"
 _PERIOD_YEAR = r"(?:đến|tới|hết|trong|by|in|năm)\s+(?:hết\s+)?(?:năm\s+)?(?P<y>20\d\d)"
 
 
-def period_of(text: str) -> str | None:
-    """'giai đoạn 2021 - 2025' -> '2021-2025'; 'đến hết năm 2020' -> '2020'; None without a year."""
+def period_of(text: str, low: str | None = None) -> str | None:
+    """'giai đoạn 2021 - 2025' -> '2021-2025'; 'đến hết năm 2020' -> '2020'; None without a year.
+    `low` is text.lower() when the caller has it already."""
     if "20" not in text:
         return None
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     m = lower_rx("period_range", _PERIOD_RANGE).search(low)
     if m:
         return f"{m.group('a')}-{m.group('b')}"
@@ -685,8 +695,10 @@ _LEVEL = (
 _LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
 
 
-def level_cues(sentence: str) -> list[str]:
-    low = sentence.lower()
+def level_cues(sentence: str, low: str | None = None) -> list[str]:
+    """The level cues (_LEVEL) of a sentence; `low` is sentence.lower() when the caller has it."""
+    if low is None:
+        low = sentence.lower()
     if not _folds_like_ignorecase(sentence, low):
         return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
     if not any(w in low for w in _LEVEL_WORDS):
@@ -888,8 +900,9 @@ def products_from_sentence(sentence: str, mode: str) -> list[dict]:
         subj, addr = split_subject_address(m.group("subj"))
         out.append({"name": m.group("name").strip(" \"“”"), "subject": subj, "stars": stars_here, "address": addr})
     if not out:
-        m = lower_rx("enum", _ENUM).search(sentence.lower())
-        if m and len(sentence) == len(sentence.lower()):
+        low = sentence.lower()
+        m = lower_rx("enum", _ENUM).search(low)
+        if m and len(sentence) == len(low):
             items = _rx("enumsplit", r",\s*|\s+và\s+|\s+and\s+|\s*;\s*").split(sentence[m.start("list") : m.end("list")])
             parsed = []
             for it in items:
