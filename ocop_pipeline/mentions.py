@@ -26,7 +26,7 @@ MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; 
 MIN_FUZZY_TOKENS = 4
 FUZZY_THRESHOLD = 92.0
 # Part of what a mentions table was computed from: change it when matching changes, so builds redo it.
-MATCHER_VERSION = "mentions-4"
+MATCHER_VERSION = "mentions-5"
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ def find_mentions(article_id: str, text: str, province: str | None, entities: li
 # A fuzzy match (partial ratio >= 92) of a name of 4+ words leaves all its words but one intact (but
 # two in names of 8+ words): a name is tried only when the article has that many of its words. The
 # count is one numpy gather per province, so an article meets a handful of candidates instead of
-# every name of its province.
+# every name of its province. The words must also stand together: a misspelt word breaks at most the
+# two pairs of adjacent words it is in, so the article must have the rest of the name's pairs (at
+# least one), not merely its words scattered over the page.
 FUZZY_MISSING_WORDS = ((8, 2), (0, 1))  # (distinct words at least, words that may be misspelt/missing)
 
 
@@ -148,6 +150,9 @@ class MentionIndex:
         self._tables = {p: (t, frozenset(t)) for p, t in self._by_province.items()}
         self._anywhere_table = (self._anywhere, frozenset(self._anywhere))
         self._unknown_table = (self._unknown, frozenset(self._unknown))
+        self._pairs = [frozenset(pairs) for pairs in bigrams]
+        self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
+                              for pairs, tokens in zip(bigrams, self._tokens, strict=True)]
         # Fuzzy: per province (None = entities with no province, which match any article).
         self._word_id: dict[str, int] = {}
         grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
@@ -220,7 +225,7 @@ class MentionIndex:
                         stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
                         entity.entity_id, entity.key, entity.name, 100.0, "exact")
         for i in self._fuzzy_candidates(set(words), province):
-            if i in exact:
+            if i in exact or len(self._pairs[i] & pairs) < self._pairs_needed[i]:
                 continue
             entity = self.entities[i]
             if entity.entity_id in found or not self._may_link(i, province):

@@ -304,3 +304,17 @@ def test_recorded_files_never_come_from_outside_the_recordings(tmp_path):
     assert recorded_file(root, "site.test", "/news/../../secret.txt") is None
     assert recorded_file(root, "..", "/secret.txt") is None
     assert recorded_file(root, "site.test", "/missing.htm") is None
+
+
+def test_a_long_name_with_one_word_misspelt_is_a_near_match_but_its_words_scattered_are_not():
+    name = "Hợp tác xã Nông nghiệp Yên Mông"
+    entities = [Entity("subject", "s1", name, subject_key(name), "Phú Thọ")]
+    typo = "Hợp tác xã nông nghiệp Yên Mog đã có 3 sản phẩm OCOP."  # a letter dropped
+    found = find_mentions("a1", typo, "Phú Thọ", entities)
+    assert [(m.entity_id, m.method) for m in found] == [("s1", "fuzzy")]
+    assert found[0].name_in_text == "htx nong nghiep yen mog" and 92 <= found[0].score < 100
+    scattered = ("Hợp tác xã Thành Công mở rộng. Ngành nông nghiệp của xã Yên Lập phát triển; "
+                 "giống lúa Mông Cổ cho năng suất cao.")
+    assert find_mentions("a2", scattered, "Phú Thọ", entities) == []
+    elsewhere = "Hợp tác xã nông nghiệp Yên Mog đã có 3 sản phẩm OCOP."
+    assert find_mentions("a3", elsewhere, "Cà Mau", entities) == []  # near matches only in its province
