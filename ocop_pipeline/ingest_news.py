@@ -462,9 +462,9 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
         "ORDER BY article_id", [sorted(kept_keys)]).fetchall()
     items = [(aid, text, province, keys.get(aid)) for aid, text, province in texts]
     rows = _match_in_workers(MentionIndex(entities), [t for t in items if t[0] in new_articles], keys)
-    if new_entities:
-        rows += _match_in_workers(MentionIndex(new_entities, population=entities),
-                                  [t for t in items if t[0] not in new_articles], keys)
+    old_items = [t for t in items if t[0] not in new_articles]
+    if new_entities and old_items:
+        rows += _match_in_workers(MentionIndex(new_entities, population=entities), old_items, keys)
     made_keys = pd.DataFrame([(aid, article_fp[aid], key) for aid, key in keys.items()
                               if aid not in kept_keys and aid in article_fp],
                              columns=["article_id", "fingerprint", "text_key"])
