@@ -107,6 +107,12 @@ _EVENT_RX = (
     r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
     r"(?P<date>" + date_pattern("e_") + r")?"
 )
+# _EVENT_RX past the start of the text, where its "^" branches cannot match: what is left opens with
+# a literal in every branch, so re skips in C to the next ".", ";" or ")" instead of trying the
+# pattern at every position.
+_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+assert _EVENT_RX.startswith(_EVENT_OPENING)
+_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
 
 
 def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
@@ -116,9 +122,13 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
     -> the published date; a year-less date without a published date takes the year of the latest
     full date written before it in the text (noted), else stays unknown.
     """
-    rx = _rx("event", _EVENT_RX)
+    rx, rest = _rx("event", _EVENT_RX), _rx("event_rest", _EVENT_RX_REST)
     for para in paragraphs[:4]:
-        for m in rx.finditer(para[:400]):
+        # rx.finditer(head): the match at 0 if any (the only place "^" holds), then the others.
+        head = para[:400]
+        first = rx.match(head)
+        found = rest.finditer(head, first.end() if first else 1)
+        for m in ([first, *found] if first else found):
             when = m.group("when").lower()
             dm = m.group("date")
             if dm:
@@ -422,7 +432,8 @@ def _mention_digits_rx() -> re.Pattern[str]:
 
 # Where a star phrase (_STAR, lower-cased) can start: its first star digit or
 # word, or the word before it. A plain alternation of literals, so re finds the next one in C.
-_REV_START = r"[345]|hạng|từ|mức|loại|three|four|five"
+# Each branch a literal (a class would stop re from skipping ahead in C to the next candidate).
+_REV_START = r"3|4|5|hạng|từ|mức|loại|three|four|five"
 
 
 def _star_matches(rx: re.Pattern[str], low: str) -> list[re.Match[str]]:
@@ -448,7 +459,8 @@ def _rev_gate_rx() -> re.Pattern[str]:
     rx = _RX.get("rev_gate")
     if rx is None:
         assert _MENTION_REV.endswith(r"\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])")
-        rx = _RX["rev_gate"] = lower_rx("rev_gate_", r"(?:sao|[*★]|stars?|lên|above|higher|more)\s*(?::|có|là|gồm|-)\s*\d")
+        # Every branch opens with a literal (not a class): re then skips in C to the next candidate.
+        rx = _RX["rev_gate"] = lower_rx("rev_gate_", r"(?:sao|\*|★|stars?|lên|above|higher|more)\s*(?::|có|là|gồm|-)\s*\d")
     return rx
 
 
