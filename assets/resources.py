@@ -2,10 +2,11 @@
 
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.store import connect, ensure_schema
@@ -34,6 +35,27 @@ class OcopStore(dg.ConfigurableResource):
     # "snapshot": crawl the recorded sites, answered in process (default, offline); "snapshot-http": the
     # same recordings served on 127.0.0.1 and fetched over sockets; "live": the real sites.
     news_mode: str = "snapshot"
+    # How long a run waits for another build of the same data folder to finish before it fails.
+    build_lock_wait_seconds: float = 1800.0
+    _held: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A run holds the data folder's build lock (`<data>/.build.lock`, as `ocop build` does) from
+        its first step to its last, so runs from the UI, a schedule, the sensor and the command line
+        never interleave their writes; it waits for a running build, then fails naming it. Sensor
+        evaluations (no run) only read and take no lock."""
+        if context.run is None:
+            return
+        from ocop_pipeline.build import build_lock
+
+        stack = ExitStack()
+        stack.enter_context(build_lock(self.paths().data_dir, wait=self.build_lock_wait_seconds))
+        self._held = stack
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     def paths(self) -> Paths:
         return Paths.resolve(self.data_dir or None, self.inbox_dir or None, self.sources_dir or None)

@@ -30,12 +30,27 @@ class BuildLockedError(StoreLockedError):
     """Another `ocop build` is running on the same data folder."""
 
 
+# Data folders whose build lock this process holds, with how many blocks hold it: `ocop build` takes
+# the lock, then the run it starts takes it again (the store resource, for runs launched from the UI,
+# a schedule or the sensor); a second flock from the same process would wait on itself.
+_HELD: dict[str, int] = {}
+
+
 @contextmanager
 def build_lock(data_dir: Path, wait: float | None = 0) -> Iterator[Path]:
     """Hold `<data_dir>/.build.lock` for the block. `wait`: seconds to wait for another build to
-    finish (0: stop at once, None: as long as it takes); then BuildLockedError."""
+    finish (0: stop at once, None: as long as it takes); then BuildLockedError. Re-entrant within a
+    process."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / ".build.lock"
+    key = str(path.resolve())
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield path
+        finally:
+            _HELD[key] -= 1
+        return
     fh = path.open("a+")
     deadline = None if wait is None else time.monotonic() + wait
     try:
@@ -56,7 +71,11 @@ def build_lock(data_dir: Path, wait: float | None = 0) -> Iterator[Path]:
         fh.truncate()
         fh.write(f"{os.getpid()}\n")
         fh.flush()
-        yield path
+        _HELD[key] = 1
+        try:
+            yield path
+        finally:
+            _HELD.pop(key, None)
     finally:
         fh.close()  # closing the file releases the lock; the file itself stays (deleting it would race)
 

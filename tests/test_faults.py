@@ -158,17 +158,57 @@ def test_two_builds_at_once(corpus, tmp_path):
     assert table_hashes(data / "ocop.duckdb") == clean
 
 
+def _hold_lock_elsewhere(data: Path) -> subprocess.Popen:
+    """Another process holding `data`'s build lock until it is killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
+         "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)", str(data)],
+        stdout=subprocess.PIPE, text=True, env=_env())
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_build_lock_waits_then_names_the_holder(tmp_path):
-    with build_lock(tmp_path):
+    holder = _hold_lock_elsewhere(tmp_path)
+    try:
         started = time.monotonic()
-        with (pytest.raises(BuildLockedError, match=rf"pid {os.getpid()}\) on {tmp_path} \(waited 1 s\)"),
+        with (pytest.raises(BuildLockedError, match=rf"pid {holder.pid}\) on {tmp_path} \(waited 1 s\)"),
               build_lock(tmp_path, wait=0.6)):
             pass
         assert 0.5 < time.monotonic() - started < 3
         with pytest.raises(BuildLockedError):
             run_build(data_dir=tmp_path)  # the library entry point holds the same lock
-    with build_lock(tmp_path):  # released when the holder leaves
+    finally:
+        holder.kill()
+        holder.wait()
+    with build_lock(tmp_path), build_lock(tmp_path, wait=0):  # released; and re-entrant in one process
         pass
+
+
+def test_a_run_launched_from_dagster_waits_for_a_build_then_names_it(tmp_path):
+    """Runs from the UI, a schedule or the sensor take the same lock as `ocop build` (the store
+    resource holds it for the whole run): one waiting past its patience fails naming the holder."""
+    import dagster as dg
+
+    from assets.reference import admin_reference
+    from assets.resources import OcopStore
+
+    data = tmp_path / "data"
+    store = OcopStore(data_dir=str(data), inbox_dir=str(tmp_path / "inbox"), sources_dir=str(tmp_path / "sources"),
+                      build_lock_wait_seconds=0.5)
+    holder = _hold_lock_elsewhere(data)
+    try:
+        result = dg.materialize([admin_reference], resources={"store": store}, raise_on_error=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not result.success
+    errors = [str(e.event_specific_data.error.message) for e in result.all_events
+              if e.event_type_value in ("RESOURCE_INIT_FAILURE", "STEP_FAILURE", "RUN_FAILURE")
+              and getattr(e.event_specific_data, "error", None)]
+    assert any(f"another build is running (pid {holder.pid}) on {data}" in m for m in errors), errors
+    assert not (data / "ocop.duckdb").exists()  # nothing was written
+    assert dg.materialize([admin_reference], resources={"store": store}).success  # free again: it runs
 
 
 # -- hostile files: rejected with a reason, in bounded time and memory ---------------------------

@@ -95,8 +95,9 @@ def test_inbox_sensor_requests_one_run_per_new_content(tmp_path, definitions):
     store = OcopStore(data_dir=str(tmp_path / "data"), inbox_dir=str(inbox))
 
     def tick(cursor):
-        context = dg.build_sensor_context(cursor=cursor, resources={"store": store}, definitions=definitions)
-        result = sensor.evaluate_tick(context)
+        # The store has a run lifecycle (it holds the build lock during runs): resources open in a `with`.
+        with dg.build_sensor_context(cursor=cursor, resources={"store": store}, definitions=definitions) as context:
+            result = sensor.evaluate_tick(context)
         return result.run_requests, result.cursor
 
     requests, cursor = tick(None)
