@@ -564,14 +564,22 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         if mode == "weakcum":
             mode = "cumulative"
         qual = None
-        q = _rx("qual", r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$").search(
-            sentence[max(prev_end, start - 14) : start]
-        )
+        lead = sentence[max(prev_end, start - 14) : start]
+        # Every qualifier ends in t, u, g, n, r or y (any case) before the spaces: most numbers have
+        # none of these right before them, and the pattern (re.I, anchored at the end) is skipped.
+        q = None
+        if lead.rstrip()[-1:] in _QUAL_LAST:
+            q = _rx("qual", _QUAL).search(lead)
         if q:
             qual = clean_text(q.group(1)).lower()
         out.append(Mention(start, end, value, value_max, unit, stars, pot, mode, qual))
         prev_end = end
     return out
+
+
+_QUAL = r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$"
+_QUAL_LAST = frozenset("tugnryTUGNRY")
+assert {w[-1] for w in _split_alternatives(_QUAL[1 : _QUAL.index(")")])} <= _QUAL_LAST
 
 
 def _potential_before(sentence: str, pos: int) -> bool:

@@ -375,3 +375,37 @@ def test_empty_and_garbage_input_gives_all_keys():
     for content in (b"", "", b"\xff\xfe\x00garbage", "<html><body></body></html>"):
         r = extract_article(content)
         assert TOP_KEYS <= set(r) and r["has_rating_results"] is False and r["products"] == []
+
+
+# The speed-ups rewrite some patterns so that re can skip ahead in C; each must find what the plain
+# form finds. Strings chosen for the edges: text start, mid-word letters, upper case, positions.
+_EDGE_TEXTS = [
+    "Năm 2020; in 2021 xnăm 2022 bin 2023", "IN 2021, Năm 2024 công nhận", "đến nay hiện có 30 sản phẩm",
+    "Sáng nay (16/6), hội nghị. Chiều 17/6 tổng kết; ngày 18/6 bế mạc", "hôm qua) - ngày 2/3/2021",
+    "4 sao: 6 sản phẩm, hạng 3 sao có 10 sản phẩm, 3-star: 2", "5 sao trở lên - 3 sản phẩm", "",
+]
+
+
+def test_rewritten_patterns_match_their_plain_forms():
+    import re
+
+    from ocop_pipeline import ocop_facts as F
+
+    fresh_plain = re.compile(r";|\bnăm\s+20\d\d|\bin\s+20\d\d", re.IGNORECASE)
+    fresh_fast = re.compile(r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d")
+    F.cue_list("")  # builds the cue patterns
+    cue_plain = re.compile(r"\b(?:" + "|".join(F._CUES.values()).lower() + ")")
+    event_plain = re.compile(F._EVENT_RX, re.IGNORECASE)
+    for text in _EDGE_TEXTS:
+        low = text.lower()
+        for pos in range(len(text) + 1):
+            assert [m.span() for m in fresh_plain.finditer(text, pos)] == [
+                m.span() for m in fresh_fast.finditer(low, pos)
+            ]
+        assert [m.start() for m in cue_plain.finditer(low)] == [m.start() for m in F._RX["cue_plain"].finditer(low)]
+        # No reversed mention ("4 sao: 6 sản phẩm") without what the gate looks for.
+        if F._rev_gate_rx().search(low) is None:
+            assert not F._star_matches(F.lower_rx("mention_rev", F._MENTION_REV), low)
+        first = event_plain.match(text)
+        rest = F._rx("event_rest", F._EVENT_RX_REST).finditer(text, first.end() if first else 1)
+        assert [m.span() for m in event_plain.finditer(text)] == [m.span() for m in ([first] if first else []) + list(rest)]
