@@ -160,10 +160,9 @@ def test_two_builds_at_once(corpus, tmp_path):
 
 def _hold_lock_elsewhere(data: Path) -> subprocess.Popen:
     """Another process holding `data`'s build lock until it is killed."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
-         "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)", str(data)],
-        stdout=subprocess.PIPE, text=True, env=_env())
+    script = ("import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
+              "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE, text=True, env=_env())
     assert holder.stdout.readline().strip() == "held"
     return holder
 
