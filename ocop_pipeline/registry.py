@@ -48,10 +48,15 @@ def _band(value: Any, yaml_path: Path) -> tuple[int, int] | None:
     raise RegistryError(f"{yaml_path}: expected band must be [min, max], got {value!r}")
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents, parsed in C,
+# about 10x faster than the pure-Python one; 120 registry files were read twice per build.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_source(yaml_path: Path) -> Source:
     """Parse one registry file, with an error naming the file for anything missing or malformed."""
     try:
-        data = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+        data = yaml.load(yaml_path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RegistryError(f"{yaml_path}: cannot read YAML ({exc.__class__.__name__}: {exc})") from exc
     if not isinstance(data, dict):
