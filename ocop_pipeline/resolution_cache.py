@@ -24,8 +24,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import rapidfuzz
 
-from ocop_pipeline import legacy_fonts, matching, normalize, resolve
+from ocop_pipeline import legacy_fonts, matching, normalize, resolve, subject_types
 from ocop_pipeline.matching import (
     Decision,
     ProductRecord,
@@ -35,8 +36,9 @@ from ocop_pipeline.matching import (
     resolve_subjects,
 )
 
-# Modules whose code decides the answer: a change to any of them is a new fingerprint for every group.
-_CODE = (matching, resolve, normalize, legacy_fonts)
+# Modules whose code decides the answer (matching.py and what it imports): a change to any of them, or
+# another rapidfuzz, is a new fingerprint for every group.
+_CODE = (matching, resolve, normalize, legacy_fonts, subject_types)
 
 
 @dataclass
@@ -102,9 +104,10 @@ def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectReco
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the matching code's source: changing how names are matched invalidates every group."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"rapidfuzz {rapidfuzz.__version__}".encode())
     for module in _CODE:
         digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(legacy_fonts.__file__).with_name("data").joinpath("legacy_fonts.csv").read_bytes())
     return digest.hexdigest()
 
 
