@@ -29,10 +29,10 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
     Offline by default (`news_mode: snapshot`): the recorded sites are crawled with the same polite
     client as the live crawl (`news_mode: live`): allow-listed hosts, robots.txt, redirect checks,
     per-host rate limits, retries honouring Retry-After; the recordings answer in process
-    (`snapshot-http`: served on 127.0.0.1 and fetched over sockets). Listings are read every time; an article page
-    fetched within its site's `revalidate_after_days` (default 30) is not asked for again ("fresh"),
-    an older one by conditional GET (an unchanged page costs a 304). Failed fetches are recorded in
-    `rejects` (stage `fetch`) with the reason."""
+    (`snapshot-http`: served on 127.0.0.1 and fetched over sockets). Listings are read every time;
+    an article page fetched within its site's `revalidate_after_days` (default 30) is not asked for
+    again ("fresh"), an older one by conditional GET (an unchanged page costs a 304). Failed fetches
+    are recorded in `rejects` (stage `fetch`) with the reason."""
     if store.news_mode not in NEWS_MODES:
         raise ValueError(f"store.news_mode {store.news_mode!r} is not one of {', '.join(NEWS_MODES)}")
     paths = store.paths()

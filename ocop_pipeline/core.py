@@ -72,10 +72,10 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decisi
         "tax_code, product_name, year FROM _rows").fetchall()
     def record(r: tuple) -> SubjectRecord:
         return SubjectRecord(r[3], r[5] or "", r[6], r[7], r[4], r[8])
+    records = [record(r) for r in rows]
     first_seen: dict[SubjectRecord, int] = {}
     products_of: dict[SubjectRecord, set[str]] = {}
-    for r in rows:
-        rec = record(r)
+    for r, rec in zip(rows, records, strict=True):
         products_of.setdefault(rec, set()).add(r[9] or "")
         if r[10] is not None:
             first_seen[rec] = min(first_seen.get(rec, r[10]), r[10])
@@ -83,7 +83,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decisi
     found, _ = resolve_cached(con, products_of, decisions, first_seen)
     mapping = pd.DataFrame.from_records(
         [(r[0], r[1], r[2], found.subject_ids[rec], found.product_ids[ProductRecord(found.subject_ids[rec], r[9] or "")],
-          found.matched_by[rec]) for r in rows for rec in (record(r),)],
+          found.matched_by[rec]) for r, rec in zip(rows, records, strict=True)],
         columns=["document_id", "sheet", "row", "subject_id", "product_id", "matched_by"])
     mapping = mapping.astype({"document_id": "string", "sheet": "string", "row": "Int64", "subject_id": "string",
                               "product_id": "string", "matched_by": "string"})

@@ -423,15 +423,11 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     entities += [Entity("subject", sid, name, key, province)
                  for sid, name, key, province in con.execute(
                      "SELECT subject_id, name, name_key, province FROM subjects ORDER BY subject_id").fetchall()]
-    # How many entities share a name in a province is part of what an entity was matched as: a second
-    # "Nước mắm" arriving unlinks the first (mentions.MentionIndex skips shared names).
-    # The same holds across the country for matches outside the entity's province.
-    shared: dict[tuple, int] = {}
-    for e in entities:
-        shared[(e.kind, e.province, e.key)] = shared.get((e.kind, e.province, e.key), 0) + 1
-        shared[(e.kind, e.key)] = shared.get((e.kind, e.key), 0) + 1
-    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province, shared[(e.kind, e.province, e.key)],
-                                          shared[(e.kind, e.key)])
+    # How many entities share a name, in a province and in the country, is part of what an entity was
+    # matched as: a second "Nước mắm" arriving unlinks the first (mentions.MentionIndex skips shared names).
+    in_province, national = matcher.namesake_counts(entities)
+    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province, in_province[(e.kind, e.province, e.key)],
+                                          national[(e.kind, e.key)])
                  for e in entities}
     article_fp = {aid: fingerprint(doc, version, province) for aid, doc, version, province in con.execute(
         "SELECT article_id, document_id, parser_version, province FROM news_articles").fetchall()}
@@ -465,8 +461,7 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     old_items = [t for t in items if t[0] not in new_articles]
     if new_entities and old_items:
         rows += _match_in_workers(MentionIndex(new_entities, population=entities), old_items, keys)
-    made_keys = pd.DataFrame([(aid, article_fp[aid], key) for aid, key in keys.items()
-                              if aid not in kept_keys and aid in article_fp],
+    made_keys = pd.DataFrame([(aid, article_fp[aid], key) for aid, key in keys.items() if aid not in kept_keys],
                              columns=["article_id", "fingerprint", "text_key"])
     inputs = pd.DataFrame(
         [("entity", k, fp) for k, fp in entity_fp.items()] + [("article", k, fp) for k, fp in article_fp.items()],

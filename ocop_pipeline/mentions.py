@@ -10,17 +10,14 @@ everywhere.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from ocop_pipeline.legacy_fonts import fix_legacy_text
-from ocop_pipeline.normalize import _KEY_DROP, _LOOKALIKES
-from ocop_pipeline.resolve import canonical_legal_forms, stable_id, subject_key
+from ocop_pipeline.normalize import fold_text
+from ocop_pipeline.resolve import canonical_legal_forms, stable_id
 
 MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match
 MIN_FUZZY_TOKENS = 4
@@ -50,24 +47,9 @@ class Mention:
     method: str
 
 
-# What `normalize.clean_text` does that a key cannot see (tone marks moved between letters, NFC) is
-# skipped for article texts, which are long: the marks go anyway. Equal to `subject_key(text)`.
-_COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
-_LOOKALIKE_CHARS = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
-
-
 def text_key(text: str) -> str:
     """The article text as one matching key (same folding as names: equal to `subject_key(text)`)."""
-    if not text:
-        return ""
-    folded = fix_legacy_text(text)
-    if _LOOKALIKE_CHARS.search(folded):
-        folded = folded.translate(_LOOKALIKES)
-    folded = unicodedata.normalize("NFD", folded).replace("đ", "d").replace("Đ", "D")
-    folded = _COMBINING_MARKS.sub("", folded)
-    if not folded.isascii():  # letters of other scripts, other marks: the general rule
-        return subject_key(text)
-    return canonical_legal_forms(_KEY_DROP.sub(" ", folded.lower()).strip())
+    return canonical_legal_forms(fold_text(text))
 
 
 def find_mentions(article_id: str, text: str, province: str | None, entities: list[Entity]) -> list[Mention]:
@@ -98,6 +80,16 @@ class _Bucket:
     required: np.ndarray  # (n,) words that must be in the article
 
 
+def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """How many entities share each name: per (kind, province, key) and per (kind, key) nationally."""
+    in_province: dict[tuple, int] = {}
+    national: dict[tuple, int] = {}
+    for e in entities:
+        in_province[(e.kind, e.province, e.key)] = in_province.get((e.kind, e.province, e.key), 0) + 1
+        national[(e.kind, e.key)] = national.get((e.kind, e.key), 0) + 1
+    return in_province, national
+
+
 class MentionIndex:
     """Every entity indexed once, for matching many articles: exact matches by the entity key's rarest
     pair of adjacent words (then checked as a whole, on word boundaries), fuzzy candidates by how many
@@ -114,14 +106,10 @@ class MentionIndex:
         self._tokens = [e.key.split() for e in entities]
         # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
         # them an article means: such a match is not a mention of any of them.
-        self._shared: dict[tuple[str, str | None, str], int] = {}
         # Outside its own province a name counts only if no other producer in the country has it: an
         # article from Tuyên Quang naming "Trà túi lọc giảo cổ lam" does not mean the one of Phú Thọ
         # when Hòa Bình has one too (nor either of them).
-        self._national: dict[tuple[str, str], int] = {}
-        for e in entities if population is None else population:
-            self._shared[(e.kind, e.province, e.key)] = self._shared.get((e.kind, e.province, e.key), 0) + 1
-            self._national[(e.kind, e.key)] = self._national.get((e.kind, e.key), 0) + 1
+        self._shared, self._national = namesake_counts(entities if population is None else population)
         # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
         # so a common pair in an article does not bring every cooperative of the country to check.
         bigrams = [set(pairwise(tokens)) for tokens in self._tokens]
@@ -133,23 +121,23 @@ class MentionIndex:
         # (province, pair) for an article of that province (None: names with no province, for every
         # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
         Pairs = dict[tuple[str, str], list[int]]
-        self._by_province: dict[str | None, Pairs] = {}
-        self._anywhere: Pairs = {}
-        self._unknown: Pairs = {}
+        by_province: dict[str | None, Pairs] = {}
+        anywhere: Pairs = {}
+        unknown: Pairs = {}
         for i, tokens in enumerate(self._tokens):
             e = entities[i]
             if len(tokens) < MIN_EXACT_TOKENS or self._shared[(e.kind, e.province, e.key)] > 1:
                 continue
             rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
-            self._by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
+            by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
             if self._national[(e.kind, e.key)] == 1:
-                self._unknown.setdefault(rarest, []).append(i)
+                unknown.setdefault(rarest, []).append(i)
                 if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
-                    self._anywhere.setdefault(rarest, []).append(i)
+                    anywhere.setdefault(rarest, []).append(i)
         # Each table with the set of its pairs: an article's pairs meet it in one set intersection.
-        self._tables = {p: (t, frozenset(t)) for p, t in self._by_province.items()}
-        self._anywhere_table = (self._anywhere, frozenset(self._anywhere))
-        self._unknown_table = (self._unknown, frozenset(self._unknown))
+        self._tables = {p: (t, frozenset(t)) for p, t in by_province.items()}
+        self._anywhere_table = (anywhere, frozenset(anywhere))
+        self._unknown_table = (unknown, frozenset(unknown))
         self._pairs = [frozenset(pairs) for pairs in bigrams]
         self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
                               for pairs, tokens in zip(bigrams, self._tokens, strict=True)]

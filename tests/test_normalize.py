@@ -41,3 +41,17 @@ def test_vietnamese_numbers():
     assert parse_vn_decimal("70,9") == pytest.approx(70.9)
     assert parse_vn_decimal("1.234,5") == pytest.approx(1234.5)
     assert parse_vn_decimal("abc") is None
+
+
+def test_fold_text_equals_fold_key_on_long_and_awkward_texts():
+    from ocop_pipeline.normalize import fold_key, fold_text
+
+    texts = [
+        "", "Hợp tác xã Thuỷ sản Hoà Bình — HTX “Tân Sơn”; 10.322 sản phẩm, 70,9 điểm.",
+        "Hîp t¸c x· N«ng nghiÖp",  # TCVN3
+        "Ðặc sản ðồi chè\u00a0Tân Cương",  # eth for Đ, no-break space
+        "Cà phê Buôn Ma Thuột — İstanbul, ñandú, 東京, x\u1dc0y",  # other scripts and marks
+        "Ho\u0300a Bi\u0300nh thu\u0309y sa\u0309n",  # decomposed input
+    ]
+    assert [fold_text(t) for t in texts] == [fold_key(t) for t in texts]
+    assert fold_text(None) == ""
