@@ -191,3 +191,43 @@ def test_a_reader_crash_is_recorded_against_the_file_and_the_run_goes_on(tmp_pat
     assert summary["rejects"]["by_stage"] == {"file": 1}
     [example] = summary["rejects"]["examples"]
     assert "inbox/nam_dinh.csv" in example and "unexpected reader error (ValueError: unexpected layout)" in example
+
+
+def test_a_run_shares_one_connection_and_a_failed_step_leaves_nothing(tmp_path):
+    """Steps of a run write through one connection (opened once for the run); a step that fails inside
+    its transaction has it rolled back, the other steps' writes stand, and the file is released when
+    the run ends."""
+    import duckdb
+
+    store = OcopStore(data_dir=str(tmp_path / "data"), inbox_dir=str(tmp_path / "inbox"),
+                      sources_dir=str(tmp_path / "sources"))
+
+    def reject(con, location: str) -> None:
+        con.execute("INSERT INTO rejects (reject_id, stage, location, reason) VALUES (?, 'test', ?, 'r')",
+                    [location, location])
+
+    @dg.asset
+    def fails_half_way(store: OcopStore) -> None:
+        with store.connect() as con:
+            con.execute("BEGIN")
+            reject(con, "half-written")
+            raise RuntimeError("boom after the first insert")
+
+    @dg.asset
+    def writes(store: OcopStore) -> None:
+        with store.connect() as con:
+            reject(con, "kept")
+
+    @dg.asset(deps=[writes])
+    def reads(store: OcopStore) -> int:
+        with store.connect(read_only=True) as con:
+            return con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+
+    result = dg.materialize([fails_half_way, writes, reads], resources={"store": store}, raise_on_error=False)
+    assert not result.success
+    assert result.output_for_node("reads") == 1
+    con = duckdb.connect(str(tmp_path / "data" / "ocop.duckdb"), read_only=True)  # released: opens at once
+    try:
+        assert con.execute("SELECT location FROM rejects").fetchall() == [("kept",)]
+    finally:
+        con.close()
