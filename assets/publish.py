@@ -19,7 +19,8 @@ from ocop_pipeline.publish import publish
 def published_datasets(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
     """Every public table written to data/publish/ as Parquet (zstd) and CSV (UTF-8 with BOM, for
     Excel), with datapackage.json describing every field. Runs only after the blocking checks on the
-    core tables pass: bad data is not published."""
+    core tables pass: bad data is not published. A table unchanged since its files were written is
+    not written again (publish/.published.json records what each file was written from)."""
     paths = store.paths()
     with store.connect(read_only=True) as con:
         published = publish(con, paths.publish_dir)
@@ -27,5 +28,6 @@ def published_datasets(context: dg.AssetExecutionContext, store: OcopStore) -> d
         metadata={
             "path": dg.MetadataValue.path(str(paths.publish_dir)),
             "tables": dg.MetadataValue.json({p.table: p.rows for p in published}),
+            "written": dg.MetadataValue.json(sorted(p.table for p in published if p.written)),
         }
     )

@@ -4,6 +4,9 @@ The CSV carries a byte-order mark because Excel, which many ministry and provinc
 with, reads BOM-less UTF-8 as the ANSI code page and garbles Vietnamese. `datapackage.json` follows
 the Frictionless Tabular Data Package layout and documents every field from `schema.py`.
 Files are written beside their final name and renamed, so a reader never opens half a file.
+A table whose content has not changed since it was last published is not written again: what each
+file was written from (a content fingerprint of the table) and what it is (size, mtime, sha256) are
+kept in `publish/.published.json`, and a file that was moved, edited or deleted is written again.
 
 CSV injection (OWASP): Excel evaluates a cell that starts with = + - @ (or a tab / carriage return)
 as a formula, so a product named `=HYPERLINK(...)` would become a live link. In the CSV files only,
@@ -40,6 +43,9 @@ class PublishedTable:
     rows: int
     parquet: Path
     csv: Path
+    parquet_sha256: str = ""
+    csv_sha256: str = ""
+    written: bool = True  # False: unchanged since the last publish, the files were kept
 
 
 def published_tables() -> list[Table]:
@@ -78,14 +84,60 @@ def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> 
 
     tmp = parquet_path.with_suffix(".parquet.tmp")
     pq.write_table(data, tmp, compression="zstd")
+    parquet_sha = _sha256(tmp)
     os.replace(tmp, parquet_path)
 
     tmp = csv_path.with_suffix(".csv.tmp")
     with tmp.open("wb") as fh:
         fh.write("\ufeff".encode())
         pa_csv.write_csv(csv_safe(data), fh)
+    csv_sha = _sha256(tmp)
     os.replace(tmp, csv_path)
-    return PublishedTable(table.name, data.num_rows, parquet_path, csv_path)
+    return PublishedTable(table.name, data.num_rows, parquet_path, csv_path, parquet_sha, csv_sha)
+
+
+# Part of every table's fingerprint: change it when what a file holds for the same rows changes (a
+# new CSV rule, another compression), so every table is written again.
+PUBLISH_FORMAT = "publish-2"
+STATE_FILE = ".published.json"
+
+
+def content_fingerprint(con: duckdb.DuckDBPyConnection, table: Table) -> str:
+    """What the table's files would be written from: its columns and the multiset of its rows (a sum
+    of row hashes, so the scan order does not matter), with the writers' versions. About 0.2 s for
+    every public table of the national corpus, against 1-3 s to write them."""
+    columns = ", ".join(f'"{c}"' for c in table.column_names)
+    rows, total = con.execute(f"SELECT count(*), sum(hash(row({columns}))::HUGEINT) FROM {table.name}").fetchall()[0]
+    basis = (PUBLISH_FORMAT, duckdb.__version__, pa.__version__, table.column_names, table.primary_key, rows, str(total))
+    return hashlib.sha256(repr(basis).encode()).hexdigest()[:32]
+
+
+def _file_stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _load_state(out_dir: Path) -> dict:
+    try:
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _kept(entry: object, fingerprint: str, table: Table, out_dir: Path) -> PublishedTable | None:
+    """The files of the last publish, when they were written from the same content and are still
+    exactly as written (same size and modification time); else None."""
+    if not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint:
+        return None
+    parquet, csv_file = out_dir / "parquet" / f"{table.name}.parquet", out_dir / "csv" / f"{table.name}.csv"
+    if _file_stamp(parquet) != entry.get("parquet_stamp") or _file_stamp(csv_file) != entry.get("csv_stamp"):
+        return None
+    return PublishedTable(table.name, entry["rows"], parquet, csv_file, entry["parquet_sha256"], entry["csv_sha256"],
+                          written=False)
 
 
 def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
@@ -103,9 +155,9 @@ def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
             "description": table.description,
             "layer": table.layer,
             "rows": item.rows,
-            "hash": "sha256:" + _sha256(item.csv),
+            "hash": "sha256:" + (item.csv_sha256 or _sha256(item.csv)),
             "parquet": {"path": item.parquet.relative_to(out_dir).as_posix(), "compression": "zstd",
-                        "hash": "sha256:" + _sha256(item.parquet)},
+                        "hash": "sha256:" + (item.parquet_sha256 or _sha256(item.parquet))},
             "schema": {
                 "fields": [
                     {
@@ -134,14 +186,21 @@ def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
     }
 
 
-def publish(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[PublishedTable]:
-    """Write every public table and the descriptor into `out_dir`."""
+def publish(con: duckdb.DuckDBPyConnection, out_dir: Path, force: bool = False) -> list[PublishedTable]:
+    """Write every public table whose content changed since the last publish (every table when
+    `force`), and the descriptor, into `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     # Two tables at a time: DuckDB's query and Arrow's Parquet and CSV writers release the interpreter
     # lock, so a second core has work. Each thread reads through its own cursor.
     from concurrent.futures import ThreadPoolExecutor
 
+    state = {} if force else _load_state(out_dir).get("tables", {})
+    fingerprints = {t.name: content_fingerprint(con, t) for t in published_tables()}
+
     def write(table: Table) -> PublishedTable:
+        kept = _kept(state.get(table.name), fingerprints[table.name], table, out_dir)
+        if kept is not None:
+            return kept
         cursor = con.cursor()
         try:
             return write_table(cursor, table, out_dir)
@@ -154,4 +213,12 @@ def publish(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[PublishedTabl
     tmp = out_dir / "datapackage.json.tmp"
     tmp.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, out_dir / "datapackage.json")
+    # Written last: a publish cut short leaves the old record, and what it names is written again.
+    record = {"format": PUBLISH_FORMAT, "tables": {
+        p.table: {"fingerprint": fingerprints[p.table], "rows": p.rows, "parquet_sha256": p.parquet_sha256,
+                  "csv_sha256": p.csv_sha256, "parquet_stamp": _file_stamp(p.parquet), "csv_stamp": _file_stamp(p.csv)}
+        for p in published}}
+    tmp = out_dir / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    os.replace(tmp, out_dir / STATE_FILE)
     return published

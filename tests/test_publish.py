@@ -1,3 +1,4 @@
+import hashlib
 import json
 from datetime import date
 
@@ -49,3 +50,35 @@ def test_ensure_schema_adds_columns_declared_after_a_file_was_made(tmp_path):
     assert columns == TABLES["documents"].column_names
     assert con.execute("SELECT document_id, etag FROM documents").fetchall() == [("d1", None)]
     con.close()
+
+
+def test_publish_writes_again_only_what_changed(con, tmp_path):
+    """A second publish on the same tables writes no file; a changed table, a deleted or edited file,
+    a broken record and `force` each bring back exactly the writes they should."""
+    stage_rows(con, [row("Mật ong hoa nhãn", "HTX Ong Yên Mông", 3, 2022, "8/QĐ-UBND", date(2022, 8, 8))])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    out = tmp_path / "publish"
+    first = {p.table: p for p in publish(con, out)}
+    assert all(p.written for p in first.values())
+    package = (out / "datapackage.json").read_text(encoding="utf-8")
+    stamps = {p: p.stat().st_mtime_ns for p in [*out.rglob("*.csv"), *out.rglob("*.parquet")]}
+
+    again = {p.table: p for p in publish(con, out)}
+    assert not any(p.written for p in again.values())
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    resources = lambda text: {r["name"]: r for r in json.loads(text)["resources"]}
+    assert resources((out / "datapackage.json").read_text(encoding="utf-8")) == resources(package)
+
+    con.execute("UPDATE products SET name = 'Mật ong hoa nhãn Yên Mông'")
+    (out / "csv" / "ratings.csv").write_bytes(b"edited by hand")
+    (out / "parquet" / "subjects.parquet").unlink()
+    written = {p.table for p in publish(con, out) if p.written}
+    assert written == {"products", "ratings", "subjects"}
+    assert pq.read_table(out / "parquet" / "products.parquet").column("name").to_pylist() == ["Mật ong hoa nhãn Yên Mông"]
+    assert (out / "csv" / "ratings.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    now = resources((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert now["ratings"]["hash"] == "sha256:" + hashlib.sha256((out / "csv" / "ratings.csv").read_bytes()).hexdigest()
+
+    (out / ".published.json").write_text("{not json", encoding="utf-8")
+    assert all(p.written for p in publish(con, out))
+    assert all(p.written for p in publish(con, out, force=True))
