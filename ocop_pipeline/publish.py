@@ -67,7 +67,8 @@ def csv_safe(data: pa.Table) -> pa.Table:
     for column in data.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_string_view(column.type):
             risky = pc.match_substring_regex(column, FORMULA_START)
-            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+            if pc.any(risky).as_py():  # prefixing copies the whole column: only when a value needs it
+                column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
         columns.append(column)
     return pa.table(columns, names=data.column_names)
 
