@@ -34,6 +34,9 @@ from ocop_pipeline.registry import RegistryError, load_registry
 REQUIRED_NEWS_KEYS = ("name", "base_url", "allowed_hosts", "listing_urls", "link_selector")
 # More threads than this buys nothing on a small machine and looks like an attack from one IP.
 MAX_HOST_THREADS = 64
+# Recordings answered in process have no network wait to overlap: more threads only contend for the
+# interpreter lock (national snapshot: 64 threads 3.3 s, 2 threads 2.3 s for the same 21,060 pages).
+IN_PROCESS_THREADS = 2
 # A landed article is taken as unchanged for this long without asking the site: news pages are
 # rarely edited after the first days, and re-asking for 20,000 of them costs a 304 each, every build.
 DEFAULT_REVALIDATE_AFTER_DAYS = 30
@@ -381,7 +384,8 @@ def crawl(
                 client.set_rate(host, source.requests_per_second)
         by_host.setdefault(source.host, []).append(source)
     if by_host:
-        with ThreadPoolExecutor(max_workers=min(MAX_HOST_THREADS, len(by_host))) as pool:
+        threads = IN_PROCESS_THREADS if getattr(client, "in_process", False) else MAX_HOST_THREADS
+        with ThreadPoolExecutor(max_workers=min(threads, len(by_host))) as pool:
             futures = [pool.submit(run.crawl_host, group, max_pages_per_site) for group in by_host.values()]
             for future in futures:
                 run.report.pages += future.result()

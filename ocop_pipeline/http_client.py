@@ -215,6 +215,12 @@ class PoliteClient:
 
     # -- configuration -------------------------------------------------------------------------
 
+    @property
+    def in_process(self) -> bool:
+        """Answered by a transport in this process (recordings), not over the network: waiting on
+        sockets is not what limits it, the interpreter lock is."""
+        return self._transport is not None
+
     def allow_host(self, host: str) -> None:
         with self._lock:
             self.allowed_hosts.add(host.lower())
