@@ -33,10 +33,13 @@ def _preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
 )
 def core_tables(context: dg.AssetExecutionContext, store: OcopStore):
     """Rebuild `subjects`, `products` and `ratings` from the staged rows (see ocop_pipeline/core.py for
-    the rules: ids, levels by regime, 36-month validity, status as of today)."""
+    the rules: ids, levels by regime, 36-month validity, status as of today). Only what changed is
+    rebuilt: nothing when no staged row, curated decision or the date has, else the changed provinces;
+    the result is always that of a rebuild from scratch."""
     with store.connect() as con:
         # Curated same/not-same decisions live in the registry, beside the sources they arbitrate.
-        counts = rebuild_core(con, decisions=store.paths().sources_dir / "curation" / "entity_decisions.csv")
+        counts = rebuild_core(con, decisions=store.paths().sources_dir / "curation" / "entity_decisions.csv",
+                              log=context.log.info)
         for name, key in CORE_KEYS.items():
             yield dg.MaterializeResult(
                 asset_key=key,

@@ -14,12 +14,14 @@ checked on the national benchmark corpus).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import duckdb
@@ -72,9 +74,10 @@ def resolve_all(products_of: Mapping[SubjectRecord, Iterable[str]], decisions: S
     return Resolution(subjects.ids, subjects.matched_by, products.ids, subjects.reviews + products.reviews)
 
 
-def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectRecord]]:
-    """Records split into groups that resolve independently: by current province, provinces that
-    share a tax code merged (union-find over provinces)."""
+def province_groups(places: Iterable[tuple[str | None, str | None]]) -> list[list[str]]:
+    """(current province, tax code) pairs -> the provinces that resolve together: one province, or the
+    provinces a shared tax code ties (union-find over provinces). A missing province is ""; each group
+    is sorted, the groups in order of their first province."""
     parent: dict[str, str] = {}
 
     def find(p: str) -> str:
@@ -84,21 +87,37 @@ def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectReco
         return p
 
     by_tax: dict[str, str] = {}
-    records = list(records)
-    for r in records:
-        find(r.province_current or "")
-        tax = (r.tax_code or "").strip()
+    for province, tax_code in places:
+        province = province or ""
+        find(province)
+        tax = (tax_code or "").strip()
         if tax:
             if tax in by_tax:
-                a, b = find(by_tax[tax]), find(r.province_current or "")
+                a, b = find(by_tax[tax]), find(province)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
             else:
-                by_tax[tax] = r.province_current or ""
-    groups: dict[str, list[SubjectRecord]] = defaultdict(list)
-    for r in records:
-        groups[find(r.province_current or "")].append(r)
+                by_tax[tax] = province
+    groups: dict[str, list[str]] = defaultdict(list)
+    for province in sorted(parent):
+        groups[find(province)].append(province)
     return [groups[k] for k in sorted(groups)]
+
+
+def group_key(provinces: Iterable[str]) -> str:
+    """The name a group's answer is kept under: its provinces, sorted, joined by "|"."""
+    return "|".join(sorted(provinces))
+
+
+def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectRecord]]:
+    """Records split into groups that resolve independently (`province_groups`)."""
+    records = list(records)
+    places = province_groups((r.province_current, r.tax_code) for r in records)
+    group_of = {p: n for n, group in enumerate(places) for p in group}
+    groups: list[list[SubjectRecord]] = [[] for _ in places]
+    for r in records:
+        groups[group_of[r.province_current or ""]].append(r)
+    return groups
 
 
 @lru_cache(maxsize=1)
@@ -111,9 +130,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+_RECORD_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(SubjectRecord)))
+
+
 def _fingerprint(group: list[SubjectRecord], products_of: Mapping[SubjectRecord, Iterable[str]],
                  first_seen: Mapping[SubjectRecord, int], decisions_key: str) -> str:
-    rows = sorted((tuple("" if v is None else str(v) for v in asdict(r).values()), first_seen.get(r),
+    # The fields read straight off the record (asdict deep-copies: most of a warm run's time); the
+    # text hashed is the same as before, so answers kept by an older build still match.
+    rows = sorted((tuple("" if v is None else str(v) for v in _RECORD_FIELDS(r)), first_seen.get(r),
                    sorted(products_of[r])) for r in group)
     text = json.dumps([code_fingerprint(), decisions_key, rows], ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -140,22 +164,30 @@ def _from_payload(text: str) -> Resolution:
 
 
 def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectRecord, Iterable[str]],
-                   decisions: Sequence[Decision] = (), first_seen: Mapping[SubjectRecord, int] | None = None
-                   ) -> tuple[Resolution, int]:
+                   decisions: Sequence[Decision] = (), first_seen: Mapping[SubjectRecord, int] | None = None,
+                   keep: Iterable[str] = ()) -> tuple[Resolution, int]:
     """`resolve_all`'s answer, resolving only the groups whose inputs changed since the answers kept
-    in `_resolution_cache`; returns it and how many groups were resolved (not taken from the cache)."""
+    in `_resolution_cache`; returns it and how many groups were resolved (not taken from the cache).
+
+    The answers of groups not among these records are dropped, except those whose key is in `keep`
+    (groups still staged that the caller did not need to ask about)."""
     first_seen = first_seen or {}
     con.execute("CREATE TABLE IF NOT EXISTS _resolution_cache (group_key VARCHAR, fingerprint VARCHAR, payload VARCHAR)")
-    kept = {key: (fp, payload) for key, fp, payload in
-            con.execute("SELECT group_key, fingerprint, payload FROM _resolution_cache").fetchall()}
     decisions_key = hashlib.sha256(repr(sorted(asdict(d).items() for d in decisions)).encode()).hexdigest()
+    groups = [(group_key({r.province_current or "" for r in group}), group) for group in resolution_groups(products_of)]
+    fingerprints = {key: _fingerprint(group, products_of, first_seen, decisions_key) for key, group in groups}
+    # The kept answers of these groups with these fingerprints, and only those: all of them are
+    # megabytes of JSON, and a scoped rebuild (core.py) asks about a few groups.
+    payloads = dict(con.execute(
+        "SELECT c.group_key, c.payload FROM _resolution_cache c "
+        "JOIN (SELECT unnest(?) AS group_key, unnest(?) AS fingerprint) w USING (group_key, fingerprint)",
+        [list(fingerprints), list(fingerprints.values())]).fetchall())
     answer, keys, new = Resolution(), [], []
-    for group in resolution_groups(products_of):
-        key = "|".join(sorted({r.province_current or "" for r in group}))
-        fp = _fingerprint(group, products_of, first_seen, decisions_key)
+    for key, group in groups:
+        fp = fingerprints[key]
         keys.append(key)
-        if key in kept and kept[key][0] == fp:
-            answer.update(_from_payload(kept[key][1]))
+        if key in payloads:
+            answer.update(_from_payload(payloads[key]))
             continue
         part = resolve_all({r: products_of[r] for r in group}, decisions,
                            {r: first_seen[r] for r in group if r in first_seen})
@@ -164,7 +196,7 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
     # One transaction: a build killed here keeps the old answers or the new, each whole.
     con.execute("BEGIN")
     con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
-                "OR group_key IN (SELECT unnest(?))", [keys, [k for k, _, _ in new]])
+                "OR group_key IN (SELECT unnest(?))", [keys + list(keep), [k for k, _, _ in new]])
     if new:
         con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
         try:
