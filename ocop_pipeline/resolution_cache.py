@@ -173,7 +173,8 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
     (groups still staged that the caller did not need to ask about)."""
     first_seen = first_seen or {}
     con.execute("CREATE TABLE IF NOT EXISTS _resolution_cache (group_key VARCHAR, fingerprint VARCHAR, payload VARCHAR)")
-    decisions_key = hashlib.sha256(repr(sorted(asdict(d).items() for d in decisions)).encode()).hexdigest()
+    # In order: of two decisions on the same pair the later one wins (matching._decision_index).
+    decisions_key = hashlib.sha256(repr([sorted(asdict(d).items()) for d in decisions]).encode()).hexdigest()
     groups = [(group_key({r.province_current or "" for r in group}), group) for group in resolution_groups(products_of)]
     fingerprints = {key: _fingerprint(group, products_of, first_seen, decisions_key) for key, group in groups}
     # The kept answers of these groups with these fingerprints, and only those: all of them are

@@ -72,3 +72,16 @@ def test_province_by_province_with_kept_answers_equals_all_at_once(con):
     resolve_cached(con, products_of, decisions, first_seen)
     kept = [k for (k,) in con.execute("SELECT group_key FROM _resolution_cache").fetchall()]
     assert not any("Lâm Đồng" in k for k in kept)
+
+
+def test_the_later_of_two_conflicting_decisions_wins_cached_or_not(con):
+    """Two decisions on one pair: the later one counts (matching._decision_index), so the kept answers
+    follow the decisions' order, not only their set."""
+    products_of, first_seen = corpus()
+    pair = ("HTX Yên Mông", "Hợp tác xã Yên Mông", "Hà Nội")
+    flip = [Decision("subject", *pair, "different"), Decision("subject", *pair, "same")]
+    flop = list(reversed(flip))
+    assert not same(resolve_all(products_of, flip, first_seen), resolve_all(products_of, flop, first_seen))
+    resolve_cached(con, products_of, flip, first_seen)
+    after, resolved = resolve_cached(con, products_of, flop, first_seen)
+    assert resolved > 0 and same(after, resolve_all(products_of, flop, first_seen))
