@@ -10,8 +10,10 @@ everywhere.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import cache
+from itertools import chain, pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -67,6 +69,7 @@ def find_mentions(article_id: str, text: str, province: str | None, entities: li
 FUZZY_MISSING_WORDS = ((8, 2), (0, 1))  # (distinct words at least, words that may be misspelt/missing)
 
 
+@cache
 def _missing_allowed(words: int) -> int:
     return next(missing for at_least, missing in FUZZY_MISSING_WORDS if words >= at_least)
 
@@ -82,12 +85,70 @@ class _Bucket:
 
 def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
     """How many entities share each name: per (kind, province, key) and per (kind, key) nationally."""
-    in_province: dict[tuple, int] = {}
-    national: dict[tuple, int] = {}
+    return (dict(Counter((e.kind, e.province, e.key) for e in entities)),
+            dict(Counter((e.kind, e.key) for e in entities)))
+
+
+def entities_in_reach(entities: list[Entity], articles: list[tuple[str, str | None]]) -> list[Entity]:
+    """Of `entities`, those `MentionIndex.find_in_key` could find in `articles` ((text key, province)
+    pairs): an index of only these, namesakes counted over all (`population=`), finds in those articles
+    what an index of all finds.
+
+    An article of a province meets the names of that province and those of none in every way, the
+    others only exactly and only when they are long (`MIN_FUZZY_TOKENS`+ words: the "anywhere" table);
+    an article of no province meets every name."""
+    provinces = {province for _, province in articles}
+    if None in provinces:
+        return list(entities)
+    # Where an exact name can be: in every article having all its pairs of adjacent words; the texts
+    # of the articles having a pair are joined on a line break (no key has one), so the texts of the
+    # name's least common pair are searched at once.
+    padded_by_pair: dict[str, list[str]] = {}
+    for key, _ in articles:
+        padded = f" {key} "
+        for pair in {f"{a} {b}" for a, b in pairwise(key.split())}:
+            padded_by_pair.setdefault(pair, []).append(padded)
+    texts_by_pair = {pair: "\n".join(texts) for pair, texts in padded_by_pair.items()}
+    out = []
     for e in entities:
-        in_province[(e.kind, e.province, e.key)] = in_province.get((e.kind, e.province, e.key), 0) + 1
-        national[(e.kind, e.key)] = national.get((e.kind, e.key), 0) + 1
-    return in_province, national
+        if e.province is None or e.province in provinces:
+            out.append(e)
+            continue
+        tokens = e.key.split()
+        if len(tokens) < MIN_FUZZY_TOKENS:
+            continue
+        shortest = None
+        for a, b in pairwise(tokens):
+            texts = texts_by_pair.get(f"{a} {b}")
+            if texts is None:
+                break
+            if shortest is None or len(texts) < len(shortest):
+                shortest = texts
+        else:
+            if f" {e.key} " in shortest:
+                out.append(e)
+    return out
+
+
+def articles_in_reach(entities: list[Entity], elsewhere_only: list[Entity] = ()) -> tuple[set[str | None] | None,
+                                                                                         list[str]]:
+    """Which articles `MentionIndex.find_in_key` could find any of `entities` in: (the provinces whose
+    articles may name them in any way, None among them for the articles of no province; None for every
+    article), and the names an article of another province can only contain outright (long ones: the
+    "anywhere" table). `elsewhere_only`: entities looked for only outside their own province (there,
+    what they match does not depend on who else in the country has the name): only their names count.
+
+    An article of the entity's own province can match it exactly or fuzzily, so can one of no province
+    (`_may_link`); an entity of no province is looked for in every article."""
+    provinces: set[str | None] = {None}
+    anywhere: list[str] = []
+    for e in [*entities, *elsewhere_only]:
+        if e.province is None:
+            return None, []
+        if len(e.key.split()) >= MIN_FUZZY_TOKENS:
+            anywhere.append(e.key)
+    provinces.update(e.province for e in entities)
+    return provinces, anywhere
 
 
 class MentionIndex:
@@ -99,24 +160,23 @@ class MentionIndex:
     names with at most one word misspelt or missing, two in long names), in time that grows with the
     words of an article rather than with articles x entities."""
 
-    def __init__(self, entities: list[Entity], population: list[Entity] | None = None):
+    def __init__(self, entities: list[Entity], population: list[Entity] | None = None,
+                 namesakes: tuple[dict[tuple, int], dict[tuple, int]] | None = None):
         """Index `entities`; who shares a name is counted over `population` (default: `entities`),
-        so an index of only the changed entities links exactly what an index of all would."""
+        so an index of only the changed entities links exactly what an index of all would. `namesakes`:
+        `namesake_counts(population)`, when the caller has it already."""
         self.entities = entities
-        self._tokens = [e.key.split() for e in entities]
+        self._tokens = tokens_of = [e.key.split() for e in entities]
         # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
         # them an article means: such a match is not a mention of any of them.
         # Outside its own province a name counts only if no other producer in the country has it: an
         # article from Tuyên Quang naming "Trà túi lọc giảo cổ lam" does not mean the one of Phú Thọ
         # when Hòa Bình has one too (nor either of them).
-        self._shared, self._national = namesake_counts(entities if population is None else population)
+        self._shared, self._national = namesakes or namesake_counts(entities if population is None else population)
         # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
         # so a common pair in an article does not bring every cooperative of the country to check.
-        bigrams = [set(pairwise(tokens)) for tokens in self._tokens]
-        pair_frequency: dict[tuple[str, str], int] = {}
-        for pairs in bigrams:
-            for pair in pairs:
-                pair_frequency[pair] = pair_frequency.get(pair, 0) + 1
+        bigrams = [set(pairwise(tokens)) for tokens in tokens_of]
+        pair_frequency = Counter(chain.from_iterable(bigrams))
         # Filed by who may be linked, so an article meets only names it could link (`_may_link`):
         # (province, pair) for an article of that province (None: names with no province, for every
         # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
@@ -124,13 +184,15 @@ class MentionIndex:
         by_province: dict[str | None, Pairs] = {}
         anywhere: Pairs = {}
         unknown: Pairs = {}
-        for i, tokens in enumerate(self._tokens):
+        shared, national = self._shared, self._national
+        for i, tokens in enumerate(tokens_of):
             e = entities[i]
-            if len(tokens) < MIN_EXACT_TOKENS or self._shared[(e.kind, e.province, e.key)] > 1:
+            if len(tokens) < MIN_EXACT_TOKENS or shared[(e.kind, e.province, e.key)] > 1:
                 continue
-            rarest = min(bigrams[i], key=lambda pair: (pair_frequency[pair], pair))
+            # The least frequent pair, the first in sorted order among equals.
+            rarest = min(sorted(bigrams[i]), key=pair_frequency.__getitem__)
             by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
-            if self._national[(e.kind, e.key)] == 1:
+            if national[(e.kind, e.key)] == 1:
                 unknown.setdefault(rarest, []).append(i)
                 if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
                     anywhere.setdefault(rarest, []).append(i)
@@ -140,22 +202,21 @@ class MentionIndex:
         self._unknown_table = (unknown, frozenset(unknown))
         self._pairs = [frozenset(pairs) for pairs in bigrams]
         self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
-                              for pairs, tokens in zip(bigrams, self._tokens, strict=True)]
-        # Fuzzy: per province (None = entities with no province, which match any article).
-        self._word_id: dict[str, int] = {}
+                              for pairs, tokens in zip(bigrams, tokens_of, strict=True)]
+        # Fuzzy: per province (None = entities with no province, which match any article). Word ids in
+        # order of first appearance.
+        fuzzy = [i for i, tokens in enumerate(tokens_of) if len(tokens) >= MIN_FUZZY_TOKENS]
+        self._word_id = word_id = {w: n for n, w in enumerate(dict.fromkeys(
+            chain.from_iterable(tokens_of[i] for i in fuzzy)))}
         grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
-        for i, tokens in enumerate(self._tokens):
-            if len(tokens) < MIN_FUZZY_TOKENS:
-                continue
-            ids = sorted({self._word_id.setdefault(t, len(self._word_id)) for t in tokens})
-            grouped.setdefault(entities[i].province, []).append((i, ids))
-        absent = len(self._word_id)  # an id no article has
+        for i in fuzzy:
+            grouped.setdefault(entities[i].province, []).append((i, sorted(set(map(word_id.__getitem__,
+                                                                                   tokens_of[i])))))
+        absent = len(word_id)  # an id no article has
         self._buckets: dict[str | None, _Bucket] = {}
         for province, members in grouped.items():
             width = max(len(ids) for _, ids in members)
-            word_ids = np.full((len(members), width), absent, dtype=np.int32)
-            for row, (_, ids) in enumerate(members):
-                word_ids[row, :len(ids)] = ids
+            word_ids = np.array([ids + [absent] * (width - len(ids)) for _, ids in members], dtype=np.int32)
             required = np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32)
             self._buckets[province] = _Bucket(np.array([i for i, _ in members], dtype=np.int64), word_ids, required)
 
