@@ -368,8 +368,8 @@ def load_sites(paths: Paths) -> list[SiteSource]:
 MENTION_BATCH = 250
 # New articles up to this many are matched here, against only the names their words could make
 # (`mentions.entities_in_reach`): indexing all 30,000 names cost more than matching a build's few new
-# pages (they are matched in this process anyway below MIN_ITEMS_FOR_POOL batches). More are matched
-# in worker processes against an index of every name.
+# pages. More are matched in worker processes against an index of every name. Below MIN_ITEMS_FOR_POOL
+# batches (no process forked), so a thread may query DuckDB meanwhile (`_rebuild_mentions`).
 FEW_NEW_ARTICLES = 1000
 # Changed names are looked for in the old articles of other provinces by one regular expression DuckDB
 # runs over the stored text keys (`_old_articles_in_reach`), up to this long (about 500 names: RE2 runs
@@ -541,8 +541,9 @@ def _old_articles_in_reach(con: duckdb.DuckDBPyConnection, changed: list, elsewh
                            article_fp: dict[str, str]) -> list[tuple[str, str | None, str | None, str | None]]:
     """Of the `old` articles (matched before against every name but these), those that could mention a
     `changed` name, or an `elsewhere` one outside its province (`mentions.articles_in_reach`), as
-    (article_id, text, province, key) items: with the text key kept from the last run, else the text.
-    The others cannot, and are not read."""
+    (article_id, text, province, key) items: with the text key kept from the last run (folding 20,000
+    texts cost more than matching a handful of new names against them), else the text. The others
+    cannot, and are not read."""
     from ocop_pipeline import mentions as matcher
 
     kept = {aid for aid, fp in con.execute("SELECT article_id, fingerprint FROM _mention_text_keys").fetchall()

@@ -11,6 +11,7 @@ everywhere.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, pairwise
@@ -130,8 +131,8 @@ def entities_in_reach(entities: list[Entity], articles: list[tuple[str, str | No
     return out
 
 
-def articles_in_reach(entities: list[Entity], elsewhere_only: list[Entity] = ()) -> tuple[set[str | None] | None,
-                                                                                         list[str]]:
+def articles_in_reach(entities: Sequence[Entity], elsewhere_only: Sequence[Entity] = ()) -> tuple[
+        set[str | None] | None, list[str]]:
     """Which articles `MentionIndex.find_in_key` could find any of `entities` in: (the provinces whose
     articles may name them in any way, None among them for the articles of no province; None for every
     article), and the names an article of another province can only contain outright (long ones: the

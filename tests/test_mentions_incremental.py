@@ -284,6 +284,13 @@ def test_the_names_in_reach_of_some_articles_are_all_an_index_finds_there():
     assert found
 
 
+def test_few_new_articles_are_matched_without_forking():
+    """The old articles' query runs in a thread while few new articles are matched: no fork meanwhile."""
+    from ocop_pipeline.parallel import MIN_ITEMS_FOR_POOL
+
+    assert -(-ingest_news.FEW_NEW_ARTICLES // ingest_news.MENTION_BATCH) < MIN_ITEMS_FOR_POOL
+
+
 @pytest.mark.parametrize("name", [
     "Mật ong bạc hà Mèo Vạc", "Hợp tác xã  Thuỷ sản Hoà Bình!", "Trà HOA VÀNG (túi lọc 500g)",
     "Hîp t¸c x· N«ng nghiÖp", "Nước mắm Phú Quốc\u00a0cao đạm", "Cà phê Buôn Ma Thuột – rang xay", "Ðặc sản Đồng Tháp",
