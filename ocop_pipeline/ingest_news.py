@@ -440,12 +440,16 @@ def _matching_code() -> str:
 def _create_mention_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The bookkeeping of `rebuild_mentions`: the fingerprints each entity and article was last matched
     under, each article's text key, and the products, subjects and articles as last read (with the
-    code that read them), which make a build with nothing new a few queries and keep product keys."""
+    code that read them, and each entity's namesakes then: `shared` in its province, `national` in the
+    country), which make a build with nothing new a few queries and keep product keys. A record of
+    before the counts were kept gains their columns, empty: unknown."""
     con.execute("CREATE TABLE IF NOT EXISTS _mention_inputs (kind VARCHAR, id VARCHAR, fingerprint VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS _mention_text_keys (article_id VARCHAR, fingerprint VARCHAR, "
                 "text_key VARCHAR)")
     con.execute("CREATE TABLE IF NOT EXISTS _mention_entities (kind VARCHAR, id VARCHAR, name VARCHAR, key VARCHAR, "
-                "province VARCHAR, code VARCHAR)")
+                "province VARCHAR, code VARCHAR, shared INTEGER, national INTEGER)")
+    con.execute("ALTER TABLE _mention_entities ADD COLUMN IF NOT EXISTS shared INTEGER")
+    con.execute("ALTER TABLE _mention_entities ADD COLUMN IF NOT EXISTS national INTEGER")
     con.execute("CREATE TABLE IF NOT EXISTS _mention_articles (article_id VARCHAR, document_id VARCHAR, "
                 "parser_version VARCHAR, province VARCHAR, code VARCHAR)")
 
@@ -458,7 +462,8 @@ def _record_state(con: duckdb.DuckDBPyConnection, code: str) -> tuple[bool, bool
         SELECT (SELECT count(*) FROM _mention_inputs)
                    = (SELECT count(*) FROM _mention_entities) + (SELECT count(*) FROM _mention_articles)
            AND (SELECT count(*) FROM _mention_inputs) > 0
-           AND NOT EXISTS (SELECT 1 FROM _mention_entities WHERE code IS DISTINCT FROM $code)
+           AND NOT EXISTS (SELECT 1 FROM _mention_entities WHERE code IS DISTINCT FROM $code
+                           OR shared IS NULL OR national IS NULL)
            AND NOT EXISTS (SELECT 1 FROM _mention_articles WHERE code IS DISTINCT FROM $code)
         """, {"code": code}))
     return kept, kept and bool(scalar(con, """
@@ -496,33 +501,43 @@ def _entities(con: duckdb.DuckDBPyConnection, code: str) -> list:
     return entities
 
 
-def _record_sources(con: duckdb.DuckDBPyConnection, entities: list, code: str,
+def _record_sources(con: duckdb.DuckDBPyConnection, entities: list, namesakes: tuple[dict, dict], code: str,
                     only: tuple[list[str], list[str]] | None = None) -> None:
     """Keep the products, subjects and articles this run matched from (read again in the same
-    transaction): all of them, or `only` those (entity ids, article ids) when the others are kept."""
+    transaction): all of them, or `only` those (entity ids, article ids) when the others are kept;
+    with each entity, its product key and the `namesakes` counts it was matched with."""
     import pandas as pd
 
     entity_ids, article_ids = only or ([], [])
     wanted = set(entity_ids)
-    keys = {e.name: e.key for e in entities if e.kind == "product" and (only is None or e.entity_id in wanted)}
-    con.register("_product_keys", pd.DataFrame({"name": list(keys), "key": list(keys.values())}, dtype=object))
+    in_province, national = namesakes
+    recorded = [e for e in entities if only is None or e.entity_id in wanted]
+    con.register("_entity_record", pd.DataFrame({
+        "kind": pd.Series([e.kind for e in recorded], dtype=object),
+        "id": pd.Series([e.entity_id for e in recorded], dtype=object),
+        "key": pd.Series([e.key for e in recorded], dtype=object),
+        "shared": pd.Series([in_province[(e.kind, e.province, e.key)] for e in recorded], dtype="int64"),
+        "national": pd.Series([national[(e.kind, e.key)] for e in recorded], dtype="int64")}))
     try:
         con.execute("DELETE FROM _mention_entities WHERE $all OR id IN (SELECT unnest($ids))",
                     {"all": only is None, "ids": entity_ids})
         con.execute("DELETE FROM _mention_articles WHERE $all OR article_id IN (SELECT unnest($ids))",
                     {"all": only is None, "ids": article_ids})
-        con.execute("INSERT INTO _mention_entities SELECT 'product', p.product_id, p.name, k.key, p.province, $code "
-                    "FROM products p LEFT JOIN _product_keys k ON k.name IS NOT DISTINCT FROM p.name "
+        con.execute("INSERT INTO _mention_entities (kind, id, name, key, province, code, shared, national) "
+                    "SELECT 'product', p.product_id, p.name, k.key, p.province, $code, k.shared, k.national "
+                    "FROM products p LEFT JOIN _entity_record k ON k.kind = 'product' AND k.id = p.product_id "
                     "WHERE $all OR p.product_id IN (SELECT unnest($ids))",
                     {"code": code, "all": only is None, "ids": entity_ids})
-        con.execute("INSERT INTO _mention_entities SELECT 'subject', subject_id, name, name_key, province, $code "
-                    "FROM subjects WHERE $all OR subject_id IN (SELECT unnest($ids))",
+        con.execute("INSERT INTO _mention_entities (kind, id, name, key, province, code, shared, national) "
+                    "SELECT 'subject', s.subject_id, s.name, s.name_key, s.province, $code, k.shared, k.national "
+                    "FROM subjects s LEFT JOIN _entity_record k ON k.kind = 'subject' AND k.id = s.subject_id "
+                    "WHERE $all OR s.subject_id IN (SELECT unnest($ids))",
                     {"code": code, "all": only is None, "ids": entity_ids})
         con.execute("INSERT INTO _mention_articles SELECT article_id, document_id, parser_version, province, $code "
                     "FROM news_articles WHERE $all OR article_id IN (SELECT unnest($ids))",
                     {"code": code, "all": only is None, "ids": article_ids})
     finally:
-        con.unregister("_product_keys")
+        con.unregister("_entity_record")
 
 
 def _keys_pattern(keys: list[str]) -> str | None:
@@ -570,17 +585,6 @@ def _old_articles_in_reach(con: duckdb.DuckDBPyConnection, changed: list, elsewh
     return [items[aid] for aid in sorted(items)]
 
 
-def _national_count_before(entity: object, old_fp: str, shared: int, national: int, fingerprint: Callable) -> int | None:
-    """How many entities in the country had `entity`'s name when it was last matched, if that is all
-    that changed since (same name, key, province and namesakes in its province); else None. The record
-    is a hash: guesses near the count now are checked against it."""
-    guesses = sorted(range(max(1, national - 16), national + 9), key=lambda n: abs(n - national))
-    for n in guesses:
-        if n != national and fingerprint(entity.kind, entity.name, entity.key, entity.province, shared, n) == old_fp:
-            return n
-    return None
-
-
 def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     """Bring `mentions` up to date: every article's body matched against the products and subjects.
 
@@ -591,8 +595,8 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     go. A name whose only change is how many others in the country have it keeps its mentions in its own
     province, where that does not count. What each was last matched as (entity name, key and province,
     and how many share the name; article document and extractor version; the matcher version) is kept in
-    `_mention_inputs`; the rows read, in `_mention_entities` and `_mention_articles`, so that a build
-    where none changed costs a few queries. Returns the number of mentions."""
+    `_mention_inputs`; the rows read (with those counts), in `_mention_entities` and `_mention_articles`,
+    so that a build where none changed costs a few queries. Returns the number of mentions."""
     code = _matching_code()
     _create_mention_tables(con)
     with _collector_paused():
@@ -652,7 +656,7 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     everything = not old_entities and not old_articles
     if not (stale_entities or stale_articles or new_entities or new_articles):
         if not record_kept:
-            _record_sources(con, entities, code)
+            _record_sources(con, entities, namesakes, code)
         return count
 
     # A name whose only change is how many others in the country have it (a namesake arrived or left in
@@ -662,12 +666,19 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     changed: list = []  # matched again everywhere, every mention of theirs gone
     elsewhere: dict[str, object] = {}  # mentions outside their province gone, matched again there when alone
     kept_mentions: set[str] = set()  # nothing to do but the new fingerprint
+    # What each was last matched as, and with how many namesakes, is in `_mention_entities`: trusted
+    # where it is what the fingerprint then was made from (a record of other code may not be); counts
+    # not recorded (a record of before they were) are unknown, and the entity matched again.
+    last = {(kind, eid): rest for kind, eid, *rest in con.execute(
+        "SELECT kind, id, name, key, province, shared, national FROM _mention_entities "
+        "WHERE id IN (SELECT unnest(?))", [[e.entity_id for e in new_entities if e.entity_id in old_entities]]
+    ).fetchall()}
     for e in new_entities:
-        old_fp = old_entities.get(e.entity_id)
-        now = national[(e.kind, e.key)]
-        before = None if old_fp is None or e.province is None else _national_count_before(
-            e, old_fp, in_province[(e.kind, e.province, e.key)], now, fingerprint)
-        if before is None:
+        shared, now = in_province[(e.kind, e.province, e.key)], national[(e.kind, e.key)]
+        name, key, province, shared_then, before = last.get((e.kind, e.entity_id), (None,) * 5)
+        if (e.province is None or (name, key, province, shared_then) != (e.name, e.key, e.province, shared)
+                or before is None or before == now
+                or fingerprint(e.kind, e.name, e.key, e.province, shared, before) != old_entities.get(e.entity_id)):
             changed.append(e)
         elif (before == 1) == (now == 1):
             kept_mentions.add(e.entity_id)
@@ -746,6 +757,6 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     finally:
         con.unregister("_inputs")
         con.unregister("_keys")
-    _record_sources(con, entities, code,
+    _record_sources(con, entities, namesakes, code,
                     only=None if everything or not record_kept else (changed_entities, changed_articles))
     return scalar(con, "SELECT count(*) FROM mentions")

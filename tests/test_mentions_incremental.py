@@ -103,6 +103,29 @@ def test_a_namesake_arriving_and_leaving_elsewhere(con, tmp_path):
     assert {(a, e) for _, a, _, e, *_ in check(con, tmp_path, inputs, "namesakes_leave")} >= {("a1", "p1"), ("a5", "p1")}
 
 
+def test_a_national_count_jumping_far_keeps_the_mentions_in_province(con, tmp_path, monkeypatch):
+    """20 namesakes arrive elsewhere at once (1 -> 21 in the country), then leave (21 -> 1): p1's counts
+    then are recorded, so both times only its mentions outside Phú Thọ change; it is never matched again
+    as a changed name (whose every mention would go), and the result is a full rebuild's."""
+    inputs = base_inputs()
+    check(con, tmp_path, inputs, "base")
+    looked_for = []
+    real = ingest_news._old_articles_in_reach
+    monkeypatch.setattr(ingest_news, "_old_articles_in_reach", lambda con, changed, elsewhere, *a: looked_for.append(
+        ({e.entity_id for e in changed}, {e.entity_id for e in elsewhere})) or real(con, changed, elsewhere, *a))
+    for i in range(20):
+        inputs.products[f"n{i}"] = (LONG, f"Tỉnh {i}")
+    linked = {(a, e) for _, a, _, e, *_ in check(con, tmp_path, inputs, "twenty_arrive")}
+    assert ("a2", "p1") in linked and ("a1", "p1") not in linked and ("a5", "p1") not in linked
+    assert looked_for and all("p1" not in changed and "p1" not in elsewhere for changed, elsewhere in looked_for)
+    looked_for.clear()
+    for i in range(20):
+        del inputs.products[f"n{i}"]
+    linked = {(a, e) for _, a, _, e, *_ in check(con, tmp_path, inputs, "twenty_leave")}
+    assert {("a1", "p1"), ("a2", "p1"), ("a5", "p1")} <= linked
+    assert looked_for == [(set(), {"p1"})]  # alone again: looked for outside its province only
+
+
 def test_a_namesake_in_the_same_province_unlinks_both(con, tmp_path):
     inputs = base_inputs()
     check(con, tmp_path, inputs, "base")
