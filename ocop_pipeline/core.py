@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -47,6 +48,7 @@ import duckdb
 import pyarrow as pa
 
 from ocop_pipeline import resolution_cache
+from ocop_pipeline.code_hash import code_hash
 from ocop_pipeline.matching import Decision, SubjectRecord, load_decisions
 from ocop_pipeline.resolution_cache import code_fingerprint, group_key, province_groups, resolve_cached
 from ocop_pipeline.settings import Paths
@@ -120,10 +122,7 @@ def default_decisions_path() -> Path:
 def _code_version() -> str:
     """This module, the resolution cache, the matching code that fingerprints (code_fingerprint), and
     DuckDB, whose hash() the row fingerprints use."""
-    digest = hashlib.sha256(f"{code_fingerprint()} duckdb {duckdb.__version__}".encode())
-    for module_file in (__file__, resolution_cache.__file__):
-        digest.update(Path(module_file).read_bytes())
-    return digest.hexdigest()
+    return code_hash((sys.modules[__name__], resolution_cache), code_fingerprint(), f"duckdb {duckdb.__version__}")
 
 
 def _sha256(value: object) -> str:

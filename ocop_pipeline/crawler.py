@@ -384,7 +384,7 @@ def crawl(
                 client.set_rate(host, source.requests_per_second)
         by_host.setdefault(source.host, []).append(source)
     if by_host:
-        threads = IN_PROCESS_THREADS if getattr(client, "in_process", False) else MAX_HOST_THREADS
+        threads = IN_PROCESS_THREADS if client.in_process else MAX_HOST_THREADS
         with ThreadPoolExecutor(max_workers=min(threads, len(by_host))) as pool:
             futures = [pool.submit(run.crawl_host, group, max_pages_per_site) for group in by_host.values()]
             for future in futures:

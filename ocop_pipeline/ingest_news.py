@@ -426,15 +426,12 @@ def _matching_code() -> str:
     """A hash of the code mentions and their matching keys come from (this module, mentions, normalize,
     resolve, the legacy-font table): what `_mention_entities` and `_mention_articles` recorded under
     other code is not trusted (keys are made again, every fingerprint compared)."""
-    import hashlib
+    import sys
 
     from ocop_pipeline import legacy_fonts, mentions, normalize, resolve
+    from ocop_pipeline.code_hash import code_hash
 
-    digest = hashlib.sha256()
-    for source in (__file__, mentions.__file__, normalize.__file__, resolve.__file__, legacy_fonts.__file__):
-        digest.update(Path(source).read_bytes())
-    digest.update(Path(legacy_fonts.__file__).with_name("data").joinpath("legacy_fonts.csv").read_bytes())
-    return digest.hexdigest()[:24]
+    return code_hash((sys.modules[__name__], mentions, normalize, resolve, legacy_fonts))[:24]
 
 
 def _create_mention_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -637,13 +634,11 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     # How many entities share a name, in a province and in the country, is part of what an entity was
     # matched as: a second "Nước mắm" arriving unlinks the first (mentions.MentionIndex skips shared names).
     namesakes = in_province, national = matcher.namesake_counts(entities)
-    entity_fp = {e.entity_id: sha256(repr((version, e.kind, e.name, e.key, e.province,
-                                           in_province[(e.kind, e.province, e.key)],
-                                           national[(e.kind, e.key)])).encode()).hexdigest()[:24]
-                 for e in entities}  # = fingerprint(...), inline: 50,000 calls
-    articles_read = con.execute("SELECT article_id, document_id, parser_version, province FROM news_articles").fetchall()
-    article_fp = {aid: sha256(repr((version, doc, parser, province)).encode()).hexdigest()[:24]
-                  for aid, doc, parser, province in articles_read}
+    entity_fp = {e.entity_id: fingerprint(e.kind, e.name, e.key, e.province, in_province[(e.kind, e.province, e.key)],
+                                          national[(e.kind, e.key)])
+                 for e in entities}
+    article_fp = {aid: fingerprint(doc, parser, province) for aid, doc, parser, province in con.execute(
+        "SELECT article_id, document_id, parser_version, province FROM news_articles").fetchall()}
     old_entities: dict[str, str] = {}
     old_articles: dict[str, str] = {}
     if count:  # an emptied table is rebuilt whatever the record says

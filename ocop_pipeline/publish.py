@@ -43,8 +43,8 @@ class PublishedTable:
     rows: int
     parquet: Path
     csv: Path
-    parquet_sha256: str = ""
-    csv_sha256: str = ""
+    parquet_sha256: str
+    csv_sha256: str
     written: bool = True  # False: unchanged since the last publish, the files were kept
 
 
@@ -73,15 +73,19 @@ def csv_safe(data: pa.Table) -> pa.Table:
     return pa.table(columns, names=data.column_names)
 
 
+def _table_files(out_dir: Path, table: Table) -> tuple[Path, Path]:
+    """Where a table's Parquet and CSV files go."""
+    return out_dir / "parquet" / f"{table.name}.parquet", out_dir / "csv" / f"{table.name}.csv"
+
+
 def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> PublishedTable:
     """Write one table as Parquet and CSV, ordered by its key so files are reproducible."""
     order = ", ".join(f'"{c}"' for c in table.primary_key) or "1"
     columns = ", ".join(f'"{c}"' for c in table.column_names)
     data = con.sql(f"SELECT {columns} FROM {table.name} ORDER BY {order}").to_arrow_table()
-    parquet_dir, csv_dir = out_dir / "parquet", out_dir / "csv"
-    parquet_dir.mkdir(parents=True, exist_ok=True)
-    csv_dir.mkdir(parents=True, exist_ok=True)
-    parquet_path, csv_path = parquet_dir / f"{table.name}.parquet", csv_dir / f"{table.name}.csv"
+    parquet_path, csv_path = _table_files(out_dir, table)
+    parquet_path.parent.mkdir(parents=True, exist_ok=True)
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
 
     tmp = parquet_path.with_suffix(".parquet.tmp")
     pq.write_table(data, tmp, compression="zstd")
@@ -134,11 +138,14 @@ def _kept(entry: object, fingerprint: str, table: Table, out_dir: Path) -> Publi
     exactly as written (same size and modification time); else None."""
     if not isinstance(entry, dict) or entry.get("fingerprint") != fingerprint:
         return None
-    parquet, csv_file = out_dir / "parquet" / f"{table.name}.parquet", out_dir / "csv" / f"{table.name}.csv"
+    parquet, csv_file = _table_files(out_dir, table)
     if _file_stamp(parquet) != entry.get("parquet_stamp") or _file_stamp(csv_file) != entry.get("csv_stamp"):
         return None
-    return PublishedTable(table.name, entry["rows"], parquet, csv_file, entry["parquet_sha256"], entry["csv_sha256"],
-                          written=False)
+    try:
+        return PublishedTable(table.name, int(entry["rows"]), parquet, csv_file, str(entry["parquet_sha256"]),
+                              str(entry["csv_sha256"]), written=False)
+    except (KeyError, TypeError, ValueError):  # a record edited by hand: write the table again
+        return None
 
 
 def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
@@ -156,9 +163,9 @@ def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
             "description": table.description,
             "layer": table.layer,
             "rows": item.rows,
-            "hash": "sha256:" + (item.csv_sha256 or _sha256(item.csv)),
+            "hash": "sha256:" + item.csv_sha256,
             "parquet": {"path": item.parquet.relative_to(out_dir).as_posix(), "compression": "zstd",
-                        "hash": "sha256:" + (item.parquet_sha256 or _sha256(item.parquet))},
+                        "hash": "sha256:" + item.parquet_sha256},
             "schema": {
                 "fields": [
                     {

@@ -22,13 +22,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import rapidfuzz
 
 from ocop_pipeline import legacy_fonts, matching, normalize, resolve, subject_types
+from ocop_pipeline.code_hash import code_hash
 from ocop_pipeline.matching import (
     Decision,
     ProductRecord,
@@ -123,11 +123,7 @@ def resolution_groups(records: Iterable[SubjectRecord]) -> list[list[SubjectReco
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the matching code's source: changing how names are matched invalidates every group."""
-    digest = hashlib.sha256(f"rapidfuzz {rapidfuzz.__version__}".encode())
-    for module in _CODE:
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(Path(legacy_fonts.__file__).with_name("data").joinpath("legacy_fonts.csv").read_bytes())
-    return digest.hexdigest()
+    return code_hash(_CODE, f"rapidfuzz {rapidfuzz.__version__}")
 
 
 _RECORD_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(SubjectRecord)))
