@@ -5,7 +5,7 @@ import dagster as dg
 
 from assets.core import CORE_KEYS
 from assets.resources import OcopStore
-from ocop_pipeline.quality import CheckOutcome, core_checks
+from ocop_pipeline.core.quality import CheckOutcome, core_checks
 
 
 def _result(outcomes: list[CheckOutcome]) -> dg.AssetCheckResult:

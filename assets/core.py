@@ -4,8 +4,8 @@
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, OcopStore
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.schema import PRODUCTS, RATINGS, SUBJECTS
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.storage.schema import PRODUCTS, RATINGS, SUBJECTS
 
 CORE_KEYS = {name: dg.AssetKey(["core", name]) for name in ("subjects", "products", "ratings")}
 
@@ -32,7 +32,7 @@ def _preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
     pool=DUCKDB_POOL,
 )
 def core_tables(context: dg.AssetExecutionContext, store: OcopStore):
-    """Rebuild `subjects`, `products` and `ratings` from the staged rows (see ocop_pipeline/core.py for
+    """Rebuild `subjects`, `products` and `ratings` from the staged rows (see ocop_pipeline/core/tables.py for
     the rules: ids, levels by regime, 36-month validity, status as of today). Only what changed is
     rebuilt: nothing when no staged row, curated decision or the date has, else the changed provinces;
     the result is always that of a rebuild from scratch."""

@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.core import CORE_KEYS
 from assets.resources import OcopStore
-from ocop_pipeline.export import export_month
+from ocop_pipeline.publish.extract import export_month
 
 # A month exists as a partition once it has ended in Vietnam's time zone (end_offset 0).
 MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2019-01-01", timezone="Asia/Ho_Chi_Minh")

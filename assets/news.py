@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.core import CORE_KEYS
 from assets.resources import DUCKDB_POOL, OcopStore
-from ocop_pipeline.ingest_news import (
+from ocop_pipeline.news.staging import (
     land_news,
     live_client,
     load_sites,
@@ -12,7 +12,7 @@ from ocop_pipeline.ingest_news import (
     snapshot_client,
     stage_news,
 )
-from ocop_pipeline.store import scalar
+from ocop_pipeline.storage.store import scalar
 
 NEWS_MODES = ("snapshot", "snapshot-http", "live")
 
@@ -122,7 +122,7 @@ def reconciliation(store: OcopStore) -> dg.MaterializeResult:
     """Official lists against the news for the same province and round (the decision when the page
     names one the lists carry, else province, year and level): both counts by stars, both sources,
     and a status (agree, disagree, news_only). Nothing is overwritten: a disagreement is a row to read."""
-    from ocop_pipeline.reconcile import rebuild_reconciliation
+    from ocop_pipeline.core.reconcile import rebuild_reconciliation
 
     with store.connect() as con:
         counts = rebuild_reconciliation(con)

@@ -6,7 +6,7 @@ import dagster as dg
 from assets.core import CORE_KEYS
 from assets.reference import REFERENCE_KEYS
 from assets.resources import OcopStore
-from ocop_pipeline.publish import publish
+from ocop_pipeline.publish.datasets import publish
 
 
 @dg.asset(

@@ -4,9 +4,9 @@
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, NETWORK_RETRY, OcopStore
-from ocop_pipeline.ingest_sheets import land_spreadsheets, record_sources
-from ocop_pipeline.registry import load_registry
-from ocop_pipeline.store import scalar
+from ocop_pipeline.sources.registry import load_registry
+from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources
+from ocop_pipeline.storage.store import scalar
 
 
 @dg.asset(

@@ -4,10 +4,10 @@
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, OcopStore
-from ocop_pipeline.admin_units import write_reference_tables
-from ocop_pipeline.schema import ADMIN_UNITS, PRODUCT_GROUP_CROSSWALK, PROVINCE_CROSSWALK
-from ocop_pipeline.store import frame_for, insert_frame
-from ocop_pipeline.subject_types import product_group_rows
+from ocop_pipeline.entities.subject_types import product_group_rows
+from ocop_pipeline.geo.admin_units import write_reference_tables
+from ocop_pipeline.storage.schema import ADMIN_UNITS, PRODUCT_GROUP_CROSSWALK, PROVINCE_CROSSWALK
+from ocop_pipeline.storage.store import frame_for, insert_frame
 
 REFERENCE_KEYS = {name: dg.AssetKey(["reference", name])
                   for name in ("admin_units", "province_crosswalk", "product_group_crosswalk")}

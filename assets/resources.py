@@ -9,7 +9,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.store import connect, ensure_schema
+from ocop_pipeline.storage.store import connect, ensure_schema
 
 # Every asset that writes DuckDB runs in this pool. DuckDB allows one writing process, so the pool
 # has one slot (dagster.yaml: concurrency.pools.default_limit = 1): a backfill queues instead of

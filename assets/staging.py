@@ -4,9 +4,9 @@
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, OcopStore
-from ocop_pipeline.ingest_sheets import stage_spreadsheets
-from ocop_pipeline.quality import source_row_bands
-from ocop_pipeline.store import scalar
+from ocop_pipeline.core.quality import source_row_bands
+from ocop_pipeline.spreadsheets.staging import stage_spreadsheets
+from ocop_pipeline.storage.store import scalar
 
 
 @dg.asset(

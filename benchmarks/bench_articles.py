@@ -20,7 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
-from ocop_pipeline.articles import PARSER_VERSION, extract_article
+from ocop_pipeline.news.article import PARSER_VERSION, extract_article
 
 RESULT = Path(__file__).parent / "results" / "articles.json"
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ocop_pipeline.crawler import SiteSource, crawl
-from ocop_pipeline.http_client import PoliteClient
-from ocop_pipeline.snapshot_server import SnapshotServer
+from ocop_pipeline.raw.crawler import SiteSource, crawl
+from ocop_pipeline.raw.http_client import PoliteClient
+from ocop_pipeline.raw.replay import SnapshotServer
 
 
 def make_sites(root: Path, hosts: int, pages: int) -> list[SiteSource]:

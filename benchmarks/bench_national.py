@@ -328,7 +328,7 @@ def main() -> int:
     ap.add_argument("--json-out", type=Path, default=REPO / "benchmarks" / "results" / "national.json")
     args = ap.parse_args()
 
-    from ocop_pipeline.parallel import worker_count
+    from ocop_pipeline.runtime.parallel import worker_count
 
     load_at_start = list(os.getloadavg())  # the machine is shared: say how busy it was
     manifest = national_corpus.generate(args.corpus, args.products, args.pages, 60, args.seed)

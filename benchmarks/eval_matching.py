@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ocop_pipeline.matching import ProductRecord, SubjectRecord, resolve_products, resolve_subjects
+from ocop_pipeline.entities.matching import ProductRecord, SubjectRecord, resolve_products, resolve_subjects
 
 PAIRS = Path(__file__).with_name("entity_pairs.csv")
 

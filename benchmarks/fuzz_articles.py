@@ -70,7 +70,7 @@ _GEN: list[bytes] = []
 
 
 def _run(chunk: list[tuple[str, str, str | None, str | None]]) -> list[tuple[str, str]]:
-    from ocop_pipeline.articles import extract_article
+    from ocop_pipeline.news.article import extract_article
 
     res = []
     for jid, kind, ref, sel in chunk:

@@ -12,7 +12,7 @@ is not rewritten):
   (2019-2025), in the layouts the reader supports (sheetgen.random_layout: xlsx, per-star workbooks, CSV
   in utf-8 / cp1258, HTML tables named .xls, a few real .xls). About `products` distinct products of
   about products/2 subjects, with the real districts and communes of each province
-  (ocop_pipeline.admin_units); about half the products are re-rated three years later and written
+  (ocop_pipeline.geo.admin_units); about half the products are re-rated three years later and written
   slightly differently (capitals, tone placement, HTX / Hợp tác xã), so ratings ~ 1.5 x products.
 - `sources/snapshot/sites/<host>/`: recorded news sites, as SnapshotServer serves them: robots.txt, a
   paginated listing (20 stories a page) and `pages` article pages in all, with menus, "Tin liên quan",
@@ -43,9 +43,9 @@ sys.path.insert(0, str(REPO / "sources"))
 
 from generate_snapshot import EXT, NEW_GROUP, _flush_xls, _rerate, _write
 
-from ocop_pipeline import sheetgen
-from ocop_pipeline.admin_units import communes, districts, legacy_provinces
-from ocop_pipeline.normalize import fold_key
+from devtools import sheetgen
+from ocop_pipeline.geo.admin_units import communes, districts, legacy_provinces
+from ocop_pipeline.text.normalize import fold_key
 
 VERSION = "national-1"  # bump when the output changes, so cached corpora are regenerated
 DEFAULT_OUT = REPO / "benchmarks" / "out" / "national"

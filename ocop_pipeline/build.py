@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.store import StoreLockedError, connect, ensure_schema, table_counts
+from ocop_pipeline.storage.store import StoreLockedError, connect, ensure_schema, table_counts
 
 SUMMARY_TABLES = ("documents", "stg_sheet_rows", "subjects", "products", "ratings", "news_articles", "news_facts",
                   "mentions", "rejects")
@@ -140,7 +140,7 @@ def summarise(paths: Paths, success: bool, failures: list[str]) -> dict:
                 "SELECT location, sheet, \"row\", reason FROM rejects ORDER BY stage, location, \"row\" LIMIT 5"
             ).fetchall()
         ]
-        from ocop_pipeline.quality import source_row_bands
+        from ocop_pipeline.core.quality import source_row_bands
 
         warnings = [f"row count outside the expected band: {w}" for w in source_row_bands(con)]
     finally:

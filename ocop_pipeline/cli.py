@@ -19,7 +19,7 @@ def _json_default(value: object) -> str:
 
 def _parse_one(name: str) -> tuple[list[str], list[str], bool]:
     """JSON lines of one file's product rows, its stderr lines, and whether the file was unreadable."""
-    from ocop_pipeline.sheets import SheetReadError, read_sheet_file
+    from ocop_pipeline.spreadsheets.reader import SheetReadError, read_sheet_file
 
     path = Path(name)
     try:
@@ -42,7 +42,7 @@ def cmd_parse_sheet(args: argparse.Namespace) -> int:
     """One JSON object per product row on stdout; one line per unreadable file or rejected row on stderr.
 
     Many files are read by one process per core; output stays in the order the files were given."""
-    from ocop_pipeline.parallel import ordered_map
+    from ocop_pipeline.runtime.parallel import ordered_map
 
     status = 0
     for lines, errors, failed in ordered_map(_parse_one, args.files, workers=args.jobs):
@@ -57,7 +57,7 @@ def cmd_parse_sheet(args: argparse.Namespace) -> int:
 
 def cmd_extract_article(args: argparse.Namespace) -> int:
     """One JSON object describing the OCOP facts of one news page."""
-    from ocop_pipeline.articles import extract_article
+    from ocop_pipeline.news.article import extract_article
 
     path = Path(args.file)
     try:
@@ -73,7 +73,7 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Materialise every asset in process and print a summary."""
     from ocop_pipeline.build import run_build
-    from ocop_pipeline.store import StoreLockedError
+    from ocop_pipeline.storage.store import StoreLockedError
 
     started = time.perf_counter()
     try:
@@ -92,9 +92,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The ministry's monthly extract, read from the built database (read-only)."""
-    from ocop_pipeline.export import export_month, month_bounds
+    from ocop_pipeline.publish.extract import export_month, month_bounds
     from ocop_pipeline.settings import Paths
-    from ocop_pipeline.store import StoreLockedError, connect
+    from ocop_pipeline.storage.store import StoreLockedError, connect
 
     try:
         month_bounds(args.month)

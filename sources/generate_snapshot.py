@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ocop_pipeline import sheetgen
-from ocop_pipeline.sheetgen import Layout
+from devtools import sheetgen
+from devtools.sheetgen import Layout
 
 HERE = Path(__file__).resolve().parent
 SNAPSHOT = HERE / "snapshot" / "spreadsheets"

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop_pipeline.resolve import product_key, subject_key
-from ocop_pipeline.store import connect, ensure_schema, frame_for, insert_frame
+from ocop_pipeline.entities.keys import product_key, subject_key
+from ocop_pipeline.storage.store import connect, ensure_schema, frame_for, insert_frame
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -217,7 +217,7 @@ TIME_COLUMNS = {"recorded_at", "fetched_at", "created_at", "updated_at", "built_
 
 def table_hashes(db: Path, tables: list[str] | None = None) -> dict[str, tuple[int, str]]:
     """{table: (rows, sha256 of every row in key order)}, timestamps left out; read-only."""
-    from ocop_pipeline.schema import ALL_TABLES
+    from ocop_pipeline.storage.schema import ALL_TABLES
 
     con = duckdb.connect(str(db), read_only=True)
     try:

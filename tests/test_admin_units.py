@@ -1,4 +1,4 @@
-from ocop_pipeline.admin_units import (
+from ocop_pipeline.geo.admin_units import (
     current_province_for,
     current_province_names,
     find_provinces,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop_pipeline.article_text import decode_bytes
-from ocop_pipeline.articles import extract_article, province_of_domain
+from ocop_pipeline.news.article import extract_article, province_of_domain
+from ocop_pipeline.news.page_text import decode_bytes
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
@@ -389,7 +389,7 @@ _EDGE_TEXTS = [
 def test_rewritten_patterns_match_their_plain_forms():
     import re
 
-    from ocop_pipeline import ocop_facts as F
+    from ocop_pipeline.news import facts as F
 
     fresh_plain = re.compile(r";|\bnăm\s+20\d\d|\bin\s+20\d\d", re.IGNORECASE)
     fresh_fast = re.compile(r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d")

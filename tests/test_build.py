@@ -7,7 +7,7 @@ from conftest import write_simple_list
 
 from ocop_pipeline.build import run_build
 from ocop_pipeline.cli import format_summary
-from ocop_pipeline.store import connect
+from ocop_pipeline.storage.store import connect
 
 
 @pytest.fixture

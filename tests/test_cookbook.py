@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from conftest import REPO, row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.views import VIEWS
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.core.views import VIEWS
 
 COOKBOOK = REPO / "docs" / "cookbook.md"
 BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)

@@ -2,7 +2,7 @@ from datetime import date
 
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
+from ocop_pipeline.core.tables import rebuild_core
 
 
 def test_variants_of_one_subject_and_product_resolve_to_one_row_each(con):

@@ -10,10 +10,10 @@ import duckdb
 import pytest
 from conftest import row, stage_rows
 
-from ocop_pipeline import core
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.matching import Decision
-from ocop_pipeline.store import connect, ensure_schema
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.core import tables as core
+from ocop_pipeline.entities.matching import Decision
+from ocop_pipeline.storage.store import connect, ensure_schema
 
 TABLES = ("subjects", "products", "ratings", "subject_aliases", "entity_review")
 AS_OF = date(2026, 1, 1)

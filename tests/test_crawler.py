@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from ocop_pipeline.crawler import (
+from ocop_pipeline.raw.crawler import (
     CrawlReport,
     SiteSource,
     crawl,
@@ -21,9 +21,9 @@ from ocop_pipeline.crawler import (
     load_site_sources,
     normalize_url,
 )
-from ocop_pipeline.http_client import PoliteClient
-from ocop_pipeline.registry import RegistryError
-from ocop_pipeline.snapshot_server import Fault, RandomFaults, SnapshotServer
+from ocop_pipeline.raw.http_client import PoliteClient
+from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
+from ocop_pipeline.sources.registry import RegistryError
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "sources"
@@ -162,7 +162,7 @@ def test_joining_links_from_the_site_root_agrees_with_urljoin() -> None:
     import random
     from urllib.parse import urljoin
 
-    from ocop_pipeline.crawler import _ROOT_PATH, _join
+    from ocop_pipeline.raw.crawler import _ROOT_PATH, _join
 
     rng = random.Random(3)
     bases = ["https://x.vn/list/", "https://x.vn/list/trang-2.htm", "http://x.vn", "HTTPS://X.vn:443/a/b?c=1",

@@ -1,14 +1,14 @@
 from pathlib import Path
 
-from ocop_pipeline.dictionary import data_dictionary_markdown
-from ocop_pipeline.schema import ALL_TABLES
+from ocop_pipeline.publish.dictionary import data_dictionary_markdown
+from ocop_pipeline.storage.schema import ALL_TABLES
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data_dictionary.md"
 
 
 def test_committed_data_dictionary_matches_the_schema():
     assert DOC.read_text(encoding="utf-8") == data_dictionary_markdown(), (
-        "docs/data_dictionary.md is stale: run .venv/bin/python -m ocop_pipeline.dictionary > docs/data_dictionary.md")
+        "docs/data_dictionary.md is stale: run .venv/bin/python -m ocop_pipeline.publish.dictionary > docs/data_dictionary.md")
 
 
 def test_every_column_is_described():

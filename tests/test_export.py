@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.export import (
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.publish.extract import (
     SHEET_CHANGES,
     SHEET_PRODUCTS,
     SHEET_PROVINCES,
@@ -25,7 +25,7 @@ from ocop_pipeline.export import (
     export_month,
     month_bounds,
 )
-from ocop_pipeline.store import connect, ensure_schema
+from ocop_pipeline.storage.store import connect, ensure_schema
 
 EVIL = '=HYPERLINK("http://x","y")'
 
@@ -173,7 +173,7 @@ def test_a_published_version_is_never_edited_and_same_data_make_no_new_version(d
 
 
 def test_csv_outputs_neutralise_formulas_but_parquet_keeps_the_value(db, tmp_path):
-    from ocop_pipeline.publish import publish
+    from ocop_pipeline.publish.datasets import publish
 
     con = connect(db, read_only=True)
     try:
@@ -235,7 +235,7 @@ def test_dagster_partition_writes_the_month_with_its_chart_report(db):
     from assets import build_definitions
     from assets.extract import monthly_extract
     from assets.resources import OcopStore
-    from ocop_pipeline.report import HEADINGS
+    from ocop_pipeline.publish.report import HEADINGS
 
     store = OcopStore(data_dir=str(db.parent))
     result = dg.materialize([monthly_extract], partition_key="2025-06-01", resources={"store": store})

@@ -34,12 +34,12 @@ from fault_helpers import (
 from test_crawler import client_for, make_sites  # the generated sites of the crawler tests
 
 from ocop_pipeline.build import BuildLockedError, build_lock, run_build
-from ocop_pipeline.crawler import crawl
-from ocop_pipeline.ingest_news import land_news
-from ocop_pipeline.schema import ALL_TABLES
+from ocop_pipeline.news.staging import land_news
+from ocop_pipeline.raw.crawler import crawl
+from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.snapshot_server import Fault, RandomFaults, SnapshotServer
-from ocop_pipeline.store import connect, ensure_schema
+from ocop_pipeline.storage.schema import ALL_TABLES
+from ocop_pipeline.storage.store import connect, ensure_schema
 
 # -- a medium corpus and its clean build, shared by the kill and concurrency tests ----------------
 
@@ -370,7 +370,7 @@ _SQL_CALLS = {"execute": 0, "executemany": 0, "sql": 0, "query": 0, "scalar": 1}
 
 def test_no_outside_value_is_formatted_into_sql():
     offenders = []
-    for path in sorted([*(REPO / "ocop_pipeline").glob("*.py"), *(REPO / "assets").glob("*.py")]):
+    for path in sorted([*(REPO / "ocop_pipeline").rglob("*.py"), *(REPO / "assets").rglob("*.py")]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

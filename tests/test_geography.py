@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO
 from conftest import write_simple_list as _write_simple_list
 
-from ocop_pipeline.admin_units import (
+from ocop_pipeline.geo.admin_units import (
     admin_unit_rows,
     communes,
     current_provinces,
@@ -21,9 +21,9 @@ from ocop_pipeline.admin_units import (
     province_for_commune,
     write_reference_tables,
 )
-from ocop_pipeline.ingest_sheets import land_spreadsheets, record_sources, stage_spreadsheets
-from ocop_pipeline.registry import load_registry
 from ocop_pipeline.settings import Paths
+from ocop_pipeline.sources.registry import load_registry
+from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources, stage_spreadsheets
 
 
 def test_counts_and_unique_codes():

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ocop_pipeline.http_client import FetchResult, PoliteClient, _retry_after_seconds, detect_encoding
-from ocop_pipeline.snapshot_server import Fault, SnapshotServer
+from ocop_pipeline.raw.http_client import FetchResult, PoliteClient, _retry_after_seconds, detect_encoding
+from ocop_pipeline.raw.replay import Fault, SnapshotServer
 
 VN = "Chương trình mỗi xã một sản phẩm (OCOP) tỉnh Thanh Hóa: sản phẩm đạt 4 sao"
 PAGE = f"""<!DOCTYPE html>

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ocop_pipeline.legacy_fonts import convert_legacy, detect_legacy_encoding, fix_legacy_text, is_syllable
-from ocop_pipeline.normalize import clean_text
+from ocop_pipeline.text.legacy_fonts import (
+    convert_legacy,
+    detect_legacy_encoding,
+    fix_legacy_text,
+    is_syllable,
+)
+from ocop_pipeline.text.normalize import clean_text
 
 
 @pytest.mark.parametrize(

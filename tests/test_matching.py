@@ -6,8 +6,8 @@ from datetime import date
 
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.matching import (
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.entities.matching import (
     Decision,
     ProductRecord,
     SubjectRecord,

@@ -9,12 +9,12 @@ import random
 
 import pytest
 
-from ocop_pipeline import ingest_news
-from ocop_pipeline.ingest_news import rebuild_mentions
-from ocop_pipeline.mentions import Entity, MentionIndex, entities_in_reach
-from ocop_pipeline.normalize import fold_text
-from ocop_pipeline.resolve import product_key, subject_key
-from ocop_pipeline.store import connect, ensure_schema
+from ocop_pipeline.entities.keys import product_key, subject_key
+from ocop_pipeline.mentions.matching import Entity, MentionIndex, entities_in_reach
+from ocop_pipeline.news import staging as ingest_news
+from ocop_pipeline.news.staging import rebuild_mentions
+from ocop_pipeline.storage.store import connect, ensure_schema
+from ocop_pipeline.text.normalize import fold_text
 
 
 class Inputs:
@@ -292,7 +292,7 @@ def test_the_names_in_reach_of_some_articles_are_all_an_index_finds_there():
                 for i, name in enumerate(random_name(rng) for _ in range(300))]
     names = [e.name for e in entities]
     articles = [(f"a{i}", random_text(rng, names), rng.choice(PROVINCES[:2])) for i in range(40)]
-    from ocop_pipeline.mentions import text_key
+    from ocop_pipeline.mentions.matching import text_key
 
     keyed = [(aid, text_key(text), province) for aid, text, province in articles]
     everything = MentionIndex(entities)
@@ -309,7 +309,7 @@ def test_the_names_in_reach_of_some_articles_are_all_an_index_finds_there():
 
 def test_few_new_articles_are_matched_without_forking():
     """The old articles' query runs in a thread while few new articles are matched: no fork meanwhile."""
-    from ocop_pipeline.parallel import MIN_ITEMS_FOR_POOL
+    from ocop_pipeline.runtime.parallel import MIN_ITEMS_FOR_POOL
 
     assert -(-ingest_news.FEW_NEW_ARTICLES // ingest_news.MENTION_BATCH) < MIN_ITEMS_FOR_POOL
 

@@ -7,14 +7,14 @@ import pytest
 from conftest import REPO, row, stage_rows
 
 from ocop_pipeline.build import run_build
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.http_client import PoliteClient
-from ocop_pipeline.ingest_news import land_news, load_sites, rebuild_mentions, stage_news
-from ocop_pipeline.mentions import Entity, MentionIndex, find_mentions
-from ocop_pipeline.resolve import product_key, subject_key
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.entities.keys import product_key, subject_key
+from ocop_pipeline.mentions.matching import Entity, MentionIndex, find_mentions
+from ocop_pipeline.news.staging import land_news, load_sites, rebuild_mentions, stage_news
+from ocop_pipeline.raw.http_client import PoliteClient
+from ocop_pipeline.raw.replay import Fault, SnapshotServer
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.snapshot_server import Fault, SnapshotServer
-from ocop_pipeline.store import connect
+from ocop_pipeline.storage.store import connect
 
 VHDS = "https://vhds.baothanhhoa.vn/doi-song/thanh-hoa-sau-2-nam-thuc-hien-chuong-trinh-ocop"
 
@@ -71,7 +71,7 @@ def test_a_failing_page_is_recorded_and_the_rest_is_kept(tmp_path, news_registry
     paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
     sites = load_sites(paths)
     con = connect(paths.db_path)
-    from ocop_pipeline.store import ensure_schema
+    from ocop_pipeline.storage.store import ensure_schema
 
     ensure_schema(con)
     broken = "vhds.baothanhhoa.vn/doi-song/thanh-hoa-sau-2-nam-thuc-hien-chuong-trinh-ocop/12345.htm"
@@ -95,7 +95,7 @@ def test_landed_articles_are_not_asked_for_again_within_the_window(tmp_path, new
     from datetime import UTC, datetime, timedelta
     from urllib.parse import urlsplit
 
-    from ocop_pipeline.store import ensure_schema
+    from ocop_pipeline.storage.store import ensure_schema
 
     paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
     sites = load_sites(paths)  # revalidate_after_days: 30
@@ -248,8 +248,8 @@ def test_rematching_one_changed_name_counts_its_namesakes_elsewhere(con):
 def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, news_registry):
     """The default offline crawl skips the socket; what it lands must be what the HTTP crawl lands,
     and a second crawl must revalidate the same way (304s from the same validators)."""
-    from ocop_pipeline.ingest_news import snapshot_client
-    from ocop_pipeline.store import ensure_schema
+    from ocop_pipeline.news.staging import snapshot_client
+    from ocop_pipeline.storage.store import ensure_schema
 
     landed = {}
     for over_http in (False, True):
@@ -274,7 +274,7 @@ def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, ne
 
 
 def test_the_in_process_recordings_still_obey_robots_and_the_allow_list(tmp_path, news_registry):
-    from ocop_pipeline.snapshot_server import RecordedTransport
+    from ocop_pipeline.raw.replay import RecordedTransport
 
     root = news_registry / "snapshot" / "sites"
     client = PoliteClient(["baothanhhoa.vn"], transport=RecordedTransport(root), rates={"baothanhhoa.vn": 1000})
@@ -291,7 +291,7 @@ def test_the_in_process_recordings_still_obey_robots_and_the_allow_list(tmp_path
 
 
 def test_recorded_files_never_come_from_outside_the_recordings(tmp_path):
-    from ocop_pipeline.snapshot_server import recorded_file
+    from ocop_pipeline.raw.replay import recorded_file
 
     root = tmp_path / "sites"
     (root / "site.test" / "news").mkdir(parents=True)

@@ -5,9 +5,9 @@ from datetime import date
 import pyarrow.parquet as pq
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.publish import publish
-from ocop_pipeline.schema import TABLES
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.publish.datasets import publish
+from ocop_pipeline.storage.schema import TABLES
 
 
 def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(con, tmp_path):
@@ -39,7 +39,7 @@ def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(c
 
 
 def test_ensure_schema_adds_columns_declared_after_a_file_was_made(tmp_path):
-    from ocop_pipeline.store import connect, ensure_schema
+    from ocop_pipeline.storage.store import connect, ensure_schema
 
     con = connect(tmp_path / "old.duckdb")
     con.execute("CREATE TABLE documents (document_id VARCHAR, source_id VARCHAR)")

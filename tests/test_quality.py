@@ -2,8 +2,8 @@ from datetime import date
 
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.quality import core_checks, source_row_bands
+from ocop_pipeline.core.quality import core_checks, source_row_bands
+from ocop_pipeline.core.tables import rebuild_core
 
 
 def _failed(con):

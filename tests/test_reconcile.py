@@ -3,8 +3,8 @@ from datetime import date
 
 from conftest import row, stage_rows
 
-from ocop_pipeline.core import rebuild_core
-from ocop_pipeline.reconcile import rebuild_reconciliation
+from ocop_pipeline.core.reconcile import rebuild_reconciliation
+from ocop_pipeline.core.tables import rebuild_core
 
 
 def _article(con, article_id, *, total, s3, s4, decisions=(), event=date(2020, 7, 1), province="Thanh Hóa"):

@@ -2,8 +2,8 @@
 
 import random
 
-from ocop_pipeline.matching import Decision, SubjectRecord
-from ocop_pipeline.resolution_cache import resolution_groups, resolve_all, resolve_cached
+from ocop_pipeline.entities.matching import Decision, SubjectRecord
+from ocop_pipeline.entities.resolution_cache import resolution_groups, resolve_all, resolve_cached
 
 PROVINCES = ["Hà Nội", "Hưng Yên", "Ninh Bình", "Phú Thọ", "Nghệ An", "Lâm Đồng"]
 FORMS = ["HTX", "Hợp tác xã", "Công ty TNHH", "Cty TNHH", "Hộ kinh doanh", "Tổ hợp tác"]

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ocop_pipeline import sheetgen
-from ocop_pipeline.sheets import SheetReadError, read_sheet_file
+from devtools import sheetgen
+from ocop_pipeline.spreadsheets.reader import SheetReadError, read_sheet_file
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = REPO / "sources" / "snapshot" / "spreadsheets"

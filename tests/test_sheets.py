@@ -12,11 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ocop_pipeline import sheet_files, sheetgen
-from ocop_pipeline.addresses import parse_address, split_subject_address
-from ocop_pipeline.sheets import PARSER_VERSION, SheetReadError, read_sheet_file
-from ocop_pipeline.stars import POTENTIAL_5_STAR, parse_stars, stars_from_label
-from ocop_pipeline.subject_types import product_group_of, subject_type_of
+from devtools import sheetgen
+from ocop_pipeline.entities.subject_types import product_group_of, subject_type_of
+from ocop_pipeline.geo.addresses import parse_address, split_subject_address
+from ocop_pipeline.spreadsheets import workbooks as sheet_files
+from ocop_pipeline.spreadsheets.reader import PARSER_VERSION, SheetReadError, read_sheet_file
+from ocop_pipeline.spreadsheets.stars import POTENTIAL_5_STAR, parse_stars, stars_from_label
 
 # ---------------------------------------------------------------------------------------------------
 # Builders

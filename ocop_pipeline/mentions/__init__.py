@@ -1,0 +1,1 @@
+"""Mentions: which products and producers a news article names."""

@@ -1,0 +1,289 @@
+"""Which products and producers a news article names.
+
+Article text and names are compared as matching keys: accent-free, lower case, legal forms made
+canonical ("Hợp tác xã" = "HTX", "Cty" = "Công ty"), so tone placement, capitals and abbreviations do
+not hide a mention. Exact key matches are found with word boundaries; near matches (a typo, a
+dropped word) with rapidfuzz's partial ratio, only for names long enough to be distinctive and only
+within the article's province, because short generic names ("Mật ong", "Chè xanh") would match
+everywhere.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import chain, pairwise
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ocop_pipeline.entities.keys import canonical_legal_forms, stable_id
+from ocop_pipeline.text.normalize import fold_text
+
+MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match
+MIN_FUZZY_TOKENS = 4
+FUZZY_THRESHOLD = 92.0
+# Part of what a mentions table was computed from: change it when matching changes, so builds redo it.
+MATCHER_VERSION = "mentions-5"
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # product | subject
+    entity_id: str
+    name: str
+    key: str
+    province: str | None
+
+
+@dataclass(frozen=True)
+class Mention:
+    mention_id: str
+    article_id: str
+    entity_kind: str
+    entity_id: str
+    name_in_text: str
+    entity_name: str
+    score: float
+    method: str
+
+
+def text_key(text: str) -> str:
+    """The article text as one matching key (same folding as names: equal to `subject_key(text)`)."""
+    return canonical_legal_forms(fold_text(text))
+
+
+def find_mentions(article_id: str, text: str, province: str | None, entities: list[Entity]) -> list[Mention]:
+    """Mentions of `entities` in `text`; entities of another province are only matched exactly and
+    when their name is long enough to be distinctive. (For many articles build one `MentionIndex`.)"""
+    return MentionIndex(entities).find(article_id, text, province)
+
+
+# A fuzzy match (partial ratio >= 92) of a name of 4+ words leaves all its words but one intact (but
+# two in names of 8+ words): a name is tried only when the article has that many of its words. The
+# count is one numpy gather per province, so an article meets a handful of candidates instead of
+# every name of its province. The words must also stand together: a misspelt word breaks at most the
+# two pairs of adjacent words it is in, so the article must have the rest of the name's pairs (at
+# least one), not merely its words scattered over the page.
+FUZZY_MISSING_WORDS = ((8, 2), (0, 1))  # (distinct words at least, words that may be misspelt/missing)
+
+
+@cache
+def _missing_allowed(words: int) -> int:
+    return next(missing for at_least, missing in FUZZY_MISSING_WORDS if words >= at_least)
+
+
+@dataclass
+class _Bucket:
+    """The fuzzy-eligible names of one province: their word ids (padded) and the words they need."""
+
+    entity_index: np.ndarray  # (n,) index into MentionIndex.entities
+    word_ids: np.ndarray  # (n, k) ids of each name's distinct words, padded with the never-present id
+    required: np.ndarray  # (n,) words that must be in the article
+
+
+def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """How many entities share each name: per (kind, province, key) and per (kind, key) nationally."""
+    return (dict(Counter((e.kind, e.province, e.key) for e in entities)),
+            dict(Counter((e.kind, e.key) for e in entities)))
+
+
+def entities_in_reach(entities: list[Entity], articles: list[tuple[str, str | None]]) -> list[Entity]:
+    """Of `entities`, those `MentionIndex.find_in_key` could find in `articles` ((text key, province)
+    pairs): an index of only these, namesakes counted over all (`population=`), finds in those articles
+    what an index of all finds.
+
+    An article of a province meets the names of that province and those of none in every way, the
+    others only exactly and only when they are long (`MIN_FUZZY_TOKENS`+ words: the "anywhere" table);
+    an article of no province meets every name."""
+    provinces = {province for _, province in articles}
+    if None in provinces:
+        return list(entities)
+    # Where an exact name can be: in every article having all its pairs of adjacent words; the texts
+    # of the articles having a pair are joined on a line break (no key has one), so the texts of the
+    # name's least common pair are searched at once.
+    padded_by_pair: dict[str, list[str]] = {}
+    for key, _ in articles:
+        padded = f" {key} "
+        for pair in {f"{a} {b}" for a, b in pairwise(key.split())}:
+            padded_by_pair.setdefault(pair, []).append(padded)
+    texts_by_pair = {pair: "\n".join(texts) for pair, texts in padded_by_pair.items()}
+    out = []
+    for e in entities:
+        if e.province is None or e.province in provinces:
+            out.append(e)
+            continue
+        tokens = e.key.split()
+        if len(tokens) < MIN_FUZZY_TOKENS:
+            continue
+        shortest = None
+        for a, b in pairwise(tokens):
+            texts = texts_by_pair.get(f"{a} {b}")
+            if texts is None:
+                break
+            if shortest is None or len(texts) < len(shortest):
+                shortest = texts
+        else:
+            if f" {e.key} " in shortest:
+                out.append(e)
+    return out
+
+
+def articles_in_reach(entities: Sequence[Entity], elsewhere_only: Sequence[Entity] = ()) -> tuple[
+        set[str | None] | None, list[str]]:
+    """Which articles `MentionIndex.find_in_key` could find any of `entities` in: (the provinces whose
+    articles may name them in any way, None among them for the articles of no province; None for every
+    article), and the names an article of another province can only contain outright (long ones: the
+    "anywhere" table). `elsewhere_only`: entities looked for only outside their own province (there,
+    what they match does not depend on who else in the country has the name): only their names count.
+
+    An article of the entity's own province can match it exactly or fuzzily, so can one of no province
+    (`_may_link`); an entity of no province is looked for in every article."""
+    provinces: set[str | None] = {None}
+    anywhere: list[str] = []
+    for e in [*entities, *elsewhere_only]:
+        if e.province is None:
+            return None, []
+        if len(e.key.split()) >= MIN_FUZZY_TOKENS:
+            anywhere.append(e.key)
+    provinces.update(e.province for e in entities)
+    return provinces, anywhere
+
+
+class MentionIndex:
+    """Every entity indexed once, for matching many articles: exact matches by the entity key's rarest
+    pair of adjacent words (then checked as a whole, on word boundaries), fuzzy candidates by how many
+    of their words the article has.
+
+    Gives what checking every entity against every article gives (exact: the same; fuzzy: the same for
+    names with at most one word misspelt or missing, two in long names), in time that grows with the
+    words of an article rather than with articles x entities."""
+
+    def __init__(self, entities: list[Entity], population: list[Entity] | None = None,
+                 namesakes: tuple[dict[tuple, int], dict[tuple, int]] | None = None):
+        """Index `entities`; who shares a name is counted over `population` (default: `entities`),
+        so an index of only the changed entities links exactly what an index of all would. `namesakes`:
+        `namesake_counts(population)`, when the caller has it already."""
+        self.entities = entities
+        self._tokens = tokens_of = [e.key.split() for e in entities]
+        # A name several producers of one province share ("Nước mắm", "Mật ong") cannot say which of
+        # them an article means: such a match is not a mention of any of them.
+        # Outside its own province a name counts only if no other producer in the country has it: an
+        # article from Tuyên Quang naming "Trà túi lọc giảo cổ lam" does not mean the one of Phú Thọ
+        # when Hòa Bình has one too (nor either of them).
+        self._shared, self._national = namesakes or namesake_counts(entities if population is None else population)
+        # Exact: each name under its rarest pair of adjacent words ('yen mong' rather than 'htx nong'),
+        # so a common pair in an article does not bring every cooperative of the country to check.
+        bigrams = [set(pairwise(tokens)) for tokens in tokens_of]
+        pair_frequency = Counter(chain.from_iterable(bigrams))
+        # Filed by who may be linked, so an article meets only names it could link (`_may_link`):
+        # (province, pair) for an article of that province (None: names with no province, for every
+        # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
+        Pairs = dict[tuple[str, str], list[int]]
+        by_province: dict[str | None, Pairs] = {}
+        anywhere: Pairs = {}
+        unknown: Pairs = {}
+        shared, national = self._shared, self._national
+        for i, tokens in enumerate(tokens_of):
+            e = entities[i]
+            if len(tokens) < MIN_EXACT_TOKENS or shared[(e.kind, e.province, e.key)] > 1:
+                continue
+            # The least frequent pair, the first in sorted order among equals.
+            rarest = min(sorted(bigrams[i]), key=pair_frequency.__getitem__)
+            by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
+            if national[(e.kind, e.key)] == 1:
+                unknown.setdefault(rarest, []).append(i)
+                if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
+                    anywhere.setdefault(rarest, []).append(i)
+        # Each table with the set of its pairs: an article's pairs meet it in one set intersection.
+        self._tables = {p: (t, frozenset(t)) for p, t in by_province.items()}
+        self._anywhere_table = (anywhere, frozenset(anywhere))
+        self._unknown_table = (unknown, frozenset(unknown))
+        self._pairs = [frozenset(pairs) for pairs in bigrams]
+        self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
+                              for pairs, tokens in zip(bigrams, tokens_of, strict=True)]
+        # Fuzzy: per province (None = entities with no province, which match any article). Word ids in
+        # order of first appearance.
+        fuzzy = [i for i, tokens in enumerate(tokens_of) if len(tokens) >= MIN_FUZZY_TOKENS]
+        self._word_id = word_id = {w: n for n, w in enumerate(dict.fromkeys(
+            chain.from_iterable(tokens_of[i] for i in fuzzy)))}
+        grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
+        for i in fuzzy:
+            grouped.setdefault(entities[i].province, []).append((i, sorted(set(map(word_id.__getitem__,
+                                                                                   tokens_of[i])))))
+        absent = len(word_id)  # an id no article has
+        self._buckets: dict[str | None, _Bucket] = {}
+        for province, members in grouped.items():
+            width = max(len(ids) for _, ids in members)
+            word_ids = np.array([ids + [absent] * (width - len(ids)) for _, ids in members], dtype=np.int32)
+            required = np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32)
+            self._buckets[province] = _Bucket(np.array([i for i, _ in members], dtype=np.int64), word_ids, required)
+
+    def _fuzzy_candidates(self, words: set[str], province: str | None) -> list[int]:
+        buckets = list(self._buckets.values()) if province is None else [
+            b for b in (self._buckets.get(province), self._buckets.get(None)) if b is not None]
+        if not buckets:
+            return []
+        present = np.zeros(len(self._word_id) + 1, dtype=np.int32)
+        ids = [self._word_id[w] for w in words if w in self._word_id]
+        present[ids] = 1
+        out: list[int] = []
+        for bucket in buckets:
+            hits = present[bucket.word_ids].sum(axis=1)
+            out += bucket.entity_index[hits >= bucket.required].tolist()
+        return sorted(out)
+
+    def _may_link(self, i: int, province: str | None) -> bool:
+        """Whether a match of entity `i` in an article of `province` can say which producer it is."""
+        entity = self.entities[i]
+        if self._shared[(entity.kind, entity.province, entity.key)] > 1:
+            return False
+        if province is not None and (entity.province is None or entity.province == province):
+            return True
+        # Not known to be the article's own producer: the name must be distinctive (long, when from
+        # another province) and held by no one else in the country.
+        if province is not None and len(self._tokens[i]) < MIN_FUZZY_TOKENS:
+            return False
+        return self._national[(entity.kind, entity.key)] == 1
+
+    def find(self, article_id: str, text: str, province: str | None) -> list[Mention]:
+        return self.find_in_key(article_id, text_key(text), province)
+
+    def find_in_key(self, article_id: str, key: str, province: str | None) -> list[Mention]:
+        """`find` on an article text already made a key by `text_key`."""
+        if not key:
+            return []
+        padded = f" {key} "
+        words = key.split()
+        found: dict[str, Mention] = {}
+        exact: set[int] = set()
+        pairs = set(pairwise(words))
+        if province is None:
+            tables = [self._unknown_table]
+        else:
+            tables = [t for t in (self._tables.get(province), self._tables.get(None), self._anywhere_table) if t]
+        for table, table_pairs in tables:
+            for i in (i for pair in pairs & table_pairs for i in table[pair]):
+                entity = self.entities[i]
+                if i in exact:
+                    continue
+                if f" {entity.key} " in padded:
+                    exact.add(i)
+                    found[entity.entity_id] = Mention(
+                        stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
+                        entity.entity_id, entity.key, entity.name, 100.0, "exact")
+        for i in self._fuzzy_candidates(set(words), province):
+            if i in exact or len(self._pairs[i] & pairs) < self._pairs_needed[i]:
+                continue
+            entity = self.entities[i]
+            if entity.entity_id in found or not self._may_link(i, province):
+                continue
+            alignment = fuzz.partial_ratio_alignment(entity.key, key, score_cutoff=FUZZY_THRESHOLD)
+            if alignment is not None:
+                matched = key[alignment.dest_start:alignment.dest_end].strip()
+                found[entity.entity_id] = Mention(
+                    stable_id("mention", article_id, entity.entity_id), article_id, entity.kind, entity.entity_id,
+                    matched, entity.name, round(alignment.score, 1), "fuzzy")
+        return sorted(found.values(), key=lambda m: (m.entity_kind, m.entity_id))

@@ -1,0 +1,1 @@
+"""News pages: the text of a page without its boilerplate, the OCOP facts in it, their staging."""

@@ -1,0 +1,550 @@
+"""One news page -> one JSON-ready object of OCOP facts (the `ocop extract-article` contract).
+
+`extract_article` is pure: bytes or text in, dict out; no network, no database. The text layer
+(`article_text`) removes the site's furniture; the fact layer (`ocop_facts`) reads counts, totals,
+targets, products and decisions sentence by sentence; this module adds place (province from the
+text, the byline or the site's domain; district when the page is about one), level and the flag
+`has_rating_results`, and keeps every fact with the sentence it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from ocop_pipeline.geo.admin_units import (
+    REFORM_DATE,
+    ProvinceMatch,
+    find_provinces_in_clean_text,
+    legacy_provinces,
+    lookup_province,
+)
+from ocop_pipeline.news import facts as F
+from ocop_pipeline.news.page_text import clean_block, page_text
+from ocop_pipeline.text.normalize import fold_key
+
+PARSER_VERSION = "articles-1"
+
+_COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
+# A sentence without one of these words holds no count of products or subjects.
+_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
+
+_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    rx = _RX.get(name)
+    if rx is None:
+        rx = _RX[name] = re.compile(pattern, flags)
+    return rx
+
+
+# ---------------------------------------------------------------------------------------------
+# Sites and bylines
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _domain_table() -> dict[str, str]:
+    text = resources.files("ocop_pipeline").joinpath("data/news_domains.csv").read_text(encoding="utf-8")
+    return {r["domain"].strip().lower(): r["province"].strip() for r in csv.DictReader(text.splitlines())}
+
+
+@lru_cache(maxsize=1)
+def _slug_index() -> dict[str, str]:
+    # "thanhhoa" -> Thanh Hóa: provincial portals and papers spell the province in their host name.
+    index: dict[str, str] = {}
+    for p in legacy_provinces():
+        for name in (p.legacy_name, *p.aliases):
+            index.setdefault(fold_key(name).replace(" ", ""), p.legacy_name)
+    return index
+
+
+_HOST_PREFIXES = ("bao", "dai", "truyenhinh", "ptth", "tv", "congan", "sonnptnt", "snnptnt", "nongthonmoi")
+_HOST_SUFFIXES = ("tv", "online", "news", "portal", "gov")
+
+
+@lru_cache(maxsize=4096)
+def province_of_domain(host_or_url: str | None) -> ProvinceMatch | None:
+    """The province a news site or portal belongs to, from data/news_domains.csv, else from a host
+    label that spells a province (baothanhhoa.vn, mylocnd.namdinh.gov.vn)."""
+    if not host_or_url:
+        return None
+    host = host_or_url.strip().lower()
+    if "//" in host:
+        host = urlsplit(host).hostname or ""
+    host = host.split("/")[0].split(":")[0].removeprefix("www.")
+    table = _domain_table()
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        name = table.get(".".join(parts[i:]))
+        if name:
+            return lookup_province(name)
+    slugs = _slug_index()
+    for label in parts:
+        candidates = [label]
+        for pre in _HOST_PREFIXES:
+            if label.startswith(pre):
+                candidates.append(label[len(pre) :])
+        for c in list(candidates):
+            for suf in _HOST_SUFFIXES:
+                if c.endswith(suf):
+                    candidates.append(c[: -len(suf)])
+        for c in candidates:
+            if len(c) >= 4 and c in slugs:
+                return lookup_province(slugs[c])
+    return None
+
+
+_HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
+
+
+# ---------------------------------------------------------------------------------------------
+# Places
+# ---------------------------------------------------------------------------------------------
+
+# In effect `(?<![\w])(?P<kind>(?i:huyện|thị\s+xã|thành\s+phố|quận)|TP\.?)\s*(?P<name>...)`, with every
+# branch opening with a literal letter, then the look-behind (no word character before that letter):
+# re then skips in C to the next h, t or q instead of testing the look-behind at every position.
+# Same matches: branches with different first letters never match at the same place, and those of
+# one letter keep their order.
+_DISTRICT = (
+    r"(?P<kind>h(?<!\w.)(?i:uyện)|H(?<!\w.)(?i:uyện)|t(?<!\w.)(?i:hị\s+xã|hành\s+phố)"
+    r"|T(?<!\w.)(?:(?i:hị\s+xã|hành\s+phố)|P\.?)|q(?<!\w.)(?i:uận)|Q(?<!\w.)(?i:uận))"
+    r"\s*(?P<name>\w+(?:[ \t]+\w+){0,3})"
+)
+_DISTRICT_EN = r"(?P<name>[A-Z]\w+(?:\s+[A-Z]\w+){0,2})\s+[Dd]istrict"
+
+
+def proper_name(words: str) -> str | None:
+    """The leading capitalised words of a phrase: 'Mỹ Lộc tập huấn' -> 'Mỹ Lộc'."""
+    out = []
+    for w in words.split():
+        if not w[:1].isupper():
+            break
+        out.append(w)
+    return " ".join(out) or None
+_CENTRAL_CITIES = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "hcm"}
+
+
+def _districts(text: str, weight: int, counts: dict[str, list], post_reform: bool) -> None:
+    for m in _rx("district", _DISTRICT, 0).finditer(text):
+        kind = m.group("kind").lower().rstrip(".")
+        name = proper_name(m.group("name"))
+        if name is None:
+            continue
+        # "TP Hồ Chí Minh", "thành phố Hà Nội" are provinces, not districts.
+        if kind in ("thành phố", "tp") and fold_key(name) in _CENTRAL_CITIES:
+            continue
+        if kind == "thành phố" and m.start() > 0 and text[max(0, m.start() - 6) : m.start()].lower().strip() == "các":
+            continue
+        kind = {"tp": "thành phố", "district of": "huyện"}.get(kind, kind)
+        entry = counts.setdefault(fold_key(name), [name, kind, 0])
+        entry[2] += weight
+    if "district" in text:
+        for m in _rx("district_en", _DISTRICT_EN, 0).finditer(text):
+            entry = counts.setdefault(fold_key(m.group("name")), [m.group("name"), "huyện", 0])
+            entry[2] += weight
+
+
+def _provinces_in(text: str) -> list[ProvinceMatch]:
+    """find_provinces(text), with the search that skips ahead to the letters a name can start with:
+    find_provinces is the same search on clean_text(text). clean_block is clean_text without its
+    round trip when the text is canonical already (titles and bylines are), and without the cache
+    (a title is new on every page)."""
+    return find_provinces_in_clean_text(clean_block(text))
+
+
+def _is_merged(current_name: str) -> bool:
+    return sum(1 for p in legacy_provinces() if p.new_name == current_name) > 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor
+# ---------------------------------------------------------------------------------------------
+
+
+def _empty_counts() -> dict[str, int | None]:
+    return {k: None for k in _COUNT_KEYS}
+
+
+def _count_key(m: F.Mention) -> str:
+    if m.unit == "subjects":
+        return "subjects"
+    if m.stars in ("3", "4", "5"):
+        return f"stars_{m.stars}"
+    return "total"
+
+
+def extract_article(
+    content: bytes | str,
+    url: str | None = None,
+    *,
+    published_hint: date | None = None,
+    body_selector: str | None = None,
+) -> dict:
+    """Read one news page (HTML bytes/str or plain text) and return its OCOP facts.
+
+    Keys (always present; no value -> None or []): url, title, published, event_date, province,
+    legacy_province, district, district_type, commune, level, has_rating_results, counts,
+    cumulative, products, targets, decisions, documents, facts, language, body_text, encoding,
+    notes, parser_version.
+    """
+    page = page_text(content, body_selector=body_selector)
+    notes: list[str] = []
+    published = page.published or published_hint
+    if page.published is None and published_hint is not None:
+        notes.append("published date from hint")
+    body = page.body
+    body_text = "\n".join(body)
+    low_body = body_text.lower()
+    language = _language(body_text, low_body)
+
+    # --- dates ---------------------------------------------------------------------------------
+    event, how = F.event_date(body, published)
+    if how and how not in ("written",):
+        notes.append(f"event date: {how}")
+    when = event or published
+
+    # --- sentences and mentions ----------------------------------------------------------------
+    facts: list[dict] = []
+    counts = _empty_counts()
+    cumulative = _empty_counts()
+    targets: list[dict] = []
+    batch_sentences: list[str] = []
+    batch_stars: set[str] = set()
+    products: list[dict] = []
+    all_sents: list[str] = []
+    context_period: str | None = None
+    pending_batch: list[tuple[F.Mention, str]] = []
+    other: list[tuple[F.Mention, str, str | None]] = []
+    awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
+    confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
+    english = language == "en"
+    # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
+    # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
+    # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
+    # later change to a Mention (batch -> candidate) is made to every one alike.
+    sent_info: dict[str, tuple[str | None, str, bool, bool, bool]] = {}
+    mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
+    product_memo: dict[tuple[str, str], list[dict]] = {}
+    digit_rx = _rx("digit", "[0-9]", 0)
+    plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    # Whether `\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b` occurs, written with each
+    # word's first letter first and the \b before it as a look-behind: re then skips in C to the
+    # next letter that can start one instead of trying the pattern at every position.
+    prodgate_rx = F.lower_rx(
+        "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
+    )
+    for para in body:
+        carry: str | None = None
+        for sent in F.sentences(para):
+            all_sents.append(sent)
+            info = sent_info.get(sent)
+            if info is None:
+                # Cheap gates: most sentences carry no number and name no product.
+                low = sent.lower()
+                period = F.period_of(sent, low) if "20" in sent else None
+                has_num = english or digit_rx.search(sent) is not None
+                gate = has_num and any(u in low for u in _UNIT_WORDS)
+                plan = bool(period) and plan_rx.search(low) is not None
+                prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
+                info = sent_info[sent] = (period, low, gate, plan, prod)
+            period, low, gate, plan, prod = info
+            if gate:
+                ms = mention_memo.get((sent, carry))
+                if ms is None:
+                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
+            else:
+                ms = []
+            sent_mode = None
+            for m in ms:
+                sent_mode = m.mode
+                if m.mode == "batch":
+                    pending_batch.append((m, sent))
+                else:
+                    other.append((m, sent, period or context_period))
+            if ms and ms[-1].mode in ("target", "forecast"):
+                carry = ms[-1].mode
+            elif ms:
+                carry = None
+            elif carry and F.cue_list(low):
+                carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
+            if plan:
+                context_period = period
+            if prod:
+                if sent_mode is None:
+                    sent_mode = _sentence_mode(sent, low)
+                found_products = product_memo.get((sent, sent_mode))
+                if found_products is None:
+                    found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
+                if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
+                    batch_sentences.append(sent)
+                products.extend(found_products)
+
+    if awaiting and not confirmed and pending_batch:
+        notes.append("results await a recognition decision: counted as candidates")
+        other.extend((m, s, None) for m, s in pending_batch)
+        for m, _s, _p in other:
+            if m.mode == "batch":
+                m.mode = "candidate"
+        pending_batch = []
+
+    for m, sent in pending_batch:
+        if m.potential:
+            facts.append(_fact("potential_5_star", "products", m, sent))
+            continue
+        key = _count_key(m)
+        facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
+        if counts[key] is None:
+            counts[key] = m.value
+        elif counts[key] != m.value:
+            notes.append(f"counts.{key}: later value {m.value} kept as a fact only")
+        if m.stars:
+            batch_stars.add(m.stars)
+        if sent not in batch_sentences:
+            batch_sentences.append(sent)
+    for m, sent, period in other:
+        if m.potential:
+            facts.append(_fact("potential_5_star", "products", m, sent))
+            continue
+        key = _count_key(m)
+        if m.mode == "cumulative":
+            facts.append(_fact("cumulative", key, m, sent))
+            if cumulative[key] is None:
+                cumulative[key] = m.value
+            elif cumulative[key] != m.value:
+                notes.append(f"cumulative.{key}: later value {m.value} kept as a fact only")
+        elif m.mode in ("target", "forecast"):
+            t = {
+                "text": sent,
+                "number": m.value,
+                "period": F.period_of(sent) or period,
+                "kind": m.mode,
+                "unit": m.unit,
+                "stars": m.stars,
+                "number_max": m.value_max,
+                "qualifier": m.qualifier,
+            }
+            targets.append(t)
+            facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
+        else:
+            facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
+
+    # Product lists in list/table form: status from the page's situation.
+    line_status = "rated" if (pending_batch or confirmed) else ("candidate" if awaiting else "mentioned")
+    products.extend(F.products_from_lines(body, line_status))
+    products = _dedupe_products(products)
+    for p in products:
+        if p["status"] == "rated" and p["stars"]:
+            batch_stars.add(p["stars"])
+    rated_products = [p for p in products if p["status"] == "rated"]
+
+    # --- decisions -----------------------------------------------------------------------------
+    decisions = F.decisions(body_text, published, low_body)
+    documents = F.other_documents(body_text, published, low_body)
+    for d in decisions:
+        facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
+
+    has_results = bool(pending_batch) or bool(rated_products)
+
+    # --- places --------------------------------------------------------------------------------
+    post_reform = when is not None and when >= REFORM_DATE
+    province_scores: dict[str, float] = {}
+    matches: dict[str, ProvinceMatch] = {}
+
+    def add(match: ProvinceMatch | None, weight: float) -> None:
+        if match is None:
+            return
+        key = match.legacy_name or match.name
+        matches.setdefault(key, match)
+        province_scores[key] = province_scores.get(key, 0.0) + weight
+
+    if page.title:
+        for pm in _provinces_in(page.title):
+            add(pm, 3)
+    for pm in find_provinces_in_clean_text(body_text, low_body):
+        add(pm, 1)
+    site = province_of_domain(url) if url else None
+    add(site, 2.5)
+    for line in page.byline_lines:
+        # Every host ends in ".vn", ".com" ...: a line without one (most) skips the pattern, which
+        # opens with \b and a repetition and is tried at every position.
+        if _rx("hostgate", r"\.(?:vn|com|net|org|info)\b").search(line) is None:
+            hosts = []
+        else:
+            hosts = _rx("host", _HOST_IN_TEXT).findall(line)
+        for h in hosts:
+            add(province_of_domain(h), 2)
+        for pm in _provinces_in(line):
+            add(pm, 1)
+    province = legacy = None
+    if province_scores:
+        best = max(province_scores, key=lambda k: province_scores[k])
+        match = matches[best]
+        province = match.name
+        legacy = match.legacy_name
+        if post_reform and legacy == match.name and _is_merged(match.name):
+            legacy = None  # "tỉnh Phú Thọ" after 1 July 2025 is the merged province
+        if site and site.name != province:
+            notes.append(f"site belongs to {site.legacy_name or site.name}; the text is about {best}")
+
+    district = district_type = None
+    if not post_reform:
+        dcounts: dict[str, list] = {}
+        if page.title:
+            _districts(page.title, 3, dcounts, post_reform)
+        _districts(body_text, 1, dcounts, post_reform)
+        prov_keys = {fold_key(k) for k in matches} | {fold_key(m.name) for m in matches.values()}
+        dcounts = {k: v for k, v in dcounts.items() if k not in prov_keys or v[1] != "thành phố"}
+        if dcounts:
+            total = sum(v[2] for v in dcounts.values())
+            key = max(dcounts, key=lambda k: dcounts[k][2])
+            name, kind, score = dcounts[key]
+            in_title = bool(page.title and fold_key(name) in fold_key(page.title))
+            if in_title or (score >= 2 and score >= 0.6 * total):
+                district, district_type = name, kind
+    commune = None
+    if post_reform:
+        cm = _rx("commune", r"(?<![\w])(?i:xã|phường|đặc\s+khu)\s+(?P<n>\w+(?:[ \t]+\w+){0,3})", 0)
+        found = [n for m in cm.finditer((page.title or "") + "\n" + body_text) if (n := proper_name(m.group("n")))]
+        if found:
+            # The most frequent name; a tie goes to the one named first (max keeps the first of
+            # equals, and dict.fromkeys keeps the order of appearance; a set's order is hash order).
+            top = max(dict.fromkeys(found), key=found.count)
+            if found.count(top) >= 2 or (page.title and top in page.title):
+                commune = top
+
+    # --- level ---------------------------------------------------------------------------------
+    level = None
+    if has_results:
+        cues: list[str] = []
+        for s in batch_sentences:
+            cues.extend(F.level_cues(s, sent_info[s][1]))  # every batch sentence is in sent_info
+        if not cues:
+            for s in all_sents:
+                low = sent_info[s][1]  # s.lower()
+                # Every confirmation phrase (F._CONFIRM) holds one of these words.
+                has_word = "nhận" in low or "định" in low or "recogni" in low
+                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
+                    cues.extend(F.level_cues(s, low))
+        if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
+            cues.append("national")
+        if cues:
+            level = max(set(cues), key=lambda k: (cues.count(k), -cues.index(k)))
+        else:
+            level = F.regime_level(batch_stars, when, district is not None)
+            if level:
+                notes.append("level inferred from the stars and the rules in force at the date")
+        if level == "district" and post_reform:
+            level = "province"
+
+    return {
+        "url": url,
+        "title": page.title,
+        "published": published.isoformat() if published else None,
+        "event_date": event.isoformat() if event else None,
+        "province": province,
+        "legacy_province": legacy,
+        "district": district,
+        "district_type": district_type,
+        "commune": commune,
+        "level": level,
+        "has_rating_results": has_results,
+        "counts": counts,
+        "cumulative": cumulative,
+        "products": products,
+        "targets": targets,
+        "decisions": decisions,
+        "documents": documents,
+        "facts": facts,
+        "language": language,
+        "body_text": body_text,
+        "encoding": page.encoding,
+        "notes": notes,
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
+    return {
+        "kind": kind,
+        "key": key,
+        "value": m.value,
+        "value_max": m.value_max,
+        "stars": m.stars,
+        "qualifier": m.qualifier,
+        "sentence": sentence,
+    }
+
+
+def _sentence_mode(sent: str, low: str | None = None) -> str:
+    kinds = [kind for _, kind in F.cue_list(sent.lower() if low is None else low)]
+    if not kinds:
+        return "unknown"
+    return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
+
+
+def _sentence_of(sents: list[str], needle: str) -> str | None:
+    n = needle.replace(" ", "")
+    for s in sents:
+        if n in s.replace(" ", ""):
+            return s
+    return None
+
+
+def _dedupe_products(items: list[dict]) -> list[dict]:
+    """One entry per product: the same name with the same subject (or one subject cut shorter than
+    the other) is one product; the entry with stars wins."""
+    out: list[dict] = []
+    for p in items:
+        name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
+        for i, q in enumerate(out):
+            qs = fold_key(q.get("subject") or "")
+            if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
+                if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
+                    out[i] = p
+                break
+        else:
+            out.append(p)
+    return [
+        {"name": p["name"], "subject": p.get("subject"), "stars": int(p["stars"]) if p.get("stars") else None,
+         "status": p["status"], "address": p.get("address")}
+        for p in out
+    ]
+
+
+_VI_MARKS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+
+
+# The same letters for lower-cased text: a plain class scans in C, re.IGNORECASE folds every character.
+_VI_MARKS_LOWER = re.compile(_VI_MARKS.pattern)
+
+
+def _language(text: str, low_text: str | None = None) -> str | None:
+    """`low_text` is text.lower() when the caller has it already."""
+    sample = text[:2000]
+    if len(sample) < 60:
+        return None
+    # Vietnamese writes a diacritic on roughly every third letter; English almost never.
+    # The caller's lower-cased text cut at 2,000 is sample.lower() when lower() kept the length (one
+    # character for one) and there is no capital sigma (the only letter lowered by its context).
+    if low_text is not None and len(low_text) == len(text) and "\u03a3" not in sample:
+        low = low_text[:2000]
+    else:
+        low = sample.lower()
+    limit = 0.04 * len(sample)
+    if len(low) == len(sample):
+        # Vietnamese passes the threshold within its first few hundred characters: count
+        # those first (a prefix never has more marks than the whole sample), then the whole sample.
+        if len(_VI_MARKS_LOWER.findall(low, 0, 400)) > limit or len(_VI_MARKS_LOWER.findall(low)) > limit:
+            return "vi"
+    elif len(_VI_MARKS.findall(sample)) > limit:
+        return "vi"
+    if _rx("en", r"\b(?:the|and|of|products?|with)\b").search(sample):
+        return "en"
+    return None

@@ -1,0 +1,944 @@
+"""OCOP facts from the body of a news page: counts by stars, cumulative totals, targets, products,
+decisions, dates, level.
+
+Rules the extractor keeps (DOMAIN.md):
+- Only numbers written in the text; never a sum. "30 sản phẩm (6 đạt 4 sao, 24 đạt 3 sao)" gives
+  total 30; without the 30 the total stays null.
+- The batch a page reports and the running totals ("lũy kế", "đến nay", "còn hiệu lực") are kept
+  apart; plans and forecasts ("phấn đấu", "mục tiêu", "dự kiến") are targets, not counts.
+- "Tiềm năng 5 sao" (a provincial score awaiting national review) is not 5 stars.
+- Candidates, registrations, fairs and council meetings still awaiting a decision are not results.
+
+Each number is classified by the cue words between it and the previous number of its sentence
+(a small left-to-right state machine), so "công nhận 45 sản phẩm, nâng tổng số lên 320 sản phẩm"
+gives a batch of 45 and a cumulative 320.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ocop_pipeline.text.normalize import clean_text, parse_vn_int
+
+_RX: dict[str, re.Pattern[str]] = {}
+
+
+def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    rx = _RX.get(name)
+    if rx is None:
+        rx = _RX[name] = re.compile(pattern, flags)
+    return rx
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------------------------
+
+_MONTHS_EN = {
+    m: i + 1
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"]
+    )
+}
+_MONTHS_EN.update({k[:3]: v for k, v in list(_MONTHS_EN.items())})
+_MONTH_EN_RX = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+# A date as written: "29/12/2022", "30.6.2021", "2-7-2019", "ngày 08 tháng 5 năm 2020", "16/6",
+# "14-8", "June 16, 2020", "16 June 2020". Groups: d, m, y (y may be missing).
+DATE_PATTERN = (
+    r"(?:(?P<d1>\d{1,2})\s*tháng\s*(?P<m1>\d{1,2})(?:\s*năm\s*(?P<y1>\d{4}))?)"
+    r"|(?:(?P<d2>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<m2>\d{1,2})(?:\s*(?P=sep)\s*(?P<y2>\d{4}))?(?![\d/]))"
+    r"|(?:" + _MONTH_EN_RX.replace("(", "(?P<me3>", 1) + r"\.?\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s*(?P<y3>\d{4})?)"
+    r"|(?:(?P<d4>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_EN_RX.replace("(", "(?P<me4>", 1) + r"\.?,?\s*(?P<y4>\d{4})?)"
+)
+
+
+def date_pattern(prefix: str) -> str:
+    """DATE_PATTERN with its group names prefixed, to embed it in a larger pattern."""
+    return DATE_PATTERN.replace("?P<", "?P<" + prefix).replace("(?P=", "(?P=" + prefix)
+
+
+def _date_parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
+    g = m.groupdict()
+    for i in "1234":
+        d = g.get("d" + i)
+        if d is None:
+            continue
+        if i in "12":
+            month = int(g["m" + i])
+        else:
+            month = _MONTHS_EN.get(g["me" + i].lower()[:3], 0)
+        y = g.get("y" + i)
+        return int(d), month, int(y) if y else None
+    return None
+
+
+def resolve_date(day: int, month: int, year: int | None, anchor: date | None) -> date | None:
+    """A day and month, with the year written or inferred from the anchor (the page's date):
+    the latest such day not more than a week after the anchor."""
+    try:
+        if year is not None:
+            return date(year, month, day)
+        if anchor is None:
+            return None
+        d = date(anchor.year, month, day)
+        if d > anchor + timedelta(days=7):
+            d = date(anchor.year - 1, month, day)
+        return d
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, anchor: date | None = None) -> date | None:
+    """The first date written in text, resolved against anchor when the year is missing."""
+    m = _rx("date", DATE_PATTERN).search(text)
+    if not m:
+        return None
+    parts = _date_parts(m)
+    return resolve_date(*parts, anchor) if parts else None
+
+
+_EVENT_RX = (
+    r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?|on)"
+    r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
+    r"(?P<date>" + date_pattern("e_") + r")?"
+)
+# _EVENT_RX past the start of the text, where its "^" branches cannot match: what is left opens with
+# a literal in every branch, so re skips in C to the next ".", ";" or ")" instead of trying the
+# pattern at every position.
+_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+assert _EVENT_RX.startswith(_EVENT_OPENING)
+_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
+
+
+def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
+    """Date of the event the page reports, from the opening of its first paragraphs.
+
+    Returns (date, how): "Sáng nay (16/6)" with the page dated 2020 -> 2020-06-16; "Sáng nay" alone
+    -> the published date; a year-less date without a published date takes the year of the latest
+    full date written before it in the text (noted), else stays unknown.
+    """
+    rx, rest = _rx("event", _EVENT_RX), _rx("event_rest", _EVENT_RX_REST)
+    for para in paragraphs[:4]:
+        # rx.finditer(head): the match at 0 if any (the only place "^" holds), then the others.
+        head = para[:400]
+        first = rx.match(head)
+        found = rest.finditer(head, first.end() if first else 1)
+        for m in ([first, *found] if first else found):
+            when = m.group("when").lower()
+            dm = m.group("date")
+            if dm:
+                sub = _rx("date", DATE_PATTERN).match(dm)
+                if sub is None:
+                    continue
+                day, month, year = _date_parts(sub)  # type: ignore[misc]
+                if year is None and published is None:
+                    anchor = _latest_full_date(para[: m.start()] + " " + " ".join(paragraphs[:1]))
+                    if anchor is not None:
+                        d = resolve_date(day, month, anchor.year, None)
+                        if d is not None and d >= anchor:
+                            return d, "year inferred from a date earlier in the text"
+                    continue
+                d = resolve_date(day, month, year, published)
+                if d:
+                    return d, "written" if year else "year from published date"
+            elif published is not None and when in ("sáng nay", "chiều nay", "tối nay", "trưa nay", "hôm nay"):
+                return published, "today = published date"
+            elif published is not None and when in ("hôm qua", "sáng qua", "chiều qua", "tối qua"):
+                return published - timedelta(days=1), "yesterday = published date - 1"
+    return None, None
+
+
+def _latest_full_date(text: str) -> date | None:
+    best = None
+    for m in _rx("date", DATE_PATTERN).finditer(text):
+        parts = _date_parts(m)
+        if parts and parts[2] is not None:
+            d = resolve_date(*parts, None)
+            if d and (best is None or d > best):
+                best = d
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------
+
+_ABBREV_END = r"(?:\b(?:TP|Tp|tp|TS|ThS|PGS|GS|BS|KS|Q|P|X|H|TT|Mr|Mrs|Ms|Dr|No|St|Co|Ltd|Inc|v\.v)\.)$"
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences; keeps "TP. Thanh Hóa", "10.322", "70,9" and "QĐ-UBND" whole."""
+    # Split after the end mark, as `(?<=[.!?…])[\"”’)]*\s+` would: the mark is matched as a group
+    # (a pattern opening with a class lets re skip ahead in C) and put back on its sentence.
+    pieces = _rx("sentsplit", r"([.!?…])[\"”’)]*\s+", 0).split(paragraph)
+    parts = [pieces[i] + pieces[i + 1] for i in range(0, len(pieces) - 1, 2)] + [pieces[-1]]
+    out: list[str] = []
+    for p in parts:
+        head = p.lstrip("\"“(-–• ")[:1]
+        # An abbreviation is at most four characters ("v.v.", "PGS."), anchored at the end (or
+        # before a final newline): searching the last eight is enough. \b still sees the character
+        # before the start position (re reads the whole string), so the matches are the same.
+        prev = out[-1] if out else ""
+        if out and (
+            not (head.isupper() or head.isdigit()) or _rx("abbrev", _ABBREV_END, 0).search(prev, max(0, len(prev) - 8))
+        ):
+            out[-1] = out[-1] + " " + p
+        else:
+            out.append(p)
+    return [s.strip() for s in out if s.strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers of products and subjects
+# ---------------------------------------------------------------------------------------------
+
+_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+_EN_NUMS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}
+# A digit or an English number word: "\d{1,3}(?:\.\d{3})+|\d+|two|three|...|twenty", written with its
+# first character as one class so that re skips every position that cannot start a number (the
+# alternatives keep their order within each first letter, so the same match wins).
+_NUMW = (
+    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
+    r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
+)
+# Any English number word of _NUMW, as a substring (as _NUMW itself finds them).
+_EN_NUM_WORDS = "|".join(_EN_NUMS)
+# _NUMW's digit branch on its own (the same numbers): for text without English number words.
+_NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
+_STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
+
+_STAR = (
+    r"(?P<s1b>[345])\s*sao\s*(?:và|hoặc|,|-|–|đến|tới)\s*(?P<s2b>[345])\s*sao|"
+    r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
+    r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
+    r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
+    r"(?P<eup>\s+(?:and|or)\s+(?:above|higher|more))?"
+)
+_PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))|(?:new\s+)?(?:OCOP\s+)?products?)"
+_SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
+_GAP = r"[^\d,;()\.:|\n]{0,60}?"
+
+# The characters a _STAR match and a unit (_PRODUCT_UNIT, _SUBJECT_UNIT) can start with, as
+# look-aheads: the star phrase is tried at every length of the lazy gap before it, and re enters
+# each of its branches (they open with a group, not a literal) before failing; the look-ahead fails
+# in one comparison. Both cases, so that they hold lower-cased as well as under re.I.
+_STAR_FIRST = "(?=[345hHtTmMlLfF])"
+_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbB])"
+_MENTION = (
+    # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
+    r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
+    r"(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    + _UNIT_FIRST + r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
+    r"(?:" + _GAP + _STAR_FIRST + r"(?P<post_star>" + _STAR + r"))?"
+)
+# "hạng 4 sao: 06 sản phẩm", "4 sao có 6 sản phẩm", "3-star: 10"
+_MENTION_REV = r"(?P<rstar>" + _STAR.replace("?P<", "?P<r_") + r")\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])"
+
+_CUES = {
+    "target": r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra|hướng\s+tới|ít\s+nhất|tối\s+thiểu|"
+    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|at\s+least|\bby\s+20\d\d",
+    "forecast": r"dự\s+kiến|ước\s+(?:đạt|tính)|expected|forecast",
+    "candidate": r"đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|nominated|proposed|candidates?|registered|"
+    r"displayed|showcased|submitted|under\s+review|potential",
+    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
+    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
+    r"lên\s+(?=\d)|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
+    r"currently|now\s+has",
+    # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
+    # is the year's batch: these yield to a recognition verb in the same clause.
+    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
+    r"the\s+province\s+has",
+    "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|"
+    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
+}
+# Anchored at a word start: the check prunes most positions before the long alternation is tried.
+_CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
+_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2, "weakcum": 1}
+
+# A council's result still awaiting the decision that recognises it.
+_AWAIT = (
+    r"đề\s+nghị\s+(?:ubnd|chủ\s+tịch|cấp\s+(?:tỉnh|huyện|trên)|bộ|hội\s+đồng)|trình\s+(?:ubnd|chủ\s+tịch)|"
+    r"chờ\s+(?:quyết\s+định|công\s+nhận|phê\s+duyệt)|sẽ\s+(?:được\s+)?(?:công\s+nhận|cấp)|"
+    r"awaiting|pending\s+(?:approval|decision)|will\s+be\s+(?:recogni[sz]ed|submitted)"
+)
+_CONFIRM = (
+    r"quyết\s+định\s+(?:số\s+[^\s]+\s+)?(?:[^.]{0,80})?công\s+nhận|đã\s+(?:ban\s+hành\s+)?(?:quyết\s+định\s+)?công\s+nhận|"
+    r"trao\s+(?:giấy\s+)?chứng\s+nhận|cấp\s+giấy\s+chứng\s+nhận|ký\s+quyết\s+định|đã\s+được\s+công\s+nhận|"
+    r"decision\s+(?:no\.?\s*)?[^\s]*\s*recogni|were\s+recogni[sz]ed|has\s+recogni[sz]ed|have\s+been\s+recogni[sz]ed"
+)
+
+
+def lower_rx(name: str, pattern: str) -> re.Pattern[str]:
+    """A pattern compiled lower-cased and without re.I, to run on lower-cased text: Python's
+    case-insensitive matching of Vietnamese is several times slower. Lower-casing keeps offsets."""
+    rx = _RX.get("lower:" + name)
+    if rx is None:
+        assert not re.search(r"\\[SWDBAZ]", pattern), name
+        rx = _RX["lower:" + name] = re.compile(pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
+    return rx
+
+
+def word_rx(name: str, pattern: str) -> re.Pattern[str]:
+    r"""lower_rx of `\b(?:pattern)`, for alternatives that all open with a literal letter, regrouped
+    under their first letter: `(?:đ(?<!\w.)(?:ề...|...)|t(?<!\w.)(?:rình...)|...)`. Every branch opens
+    with a literal, so re skips in C to the next letter that can start one; the look-behind after
+    that letter is the word boundary before it. Within a letter the alternatives keep their order,
+    and alternatives with different first letters never match at one place: same matches."""
+    rx = _RX.get("lower:word:" + name)
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        for alt in _split_alternatives(pattern.lower()):
+            assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), name
+            by_letter.setdefault(alt[0], []).append(alt[1:])
+        body = "|".join(re.escape(c) + r"(?<!\w.)(?:" + "|".join(rests) + ")" for c, rests in by_letter.items())
+        rx = lower_rx("word:" + name, "(?:" + body + ")")
+        _RX["lower:word:" + name] = rx
+    return rx
+
+
+def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
+    """('4' | '3-4' | '3+' | None, potential) for the star group with this prefix."""
+    # Every pattern given here holds all eight star groups under this prefix: read the few needed
+    # rather than build the dict of all the pattern's groups.
+    g = m.group
+    s1 = g(prefix + "s1") or g(prefix + "e1") or g(prefix + "s1b")
+    if not s1:
+        return None, False
+    s2 = g(prefix + "s2") or g(prefix + "e2") or g(prefix + "s2b")
+    a = _STAR_WORD.get(s1.lower())
+    b = _STAR_WORD.get(s2.lower()) if s2 else None
+    if g(prefix + "up") or g(prefix + "eup"):
+        spec = f"{a}+"
+    elif b and b != a:
+        spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
+    else:
+        spec = str(a)
+    return spec, False
+
+
+def _num(text: str) -> int | None:
+    t = text.lower()
+    if t in _EN_NUMS:
+        return _EN_NUMS[t]
+    return parse_vn_int(text)
+
+
+@dataclass
+class Mention:
+    """One written number of products or subjects, classified."""
+
+    start: int
+    end: int
+    value: int
+    value_max: int | None
+    unit: str  # products | subjects
+    stars: str | None  # '3', '4', '5', '3-4', '3+', None
+    potential: bool
+    mode: str  # batch | cumulative | target | forecast | candidate | unknown
+    qualifier: str | None
+
+
+def _split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern (outside groups and character classes)."""
+    out, cur, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def _cue_dispatch() -> tuple[re.Pattern[str], dict[str, str]]:
+    """_CUE_RX regrouped by first letter, for lower-cased text: `\b(?:p(?:hấn...|...)|m(?:ục...)|...)`.
+
+    The cue words are some ninety alternatives tried at every word start; grouped under their first
+    letter, re rejects a word after one character comparison per letter instead of trying them all.
+    Within a letter the alternatives keep their order (the first that matches still wins), and two
+    alternatives with different first letters never match at the same place, so the matches and
+    their kinds are those of _CUE_RX. Each alternative is its own group `<kind>_<n>`."""
+    rx = _RX.get("cue_dispatch")
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        kinds: dict[str, str] = {}
+        for kind, pattern in _CUES.items():
+            for n, alt in enumerate(_split_alternatives(pattern.lower())):
+                alt = alt.removeprefix("\\b")  # the whole pattern starts at a word boundary already
+                first = alt[0]
+                assert first.isalpha(), alt  # a literal first letter
+                kinds[f"{kind}_{n}"] = kind
+                by_letter.setdefault(first, []).append(f"(?P<{kind}_{n}>{alt[1:]})")
+        body = "|".join(first + "(?:" + "|".join(alts) + ")" for first, alts in by_letter.items())
+        rx = _RX["cue_dispatch"] = re.compile(r"\b(?:" + body + ")")
+        # The same pattern without its ninety groups finds the same matches at half the cost (re
+        # saves and restores group marks at every branch); the grouped one then runs only where a
+        # cue starts, to name its kind. It also opens with the letter rather than \b: a pattern
+        # opening with \b is tried at every position, one whose branches open with literals lets re
+        # skip in C to the next letter that can start a cue. The look-behind after the letter is the
+        # \b before it (the letter is a word character; at the start of the text it holds too).
+        _RX["cue_plain"] = re.compile(
+            "(?:"
+            + "|".join(first + r"(?<!\w.)(?:" + re.sub(r"\(\?P<\w+>", "(?:", "|".join(alts)) + ")"
+                       for first, alts in by_letter.items())
+            + ")"
+        )
+        _RX["cue_kinds"] = kinds  # type: ignore[assignment]
+    return rx, _RX["cue_kinds"]  # type: ignore[return-value]
+
+
+def cue_list(low: str) -> list[tuple[int, str]]:
+    """(position, kind) of every cue word (_CUES) in a lower-cased sentence."""
+    rx, kinds = _cue_dispatch()
+    out = []
+    for c in _RX["cue_plain"].finditer(low):  # type: ignore[union-attr]
+        # match() at a position still sees the character before it, for the leading \b.
+        out.append((c.start(), kinds[rx.match(low, c.start()).lastgroup]))  # type: ignore[union-attr,index]
+    return out
+
+
+def _mention_digits_rx() -> re.Pattern[str]:
+    """_MENTION for text without English number words: the number is _NUMW's digit branch alone."""
+    rx = _RX.get("mention_digits")
+    if rx is None:
+        assert _MENTION.count(_NUMW) == 1
+        rx = _RX["mention_digits"] = lower_rx("mention_digits", _MENTION.replace(_NUMW, _NUM_DIGITS))
+    return rx
+
+
+# Where a star phrase (_STAR, lower-cased) can start: its first star digit or
+# word, or the word before it. A plain alternation of literals, so re finds the next one in C.
+# Each branch a literal (a class would stop re from skipping ahead in C to the next candidate).
+_REV_START = r"3|4|5|hạng|từ|mức|loại|three|four|five"
+
+
+def _star_matches(rx: re.Pattern[str], low: str) -> list[re.Match[str]]:
+    """rx.finditer(low) for a lower-cased pattern that opens with _STAR (_STAR itself, or
+    _MENTION_REV), tried only where a match can start: _STAR opens with alternatives and optional
+    words, so re would otherwise try it at every position."""
+    start = lower_rx("rev_start", _REV_START)
+    out: list[re.Match[str]] = []
+    pos = 0
+    while (c := start.search(low, pos)) is not None:
+        m = rx.match(low, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()  # finditer resumes after a match (never empty: it ends with a number)
+    return out
+
+
+def _rev_gate_rx() -> re.Pattern[str]:
+    """What every _MENTION_REV match holds: the last word of its star phrase, then its separator
+    and the first digit of its number."""
+    rx = _RX.get("rev_gate")
+    if rx is None:
+        assert _MENTION_REV.endswith(r"\s*(?::|có|là|gồm|-)\s*(?P<rn>" + _NUM + r")(?!\s*[/%])")
+        # Every branch opens with a literal (not a class): re then skips in C to the next candidate.
+        rx = _RX["rev_gate"] = lower_rx("rev_gate_", r"(?:sao|\*|★|stars?|lên|above|higher|more)\s*(?::|có|là|gồm|-)\s*\d")
+    return rx
+
+
+def mentions(sentence: str, carry: str | None = None, low: str | None = None) -> list[Mention]:
+    """Numbers of products/subjects in one sentence with their mode (see module docstring). `low`
+    is sentence.lower() when the caller has it already."""
+    found: list[tuple[int, int, int, int | None, str, str | None, bool]] = []
+    taken: list[tuple[int, int]] = []
+    if low is None:
+        low = sentence.lower()
+    if len(low) != len(sentence):  # a letter whose lower case is longer: keep offsets exact
+        low = sentence
+    # Every reversed mention ("4 sao: 6 sản phẩm") writes its stars: no star word, no scan.
+    has_stars = "sao" in low or "*" in low or "★" in low or "star" in low
+    # And every one has its star phrase's last word (_STAR ends in one of these) right before the
+    # separator and the number: one scan rules out most sentences with stars but no reversed form
+    # ("45 sản phẩm đạt 3 sao"), where every 3, 4 and 5 would otherwise be tried as a start.
+    if has_stars and _rev_gate_rx().search(low) is None:
+        has_stars = False
+    for m in _star_matches(lower_rx("mention_rev", _MENTION_REV), low) if has_stars else ():
+        if _rx("notyear", r"^\s*(?:năm|tháng|ngày)").match(sentence[m.end() :]):
+            continue
+        stars, _ = _stars_of(m, "r_")
+        pot = _potential_before(sentence, m.start())
+        value = _num(m.group("rn"))
+        if value is None:
+            continue
+        found.append((m.start(), m.end(), value, None, "products", stars, pot))
+        taken.append((m.start("rn"), m.end("rn")))
+    # Without an English number word only a digit starts a number: the digit-only pattern lets re
+    # skip in C to the next digit instead of trying every "t", "n", "s", "e" and "f".
+    has_word = _rx("en_num_word", _EN_NUM_WORDS, 0).search(low) is not None
+    mention_rx = lower_rx("mention", _MENTION) if has_word else _mention_digits_rx()
+    for m in mention_rx.finditer(low):
+        if any(a <= m.start("n") < b for a, b in taken):
+            continue
+        # "mỗi xã một sản phẩm", "25% sản phẩm", "2021-2025 có": not counts
+        before = sentence[max(0, m.start() - 12) : m.start()]
+        if before.endswith(("/", "-", ".", ",")) and before[-2:-1].isdigit():
+            continue
+        if _rx("oneproduct", r"(?:mỗi|một)\s+xã\s*$").search(before):
+            continue
+        value = _num(m.group("n"))
+        if value is None:
+            continue
+        value_max = _num(m.group("n2")) if m.group("n2") else None
+        unit = "products" if m.group("punit") else "subjects"
+        stars, pot = None, False
+        if m.group("pre_star"):
+            stars, _ = _stars_of(m, "p_")
+            pot = _potential_before(sentence, m.start("pre_star"))
+        elif m.group("post_star"):
+            stars, _ = _stars_of(m, "")
+            pot = _potential_before(sentence, m.start("post_star"))
+        if unit == "subjects":
+            stars = None
+        found.append((m.start(), m.end(), value, value_max, unit, stars, pot))
+    found.sort()
+
+    if not found:
+        return []
+    cues = cue_list(low)
+    # `;|\bnăm\s+20\d\d|\bin\s+20\d\d` under re.I on the sentence, or the same lower-cased on the
+    # lower-cased copy when that finds the same spans (_folds_like_ignorecase), written with its
+    # literals first (the look-behind after a letter is the \b before it): re then skips in C to
+    # the next ";", "n" or "i" instead of trying the pattern at every position.
+    if low is not sentence and _folds_like_ignorecase(sentence, low):
+        fresh_rx, fresh_text = _rx("fresh_low", r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d", 0), low
+    else:
+        fresh_rx, fresh_text = _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d"), sentence
+    out: list[Mention] = []
+    prev_end = 0
+    mode = carry or "unknown"
+    set_here = False
+    for start, end, value, value_max, unit, stars, pot in found:
+        # A stronger cue earlier in the clause still governs ("Đến nay, đã công nhận 320"), but a new
+        # clause or a new year starts afresh ("...còn hiệu lực; năm 2024 công nhận thêm 45").
+        fresh_at = None
+        for fm in fresh_rx.finditer(fresh_text, prev_end, start):
+            fresh_at = fm.start()
+        lo = prev_end if fresh_at is None or not out else fresh_at
+        window = [k for pos, k in cues if lo <= pos < start]
+        if window:
+            best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
+            if not (set_here and fresh_at is None and best == "batch" and _CUE_PRIORITY.get(mode, 0) > 2):
+                mode = best
+            set_here = True
+        elif fresh_at is not None and out and sentence[fresh_at] != ";":
+            mode = "unknown"  # "..., năm 2024 có 40 sản phẩm được công nhận": the verb comes after
+        if mode in ("unknown", "weakcum"):
+            # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
+            stop = _rx("clause_end", r"[;,]").search(sentence, end)
+            limit = stop.start() if stop else len(sentence)
+            after = [k for pos, k in cues if start <= pos < limit]
+            if "batch" in after or (mode == "unknown" and after):
+                mode = max(after, key=lambda k: _CUE_PRIORITY[k or ""]) or mode
+                if mode == "weakcum" and "batch" in after:
+                    mode = "batch"
+            elif mode == "weakcum" and any(k == "batch" for pos, k in cues if pos < start):
+                mode = "batch"
+        if mode == "weakcum":
+            mode = "cumulative"
+        qual = None
+        lead = sentence[max(prev_end, start - 14) : start]
+        # Every qualifier ends in t, u, g, n, r or y (any case) before the spaces: most numbers have
+        # none of these right before them, and the pattern (re.I, anchored at the end) is skipped.
+        q = None
+        if lead.rstrip()[-1:] in _QUAL_LAST:
+            q = _rx("qual", _QUAL).search(lead)
+        if q:
+            qual = clean_text(q.group(1)).lower()
+        out.append(Mention(start, end, value, value_max, unit, stars, pot, mode, qual))
+        prev_end = end
+    return out
+
+
+_QUAL = r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$"
+_QUAL_LAST = frozenset("tugnryTUGNRY")
+assert {w[-1] for w in _split_alternatives(_QUAL[1 : _QUAL.index(")")])} <= _QUAL_LAST
+
+
+def _potential_before(sentence: str, pos: int) -> bool:
+    window = sentence[max(0, pos - 25) : pos]
+    # Most windows hold neither word: skip the re.I search (which also reads "ı"/"İ" as "i").
+    low = window.lower()
+    if "năng" not in low and "potential" not in low and "ı" not in window and "İ" not in window:
+        return False
+    return bool(_rx("potential", r"(?:tiềm\s+năng|potential(?:ly)?)\s*(?:đạt\s+)?$").search(window))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions, periods, level
+# ---------------------------------------------------------------------------------------------
+
+_DECISION = (
+    r"(?:quyết\s+định|QĐ|decision)\s*(?:số|no\.?|number)?\s*:?\s*"
+    r"(?P<no>\d{1,6}(?:/\d{4})?\s*/\s*QĐ\s*-\s*[A-ZĐa-zđ&]+(?:\s*-\s*[A-ZĐa-zđ&]+)*)"
+    r"(?:\s*,?\s*(?:ngày|dated|on)\s+(?P<date>" + date_pattern("q_") + r"))?"
+)
+_OTHER_DOC = (
+    r"(?:kế\s+hoạch|công\s+văn|thông\s+báo|nghị\s+quyết)\s*(?:số)?\s*"
+    r"(?P<no>\d{1,6}(?:/\d{4})?\s*/\s*(?:KH|CV|TB|NQ)[A-ZĐa-zđ&\-]*)"
+    r"(?:\s*,?\s*ngày\s+(?P<date>" + date_pattern("o_") + r"))?"
+)
+
+
+def _norm_decision_no(no: str) -> str:
+    no = re.sub(r"\s+", "", no)
+    parts = no.split("-")
+    # Issuers are upper case except the Prime Minister's "TTg" (often typed "TTG").
+    return "-".join("TTg" if p.upper() == "TTG" else p for p in parts)
+
+
+def _folds_like_ignorecase(text: str, low: str) -> bool:
+    """Whether a lower-cased pattern on `low` finds what the re.I pattern finds in `text`: lower()
+    kept every offset, and the text has no dotless i or long s (re.I matches them as i and s)."""
+    return len(low) == len(text) and "ı" not in text and "ſ" not in text
+
+
+def _finditer_ignorecase(
+    name: str, pattern: str, text: str, low: str | None = None
+) -> list[tuple[re.Match[str], str]]:
+    """(match, text) pairs of re.I `pattern` over `text`; the groups are to be read from the text
+    the match was made on. Python's re.I matching of Vietnamese is several times slower than a
+    lower-cased pattern on lower-cased text, which finds the same spans (see above). `low` is
+    text.lower() when the caller has it already."""
+    low = text.lower() if low is None else low
+    if _folds_like_ignorecase(text, low):
+        return [(m, text) for m in lower_rx(name, pattern).finditer(low)]
+    return [(m, text) for m in _rx(name, pattern).finditer(text)]
+
+
+def _group(m: re.Match[str], text: str, name: str) -> str | None:
+    """Group `name` of `m` as written in `text` (m may have been made on its lower-cased copy)."""
+    a, b = m.span(name)
+    return text[a:b] if a >= 0 else None
+
+
+def decisions(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
+    out: list[dict] = []
+    seen: set[str] = set()
+    low = text.lower() if low is None else low
+    # Every decision number holds "/QĐ" (any case, spaces allowed): a page without one is done.
+    if _rx("decgate", r"/\s*qđ", 0).search(low) is None:
+        return out
+    for m, src in _finditer_ignorecase("decision", _DECISION, text, low):
+        no = _norm_decision_no(_group(m, src, "no") or "")
+        if no in seen:
+            continue
+        seen.add(no)
+        d = None
+        when = _group(m, src, "date")
+        if when:
+            d = parse_date(when, anchor)
+        out.append({"number": no, "date": d.isoformat() if d else None, "issuer": _issuer(no)})
+    return out
+
+
+def other_documents(text: str, anchor: date | None, low: str | None = None) -> list[dict]:
+    out = []
+    low = text.lower() if low is None else low
+    # Every number holds "/KH", "/CV", "/TB" or "/NQ" (any case, spaces allowed): most pages have none.
+    if _rx("docgate", r"/\s*(?:kh|cv|tb|nq)", 0).search(low) is None:
+        return out
+    for m, src in _finditer_ignorecase("otherdoc", _OTHER_DOC, text, low):
+        when = _group(m, src, "date")
+        d = parse_date(when, anchor) if when else None
+        out.append({"number": re.sub(r"\s+", "", _group(m, src, "no") or ""), "date": d.isoformat() if d else None})
+    return out
+
+
+def _issuer(no: str) -> str | None:
+    up = no.upper()
+    if "BNN" in up or "BNNMT" in up:
+        return "ministry"
+    if "TTG" in up:
+        return "prime_minister"
+    if "UBND" in up:
+        return "people_committee"
+    return None
+
+
+_PERIOD_RANGE = r"(?P<a>20\d\d)\s*(?:-|–|đến|to)\s*(?P<b>20\d\d)"
+_PERIOD_YEAR = r"(?:đến|tới|hết|trong|by|in|năm)\s+(?:hết\s+)?(?:năm\s+)?(?P<y>20\d\d)"
+
+
+def period_of(text: str, low: str | None = None) -> str | None:
+    """'giai đoạn 2021 - 2025' -> '2021-2025'; 'đến hết năm 2020' -> '2020'; None without a year.
+    `low` is text.lower() when the caller has it already."""
+    if "20" not in text:
+        return None
+    if low is None:
+        low = text.lower()
+    m = lower_rx("period_range", _PERIOD_RANGE).search(low)
+    if m:
+        return f"{m.group('a')}-{m.group('b')}"
+    m = lower_rx("period_year", _PERIOD_YEAR).search(low)
+    return m.group("y") if m else None
+
+
+_LEVEL = (
+    r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
+    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry)"
+    r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial[\s-]level|provincial\s+people)"
+    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã)|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people)"
+)
+
+
+# Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
+_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
+
+
+def level_cues(sentence: str, low: str | None = None) -> list[str]:
+    """The level cues (_LEVEL) of a sentence; `low` is sentence.lower() when the caller has it."""
+    if low is None:
+        low = sentence.lower()
+    if not _folds_like_ignorecase(sentence, low):
+        return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
+    if not any(w in low for w in _LEVEL_WORDS):
+        return []
+    # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
+    return [m.lastgroup or "" for m in lower_rx("level", "(?=[bcdhmnpuủ])(?:" + _LEVEL + ")").finditer(low)]
+
+
+def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
+    """Who could have recognised these stars at that date (DOMAIN.md regimes)."""
+    if not stars:
+        return None
+    if stars == {"5"}:
+        return "national"
+    if when is None:
+        return None
+    if date(2023, 2, 1) <= when < date(2025, 7, 6):
+        if stars == {"3"} and has_district:
+            return "district"
+        if "4" in stars or stars == {"3-4"}:
+            return "province" if stars != {"3"} else None
+        return None
+    return "province" if stars <= {"3", "4", "3-4", "3+"} else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Products named with their subject
+# ---------------------------------------------------------------------------------------------
+
+SUBJECT_KW = (
+    r"(?:Công\s+ty|Cty|HTX(?:NN)?|Hợp\s+tác\s+xã|Tổ\s+hợp\s+tác|THT|Doanh\s+nghiệp\s+tư\s+nhân|DNTN|"
+    r"Hộ\s+(?:kinh\s+doanh|sản\s+xuất|SXKD|KD|gia\s+đình|ông|bà)|Cơ\s+sở|CSSX|"
+    r"[A-Z][\w&.\- ]{1,40}\s(?:Co\.?,?\s*Ltd|JSC|Cooperative|Company))"
+)
+_ADDRESS_START = (
+    r",\s*(?=(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thôn|ấp|bản|tổ|khu|số|đường|tỉnh|TP\.?|"
+    r"thành\s+phố|quận|P\.|X\.|commune|district|province)\b)"
+)
+
+
+def split_subject_address(text: str) -> tuple[str, str | None]:
+    verb = _rx("subjverb", r"\s+(?:đạt|được|với|là|có|đã|sẽ|vừa|tham\s+gia|achieved|was|were|is)\s")
+    v = verb.search(text)
+    if v:
+        text = text[: v.start()]
+    m = _rx("addr", _ADDRESS_START).search(text)
+    if not m:
+        return text.strip(" ,;-"), None
+    return text[: m.start()].strip(" ,;-"), text[m.end() :].strip(" ,;-.") or None
+
+
+def _star_in(text: str) -> str | None:
+    low = text.lower()
+    # Lower-cased, the groups read by _stars_of (lower-cased there anyway) and the offsets are the same.
+    found = _star_matches(lower_rx("star", _STAR), low) if _folds_like_ignorecase(text, low) else None
+    for m in _rx("star", _STAR).finditer(text) if found is None else found:
+        if _potential_before(text, m.start()):
+            continue
+        spec, _ = _stars_of(m, "")
+        if spec and spec in ("3", "4", "5"):
+            return spec
+    return None
+
+
+# A literal piece of each alternative of SUBJECT_KW, lower-cased (the last one ends in Ltd, JSC,
+# Cooperative or Company).
+_SUBJECT_WORDS = ("công", "cty", "htx", "hợp", "tổ", "tht", "doanh", "dntn", "hộ", "cơ", "cssx", "ltd", "jsc",
+                  "cooperative", "company")
+_LIST_PREFIX = r"^\s*(?:\d{1,3}\s*[.)/]\s*|[-+•*–]\s*|[a-z]\)\s*)"
+_PRODUCT_LINE = (
+    _LIST_PREFIX + r"?(?:sản\s+phẩm\s+)?(?P<name>[^|:;]{2,90}?)\s*(?:\s[-–]\s|:|\(|\bcủa\b|\bdo\b|–)\s*"
+    r"(?P<subj>" + SUBJECT_KW + r"[^|();]*?)\s*(?:\)|$|;|\s[-–]\s|\.\s*$)"
+)
+_HEADER_STAR = r"^(?:[-+•*]\s*)?(?:(?:các\s+)?sản\s+phẩm\s+(?:đạt\s+)?|hạng\s+|nhóm\s+)?(?:[345]\s*sao|[345][\s-]star)[^.]{0,40}:?$"
+
+
+def _subject_gate() -> re.Pattern[str]:
+    """For lower-cased text: where SUBJECT_KW could match. Its alternatives as they are, but the
+    last ("X Co., Ltd", "X JSC", ...) reduced to its closing word: a literal at the start of every
+    alternative lets re skip in C to the next candidate letter."""
+    rx = _RX.get("subjgate")
+    if rx is None:
+        alts = _split_alternatives(SUBJECT_KW.removeprefix("(?:").removesuffix(")"))
+        assert alts[-1].endswith(r"\s(?:Co\.?,?\s*Ltd|JSC|Cooperative|Company)"), alts[-1]
+        rx = _RX["subjgate"] = lower_rx("subjgate", "|".join(alts[:-1] + ["ltd|jsc|cooperative|company"]))
+    return rx
+
+
+def _subject_can_close(block: str, low: str) -> bool:
+    """False when _PRODUCT_LINE cannot match `block` (`low` is its lower-cased copy, same offsets).
+
+    The subject opens with SUBJECT_KW and runs over characters other than `|();` to its end: a ")"
+    or ";", the end of the line, or " - " before that. A line such as "Tên - HTX X, xã Y (4 sao)"
+    has none of these after its subject, and the pattern would otherwise try every name length
+    before failing. Checked from the start of every subject phrase; a phrase found only by its
+    closing word (Ltd, JSC ...) starts at an unknown place: no check then."""
+    for m in _subject_gate().finditer(low):
+        if m.group() in ("ltd", "jsc", "cooperative", "company"):
+            return True
+        stop = _rx("subjstop", r"[|();]", 0).search(block, m.start())
+        if stop is None or stop.group() in ");":
+            return True
+        if _rx("dashend", r"\s[-–]\s", 0).search(block, m.start(), stop.start()):
+            return True
+    return False
+
+
+def products_from_lines(blocks: list[str], default_status: str) -> list[dict]:
+    """Product lines in list or table form ("Mật hoa dừa - Công ty TNHH X, xã Y" / table rows)."""
+    out: list[dict] = []
+    header_stars: str | None = None
+    for block in blocks:
+        # A star header names 3, 4 or 5 stars in digits: without one, skip the re.I pattern.
+        if len(block) < 100 and (
+            block.endswith(":") or (("3" in block or "4" in block or "5" in block) and _rx("hdrstar", _HEADER_STAR).match(block))
+        ):
+            header_stars = _star_in(block)
+            if header_stars:
+                continue
+        if "|" in block:
+            item = _product_from_row(block)
+        else:
+            if len(block) > 260:
+                continue
+            # The subject is what makes a product line; the pattern backtracks through every name
+            # length before it fails, so lines naming no kind of subject are skipped first.
+            low = block.lower()
+            if not any(w in low for w in _SUBJECT_WORDS):
+                continue
+            # "công" or "cơ" alone is mostly "công nhận", "cơ sở": the subject phrase itself next.
+            if _folds_like_ignorecase(block, low) and not _subject_can_close(block, low):
+                continue
+            m = _rx("pline", _PRODUCT_LINE).match(block)
+            item = None
+            if m:
+                name = m.group("name").strip(" -–:\"“”")
+                subj, addr = split_subject_address(m.group("subj"))
+                if 1 <= len(name.split()) <= 12 and not _rx("nameverb", r"\b(?:là|được|đã|có|tổ chức|tham gia)\b").search(name):
+                    item = {"name": name, "subject": subj, "stars": _star_in(block), "address": addr}
+        if item is None:
+            continue
+        if item["stars"] is None and header_stars:
+            item["stars"] = header_stars
+        if default_status == "candidate":
+            item["status"], item["stars"] = "candidate", None
+        else:
+            item["status"] = "rated" if item["stars"] else "mentioned"
+        out.append(item)
+    return out
+
+
+def _product_from_row(row: str) -> dict | None:
+    cells = [c.strip() for c in row.split("|")]
+    subj_i = next((i for i, c in enumerate(cells) if _rx("subjstart", r"^" + SUBJECT_KW).match(c)), None)
+    if subj_i is None:
+        return None
+    name = None
+    for c in reversed(cells[:subj_i]):
+        if c and not c.isdigit() and not _rx("star", _STAR).fullmatch(c):
+            name = c
+            break
+    if not name:
+        return None
+    stars = None
+    for c in cells[subj_i + 1 :]:
+        if c in ("3", "4", "5"):
+            stars = c
+            break
+        s = _star_in(c)
+        if s:
+            stars = s
+            break
+    subj, addr = split_subject_address(cells[subj_i])
+    if addr is None:
+        for c in cells[subj_i + 1 :]:
+            if _rx("addrcell", r"^(?:xã|phường|thị\s+trấn|huyện|thôn|ấp|bản)\b").match(c):
+                addr = c
+                break
+    return {"name": name, "subject": subj, "stars": stars, "address": addr}
+
+
+_ENUM = (
+    r"(?:sản\s+phẩm|products?)[^.:;]{0,80}?(?:\bnhư\b|\bgồm\b|\bbao\s+gồm\b|\blà\b|including|such\s+as|namely)\s*:?\s*"
+    r"(?P<list>[^.;]+)"
+)
+_OF_SUBJECT = (
+    r"[Ss]ản\s+phẩm\s+(?P<name>[\"“]?[^\W\d_][^,;.()]{2,60}?)\s+(?:của|do)\s+"
+    r"(?P<subj>(?i:" + SUBJECT_KW + r")[^;.()]*?)(?=\s+(?:đạt|được|với|là)\b|[;.()]|$)"
+)
+
+
+def products_from_sentence(sentence: str, mode: str) -> list[dict]:
+    """Products written inside prose: "sản phẩm X của HTX Y đạt 4 sao", "các sản phẩm như: A, B và C"."""
+    out: list[dict] = []
+    stars_here = _star_in(sentence) if mode == "batch" else None
+    for m in _rx("ofsubj", _OF_SUBJECT, 0).finditer(sentence):
+        if not m.group("name").lstrip("\"“")[:1].isupper():
+            continue
+        subj, addr = split_subject_address(m.group("subj"))
+        out.append({"name": m.group("name").strip(" \"“”"), "subject": subj, "stars": stars_here, "address": addr})
+    if not out:
+        low = sentence.lower()
+        m = lower_rx("enum", _ENUM).search(low)
+        if m and len(sentence) == len(low):
+            items = _rx("enumsplit", r",\s*|\s+và\s+|\s+and\s+|\s*;\s*").split(sentence[m.start("list") : m.end("list")])
+            parsed = []
+            for it in items:
+                it = it.strip(" \"“”…-")
+                subj = None
+                sm = _rx("itemsubj", r"^(?P<n>.+?)\s+(?:của|do|\()\s*(?P<s>" + SUBJECT_KW + r".*?)\)?$").match(it)
+                if sm:
+                    it, subj = sm.group("n"), split_subject_address(sm.group("s"))[0]
+                if not it or len(it.split()) > 8 or any(ch.isdigit() for ch in it[:2]):
+                    parsed = []
+                    break
+                parsed.append({"name": it, "subject": subj, "stars": stars_here, "address": None})
+            out.extend(parsed)
+    status = {"batch": "rated", "candidate": "candidate"}.get(mode, "mentioned")
+    for item in out:
+        item["status"] = status if (status != "rated" or item["stars"]) else "mentioned"
+        if item["status"] != "rated":
+            item["stars"] = None
+    return out

@@ -1,0 +1,1 @@
+"""Official spreadsheets: open any workbook, find the header, read product rows, stage them."""
