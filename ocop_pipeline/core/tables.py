@@ -47,6 +47,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from ocop_pipeline.core import rules
 from ocop_pipeline.core.views import create_views
 from ocop_pipeline.entities import resolution_cache
 from ocop_pipeline.entities.matching import Decision, SubjectRecord, load_decisions
@@ -56,6 +57,7 @@ from ocop_pipeline.entities.resolution_cache import (
     province_groups,
     resolve_cached,
 )
+from ocop_pipeline.geo.admin_units import REFORM_DATE
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import ensure_schema, frame_for, table_counts
@@ -64,16 +66,17 @@ from ocop_pipeline.storage.store import ensure_schema, frame_for, table_counts
 # the same scheme as resolve.stable_id, so Python and SQL agree.
 _ID = "substr(sha256(concat_ws(chr(31), {parts})), 1, 16)"
 
-REGIME_148_START = date(2023, 2, 24)  # 148/QĐ-TTg: district councils rate 3 stars
-REGIME_1489_START = date(2025, 7, 6)  # 1489/QĐ-TTg: provinces rate 3 and 4 stars again
-REFORM_DATE = date(2025, 7, 1)  # 34 provinces, no districts
+# The day a rating takes effect, how long it holds, and who recognised it: core/rules.py.
+_LEVEL_SQL, _LEVEL_PARAMS = rules.level_sql("stars", "level", "effective_date")
+# The decision date of a product's latest dated rating (arg_max skips the undated ones).
+_LATEST_DECISION = "arg_max(decision_date, (order_date, stars, latest))"
 
 
 # `$scope`: the current provinces to rebuild, or null for all of them.
-_ROWS_SQL = """
+_ROWS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _rows AS
 SELECT r.*, d.source_id, d.uri,
-       coalesce(r.decision_date, make_date(r.year, 12, 31)) AS effective_date,
+       {rules.effective_date_sql("r.decision_date", "r.year")} AS effective_date,
        -- arg_max skips null keys: undated rows still count, as the oldest
        coalesce(r.decision_date, make_date(r.year, 12, 31), DATE '0001-01-01') AS order_date,
        -- a total order over rows, so "the latest" never depends on scan order
@@ -263,24 +266,20 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
         """
     return statement, [
         (
-            """
+            f"""
             INSERT INTO ratings
             SELECT rating_id, product_id, stars,
                    -- the issuer the file names wins; else the regime in force on the date
-                   CASE WHEN stars = 5 THEN 'national'
-                        WHEN level IS NOT NULL THEN level
-                        WHEN effective_date >= ? THEN 'province'
-                        WHEN effective_date >= ? AND stars = 3 THEN 'district'
-                        ELSE 'province' END AS level,
+                   {_LEVEL_SQL} AS level,
                    decision_no, decision_date, year AS rating_year, NULL AS round, score,
-                   CAST(decision_date + INTERVAL 36 MONTH AS DATE) AS valid_until,
+                   {rules.valid_until_sql("decision_date")} AS valid_until,
                    source_id, uri AS source_url, document_id, sheet, "row"
             FROM _ratings
             """,
-            [REGIME_1489_START, REGIME_148_START],
+            _LEVEL_PARAMS,
         ),
         (
-            """
+            f"""
             INSERT INTO products
             SELECT product_id,
                    arg_max(product_name, (order_date, stars, latest)) AS name,
@@ -292,12 +291,9 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                    arg_max(district, latest) FILTER (WHERE coalesce(effective_date < ?, true) AND district IS NOT NULL),
                    arg_max(ocop_code, latest) FILTER (WHERE ocop_code IS NOT NULL),
                    arg_max(stars, (order_date, stars, latest)) AS current_stars,
-                   CASE WHEN arg_max(decision_date, (order_date, stars, latest)) IS NOT NULL THEN
-                          CASE WHEN CAST(arg_max(decision_date, (order_date, stars, latest)) + INTERVAL 36 MONTH AS DATE) < ?
-                               THEN 'expired' ELSE 'active' END
-                        WHEN max(year) + 3 < year(?) THEN 'expired'
-                        ELSE 'active' END AS status,
-                   CAST(arg_max(decision_date, (order_date, stars, latest)) + INTERVAL 36 MONTH AS DATE) AS valid_until,
+                   -- the latest dated rating decides; a product with none counts from its latest year
+                   {rules.status_sql(rules.effective_date_sql(_LATEST_DECISION, "max(year)"), "?")} AS status,
+                   {rules.valid_until_sql(_LATEST_DECISION)} AS valid_until,
                    min(decision_date), max(decision_date), min(year), max(year),
                    count(*) AS rating_count,
                    arg_max(province_code, latest) FILTER (WHERE province_code IS NOT NULL),
@@ -309,7 +305,7 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                      FILTER (WHERE coalesce(address, commune, district) IS NOT NULL)
             FROM _ratings GROUP BY product_id
             """,
-            [REFORM_DATE, REFORM_DATE, as_of, as_of, REFORM_DATE, REFORM_DATE],
+            [REFORM_DATE, REFORM_DATE, as_of, REFORM_DATE, REFORM_DATE],
         ),
         (
             """

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import duckdb
 
-# The date a rating takes effect: its decision date, or 31 December of its round's year when the list
-# gives no date (the same rule as core.py, so "latest" means the same thing everywhere).
-EFFECTIVE_DATE = "coalesce(r.decision_date, make_date(r.rating_year, 12, 31))"
+from ocop_pipeline.core import rules
+
+# The date a rating takes effect (core/rules.py), so "latest" means the same thing everywhere.
+EFFECTIVE_DATE = rules.effective_date_sql("r.decision_date", "r.rating_year")
 
 # One row per rating with the stars of the product's previous rating and the change between them.
 # Ties on the effective date are broken by stars, then rating_id: a deterministic total order.
@@ -105,22 +106,21 @@ VIEWS: tuple[View, ...] = (
 )
 
 
-# Table macros: the standing of every product on any date (DOMAIN.md: a certificate is valid 36 months
-# from its decision; the latest rating on or before the date decides the stars). Revocations are not
-# in any source yet, so no product is 'revoked' until a revocation feed exists.
+# Table macros: the standing of every product on any date (core/rules.py: how long a certificate holds;
+# the latest rating on or before the date decides the stars). Revocations are not in any source yet,
+# so no product is 'revoked' until a revocation feed exists.
 MACROS: tuple[View, ...] = (
     View(
         "products_as_of",
         "products_as_of(d): each product rated on or before date d, with its stars, status (active | "
         "expired) and certificate end as of d, and the change its latest rating made (new, upgrade, "
         "downgrade, same).",
-        """
+        f"""
         SELECT h.product_id, h.product_name, h.subject_id, h.subject_name, h.subject_type, h.province,
                h.legacy_province, h.stars AS stars_as_of, h.previous_stars, h.change AS last_change,
                h.effective_date AS rated_on, h.decision_no, h.level,
-               CAST(h.effective_date + INTERVAL 36 MONTH AS DATE) AS valid_until,
-               CASE WHEN CAST(h.effective_date + INTERVAL 36 MONTH AS DATE) < d THEN 'expired' ELSE 'active' END
-                 AS status_as_of
+               {rules.valid_until_sql("h.effective_date")} AS valid_until,
+               {rules.status_sql("h.effective_date", "d")} AS status_as_of
         FROM v_rating_history h
         WHERE h.effective_date <= d
         QUALIFY row_number() OVER (PARTITION BY h.product_id ORDER BY h.rating_number DESC) = 1

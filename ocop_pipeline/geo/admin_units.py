@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
@@ -129,7 +129,7 @@ def current_province_for(legacy_name: str | None) -> str | None:
 # communes_legacy.csv, communes_2025.csv, extracted by scripts/make_admin_reference.py from official
 # lists; data/district_history.csv holds hand-made facts about units gone before 2025).
 
-LAST_LEGACY_DAY = date(2025, 6, 30)
+LAST_LEGACY_DAY = REFORM_DATE - timedelta(days=1)
 
 # Unit kinds as written before a name, on fold_key text: full words and the usual abbreviations
 # ('H.', 'Q.', 'TX', 'TP.', 'Tp'). 'Q1' / 'Q.1' write the number straight after the letter.

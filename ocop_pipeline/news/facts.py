@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ocop_pipeline.core import rules
 from ocop_pipeline.text.normalize import clean_text, parse_vn_int
 
 _RX: dict[str, re.Pattern[str]] = {}
@@ -735,7 +736,7 @@ def regime_level(stars: set[str], when: date | None, has_district: bool) -> str 
         return "national"
     if when is None:
         return None
-    if date(2023, 2, 1) <= when < date(2025, 7, 6):
+    if rules.districts_rate_three_stars(when):
         if stars == {"3"} and has_district:
             return "district"
         if "4" in stars or stars == {"3-4"}:

@@ -36,6 +36,7 @@ from typing import Any
 
 import duckdb
 
+from ocop_pipeline.core import rules
 from ocop_pipeline.core.views import RATING_HISTORY_SELECT
 
 # Bump when a sheet or column changes: a new format is a new version even with the same data.
@@ -126,15 +127,12 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
 
 def _prepare(con: duckdb.DuckDBPyConnection, cutoff: date) -> None:
     """Temporary tables of the state at the cut-off (temp tables work on a read-only connection)."""
-    # ends_on: the first day a certificate is no longer valid (core.py: expired when valid_until < as_of;
-    # an undated rating of year Y counts as expired from 1 Jan Y+4).
+    # ends_on: the first day a certificate no longer holds (core/rules.py; an undated rating takes
+    # effect on 31 December of its year, so it ends on 1 January four years on).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _x_hist AS
-        SELECT h.*,
-               CASE WHEN h.decision_date IS NOT NULL
-                    THEN CAST(h.decision_date + INTERVAL 36 MONTH + INTERVAL 1 DAY AS DATE)
-                    ELSE make_date(h.rating_year + 4, 1, 1) END AS ends_on
+        SELECT h.*, {rules.ends_on_sql("h.effective_date")} AS ends_on
         FROM ({RATING_HISTORY_SELECT}) h
         WHERE h.effective_date <= ?
         """,
