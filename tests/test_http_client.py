@@ -190,9 +190,9 @@ def test_legacy_windows_1258_page_decoded(site: Path) -> None:
 def test_detect_encoding_precedence() -> None:
     meta = b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258">'
     assert detect_encoding(meta) == "cp1258"
-    assert detect_encoding(b"<meta charset='ISO-8859-1'>") == "iso8859-1"
+    assert detect_encoding(b"<meta charset='ISO-8859-1'>") == "cp1252"  # read as browsers read it (WHATWG)
     assert detect_encoding(meta, "text/html; charset=UTF-8") == "utf-8"  # HTTP beats meta
-    assert detect_encoding(b"\xef\xbb\xbf" + meta, "text/html; charset=latin-1") == "utf-8"  # BOM beats all
+    assert detect_encoding(b"\xef\xbb\xbf" + meta, "text/html; charset=latin-1") == "utf-8-sig"  # BOM beats all
     assert detect_encoding(b"<meta charset=bogus-enc>") == "utf-8"
     assert detect_encoding(b"<p>no declaration</p>") == "utf-8"
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from ocop_pipeline.text import charsets
 from ocop_pipeline.text.legacy_fonts import fix_legacy_text
 from ocop_pipeline.text.normalize import _LOOKALIKES, clean_text
 
@@ -47,50 +48,8 @@ def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
 # Decoding bytes
 # ---------------------------------------------------------------------------------------------
 
-_CHARSET_ALIASES = {
-    "windows-1258": "cp1258",
-    "x-cp1258": "cp1258",
-    "utf8": "utf-8",
-    "unicode": "utf-8",
-    # Browsers read pages labelled latin-1 as windows-1252 (WHATWG), so do we.
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-}
-
-
-def sniff_charset(head: bytes) -> str | None:
-    """The charset a page declares: BOM, <meta charset>, or http-equiv Content-Type (first 4 KB)."""
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    m = _rx("charset", rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE).search(head[:4096])
-    if not m:
-        return None
-    name = m.group(1).decode("ascii", "ignore").lower()
-    return _CHARSET_ALIASES.get(name, name)
-
-
-def decode_bytes(content: bytes) -> tuple[str, str]:
-    """Decode a page: (text, encoding used). Declared charset first, then utf-8, then cp1258.
-
-    A declared charset that fails (pages lie) falls back to utf-8; bytes that are not utf-8 are
-    read as Windows Vietnamese (cp1258), the usual code page of old government sites.
-    """
-    declared = sniff_charset(content)
-    tried: list[str] = []
-    for enc in (declared, "utf-8", "cp1258"):
-        if not enc or enc in tried:
-            continue
-        tried.append(enc)
-        try:
-            return content.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return content.decode("utf-8", errors="replace"), "utf-8?"
+# The charset policy (BOM, <meta charset>, WHATWG labels, utf-8 then cp1258 fallbacks): text/charsets.py.
+decode_bytes = charsets.decode
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ local snapshot server, which picks the site from the Host header.
 
 from __future__ import annotations
 
-import codecs
 import email.utils
 import hashlib
 import ipaddress
@@ -41,6 +40,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
+from ocop_pipeline.text import charsets
+
 DEFAULT_USER_AGENT = "ocop-pipeline/0.1 (+https://github.com/; open OCOP database; polite crawler)"
 
 # Statuses worth retrying: the server is overloaded or briefly broken, not saying "no".
@@ -48,16 +49,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # A chain longer than this is a loop or a trap, not a moved page.
 MAX_REDIRECTS = 5
-# <meta charset> must appear in the first 1024 bytes per the HTML standard; old portals put it
-# after long comment headers, so look a little further.
-_META_SNIFF_BYTES = 4096
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 @dataclass
@@ -99,27 +90,9 @@ class _Fatal(Exception):
 
 
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
-    """Encoding of an HTML body: BOM, then HTTP charset, then <meta charset>, else utf-8.
-
-    Returns a Python codec name (e.g. 'cp1258' for windows-1258). Unknown labels are skipped.
-    """
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            return name
-    candidates: list[str] = []
-    if content_type:
-        m = _HEADER_CHARSET.search(content_type)
-        if m:
-            candidates.append(m.group(1))
-    m = _META_CHARSET.search(body[:_META_SNIFF_BYTES])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "replace"))
-    for label in candidates:
-        try:
-            return codecs.lookup(label.strip().lower()).name
-        except LookupError:
-            continue
-    return "utf-8"
+    """Codec of a response body: what it declares (text/charsets.py: BOM, HTTP charset, <meta
+    charset>, labels read as browsers read them), else utf-8."""
+    return charsets.declared_charset(body, content_type) or "utf-8"
 
 
 def _host_of(url: str) -> str:

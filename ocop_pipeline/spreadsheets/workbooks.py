@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 import python_calamine
 
+from ocop_pipeline.text import charsets
 from ocop_pipeline.text.legacy_fonts import convert_legacy, detect_legacy_encoding
 
 # Resource guards, applied before any parsing. Real provincial lists are well under 5 MB; a file
@@ -304,7 +305,6 @@ def fill_merged(grid: Grid) -> None:
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
-_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -321,9 +321,8 @@ def _decode(data: bytes, name: str) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            declared = _CHARSET.search(sample[:4096])
-            encoding = declared.group(1).decode("ascii").lower() if declared else "cp1258"
-            if encoding in ("utf-8", "utf8"):
+            encoding = charsets.declared_charset(sample) or "cp1258"
+            if encoding.startswith("utf-8"):
                 encoding = "cp1258"  # declared UTF-8 but is not: Windows Vietnamese is the usual truth
             legacy = _legacy_font_text(data) if encoding in ("cp1258", "windows-1258") else None
             try:
