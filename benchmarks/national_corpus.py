@@ -45,7 +45,7 @@ from generate_snapshot import EXT, NEW_GROUP, _flush_xls, _rerate, _write
 
 from devtools import sheetgen
 from ocop_pipeline.geo.admin_units import communes, districts, legacy_provinces
-from ocop_pipeline.text.normalize import fold_key
+from ocop_pipeline.text.folding import fold_key
 
 VERSION = "national-1"  # bump when the output changes, so cached corpora are regenerated
 DEFAULT_OUT = REPO / "benchmarks" / "out" / "national"

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from conftest import row, stage_rows
 
-from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.core import tables as core
+from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.matching import Decision
 from ocop_pipeline.storage.store import connect, ensure_schema
 

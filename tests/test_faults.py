@@ -359,7 +359,7 @@ SQL_PLACEHOLDERS = {
     "column", "column.name", "column.sql_type", "col_list", "columns", "order",  # schema.py columns
     "limit", "int(sample_size)",  # integers
     "failing_sql",  # quality: the check's own SQL, parameters bound separately
-    "RATING_HISTORY_SELECT", "RECONCILE_SELECT",  # module constants
+    "RATING_HISTORY_SELECT", "RECONCILE_SELECT", "ENDS_ON",  # module constants (ENDS_ON: core/rules.py)
     "view.name", "view.select", "macro.name", "macro.select",  # views.py definitions
     "view.description.replace(chr(39), chr(39) * 2)",  # views.py's own comment text, quotes doubled
 }

@@ -14,7 +14,7 @@ from ocop_pipeline.mentions.matching import Entity, MentionIndex, entities_in_re
 from ocop_pipeline.news import staging as ingest_news
 from ocop_pipeline.news.staging import rebuild_mentions
 from ocop_pipeline.storage.store import connect, ensure_schema
-from ocop_pipeline.text.normalize import fold_text
+from ocop_pipeline.text.folding import fold_text
 
 
 class Inputs:

@@ -2,7 +2,8 @@ import unicodedata
 
 import pytest
 
-from ocop_pipeline.text.normalize import clean_text, fold_key, parse_vn_decimal, parse_vn_int
+from ocop_pipeline.text.folding import fold_key
+from ocop_pipeline.text.normalize import clean_text, parse_vn_decimal, parse_vn_int
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_vietnamese_numbers():
 
 
 def test_fold_text_equals_fold_key_on_long_and_awkward_texts():
-    from ocop_pipeline.text.normalize import fold_key, fold_text
+    from ocop_pipeline.text.folding import fold_key, fold_text
 
     texts = [
         "", "Hợp tác xã Thuỷ sản Hoà Bình — HTX “Tân Sơn”; 10.322 sản phẩm, 70,9 điểm.",

@@ -12,7 +12,7 @@ import hashlib
 import re
 from functools import lru_cache
 
-from ocop_pipeline.text.normalize import fold_key
+from ocop_pipeline.text.folding import fold_key
 
 # (pattern on the folded key, canonical replacement). Order matters: longer forms first.
 _LEGAL_FORMS: tuple[tuple[str, str], ...] = (

@@ -36,7 +36,8 @@ from rapidfuzz import fuzz, process
 
 from ocop_pipeline.entities.keys import stable_id, subject_key
 from ocop_pipeline.entities.subject_types import subject_type_of
-from ocop_pipeline.text.normalize import clean_text, fold_key, strip_accents
+from ocop_pipeline.text.folding import fold_key, strip_accents
+from ocop_pipeline.text.normalize import clean_text
 
 # Name scores (0-100). Calibrated on benchmarks/entity_pairs.csv (dev split) and checked on the
 # held-out split: at HIGH a false merge is rarer than 1 in 50 pairs.

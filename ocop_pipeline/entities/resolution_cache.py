@@ -38,11 +38,11 @@ from ocop_pipeline.entities.matching import (
     resolve_subjects,
 )
 from ocop_pipeline.runtime.fingerprints import code_hash
-from ocop_pipeline.text import legacy_fonts, normalize
+from ocop_pipeline.text import folding, legacy_fonts, normalize
 
 # Modules whose code decides the answer (matching.py and what it imports): a change to any of them, or
 # another rapidfuzz, is a new fingerprint for every group.
-_CODE = (matching, resolve, normalize, legacy_fonts, subject_types)
+_CODE = (matching, resolve, normalize, folding, legacy_fonts, subject_types)
 
 
 @dataclass

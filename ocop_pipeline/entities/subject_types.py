@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ocop_pipeline.text.normalize import fold_key
+from ocop_pipeline.text.folding import fold_key
 
 SUBJECT_TYPES = ("enterprise", "cooperative", "cooperative_group", "household", "other")
 

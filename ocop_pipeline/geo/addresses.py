@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ocop_pipeline.geo.admin_units import ProvinceMatch, lookup_province
-from ocop_pipeline.text.normalize import clean_text, fold_key
+from ocop_pipeline.text.folding import fold_key
+from ocop_pipeline.text.normalize import clean_text
 
 # Centrally-run cities (thành phố trực thuộc trung ương): 'TP X' names the province only for these;
 # for every other name 'TP X' is a provincial city at district level (TP Hòa Bình, TP Thanh Hóa).

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
-from ocop_pipeline.text.normalize import clean_text, fold_key
+from ocop_pipeline.text.folding import fold_key
+from ocop_pipeline.text.normalize import clean_text
 
 # The reform took effect on this day (Resolution 202/2025/QH15); districts ceased to exist with it.
 REFORM_DATE = date(2025, 7, 1)

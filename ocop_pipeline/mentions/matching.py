@@ -20,7 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocop_pipeline.entities.keys import canonical_legal_forms, stable_id
-from ocop_pipeline.text.normalize import fold_text
+from ocop_pipeline.text.folding import fold_text
 
 MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match
 MIN_FUZZY_TOKENS = 4

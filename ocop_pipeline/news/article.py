@@ -25,7 +25,7 @@ from ocop_pipeline.geo.admin_units import (
 )
 from ocop_pipeline.news import facts as F
 from ocop_pipeline.news.page_text import clean_block, page_text
-from ocop_pipeline.text.normalize import fold_key
+from ocop_pipeline.text.folding import fold_key
 
 PARSER_VERSION = "articles-1"
 

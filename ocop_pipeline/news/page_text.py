@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ocop_pipeline.text import charsets
+from ocop_pipeline.text.folding import fold_clean
 from ocop_pipeline.text.legacy_fonts import fix_legacy_text
-from ocop_pipeline.text.normalize import _LOOKALIKES, clean_text
+from ocop_pipeline.text.normalize import LOOKALIKES, clean_text
 
 # Marker characters put into the HTML before parsing (control characters never found in pages).
 _BLOCK = "\x1e"
@@ -281,7 +282,7 @@ def _needs_full_clean_rx() -> re.Pattern[str]:
     # its look-ahead sees the next letter, or the further mark of "ặ"/"ệ" (never a letter).
     rx = _RX.get("fullclean")
     if rx is None:
-        lookalikes = "".join(re.escape(chr(k)) for k in _LOOKALIKES)
+        lookalikes = "".join(re.escape(chr(k)) for k in LOOKALIKES)
         tone = []
         for first, bases in (("oO", "aAeE"), ("uU", "yY")):
             alts = [f"[{c}]" for c in [_tone_chars(bases, more_marks=True)] if c]
@@ -357,27 +358,11 @@ _JUNK_LINE = (
 )
 
 
-# ASCII bytes -> lower-case letters and digits, anything else a space (for fast_fold).
-_FOLD_BYTES = bytes(
-    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)
-)
-
-
-def fast_fold(text: str) -> str:
-    """fold_key for text already through clean_text, in C calls only (no per-character Python).
-
-    Accents go with NFD and the ASCII encoding; then every byte but a letter or digit becomes a
-    space and the words are joined by single spaces: what `re.sub("[^0-9a-z]+", " ", ...).strip()`
-    gives on the lower-cased text, at a fraction of the cost of a regex substitution."""
-    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return b" ".join(t.encode("ascii", "ignore").translate(_FOLD_BYTES).split()).decode("ascii")
-
-
 def _key(text: str) -> str:
     """Comparison key of a block: folded for short lines (matched against the vocabulary above),
     lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
     if len(text) <= 100:
-        return fast_fold(text)
+        return fold_clean(text)
     low = text.lower()
     # Blocks arrive with their whitespace collapsed: then joining the words gives the text back.
     # Every whitespace character but the space is unprintable, so this test is exact.
@@ -386,7 +371,7 @@ def _key(text: str) -> str:
     return " ".join(low.split())
 
 
-# _JUNK_LINE for keys from fast_fold (letters, digits and single spaces only): without the
+# _JUNK_LINE for keys from fold_clean (letters, digits and single spaces only): without the
 # alternatives that need a "[", "." or "{", which cannot match there. Two of them open with ".*" and
 # cost a scan of the key each.
 _JUNK_NEEDS_PUNCT = (r"tat \[x\]|", r"|.*\.(?:jpe?g|png|gif|webp|bmp)\b.*|\{[a-z]+\}.*|.*\{(?:name|time|body)\}.*")
@@ -395,7 +380,7 @@ _JUNK_LINE_FOLDED = _JUNK_LINE.replace(_JUNK_NEEDS_PUNCT[0], "").replace(_JUNK_N
 
 
 def _is_junk(key: str, text: str, *, folded: bool = False) -> bool:
-    """Whether a block is furniture; `folded`: the key comes from fast_fold."""
+    """Whether a block is furniture; `folded`: the key comes from fold_clean."""
     junk = _rx("junk_folded", _JUNK_LINE_FOLDED) if folded else _rx("junk", _JUNK_LINE)
     if junk.match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
         return True
@@ -501,7 +486,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     for i, (b, k) in enumerate(zip(blocks, keys)):
         if not k:
             continue
-        head = k if len(b.text) <= 100 else fast_fold(b.text[:60])
+        head = k if len(b.text) <= 100 else fold_clean(b.text[:60])
         if k in _LIST_HEADINGS or (len(k) < 40 and k.rstrip(" :") in _LIST_HEADINGS):
             in_list = True
             continue
@@ -509,7 +494,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
             break
         if not started and head.startswith(_STOP_PREFIXES[:8]):
             continue
-        if _is_junk(head, b.text, folded=True):  # head: fast_fold of the block or of its start
+        if _is_junk(head, b.text, folded=True):  # head: fold_clean of the block or of its start
             continue
         if b.link_density > 0.6:
             continue

@@ -484,7 +484,7 @@ def _entities(con: duckdb.DuckDBPyConnection, code: str) -> list:
     """Products and subjects as the matcher sees them. A product whose name is what the last run read
     keeps the key made then (folding 20,000 names cost a quarter of a second); others are folded now."""
     from ocop_pipeline.mentions.matching import Entity
-    from ocop_pipeline.text.normalize import fold_text
+    from ocop_pipeline.text.folding import fold_text
 
     products = con.execute(
         "SELECT p.product_id, p.name, p.province, k.key FROM products p LEFT JOIN "
@@ -620,8 +620,8 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
 
     import pandas as pd
 
-    from ocop_pipeline.mentions.matching import MentionIndex
     from ocop_pipeline.mentions import matching as matcher
+    from ocop_pipeline.mentions.matching import MentionIndex
 
     version, sha256 = matcher.MATCHER_VERSION, hashlib.sha256
 

@@ -125,6 +125,10 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
     return con.execute(sql, list(params)).fetchall()
 
 
+# The first day a rating no longer holds (core/rules.py), on the rating history's columns.
+ENDS_ON = rules.ends_on_sql("h.effective_date")
+
+
 def _prepare(con: duckdb.DuckDBPyConnection, cutoff: date) -> None:
     """Temporary tables of the state at the cut-off (temp tables work on a read-only connection)."""
     # ends_on: the first day a certificate no longer holds (core/rules.py; an undated rating takes
@@ -132,7 +136,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, cutoff: date) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _x_hist AS
-        SELECT h.*, {rules.ends_on_sql("h.effective_date")} AS ends_on
+        SELECT h.*, {ENDS_ON} AS ends_on
         FROM ({RATING_HISTORY_SELECT}) h
         WHERE h.effective_date <= ?
         """,

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ocop_pipeline.text.normalize import fold_key
+from ocop_pipeline.text.folding import fold_key
 
 if TYPE_CHECKING:
     from ocop_pipeline.publish.extract import Extract

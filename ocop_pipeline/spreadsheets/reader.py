@@ -35,7 +35,8 @@ from ocop_pipeline.geo.admin_units import (
 from ocop_pipeline.spreadsheets.headers import MIN_FIELDS, REQUIRED_FIELD, header_field
 from ocop_pipeline.spreadsheets.stars import parse_stars, stars_from_label
 from ocop_pipeline.spreadsheets.workbooks import Cell, Grid, SheetReadError, open_workbook
-from ocop_pipeline.text.normalize import clean_text, fold_key, parse_vn_decimal
+from ocop_pipeline.text.folding import fold_key
+from ocop_pipeline.text.normalize import clean_text, parse_vn_decimal
 
 __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
 

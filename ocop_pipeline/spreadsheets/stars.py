@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ocop_pipeline.text.normalize import fold_key, strip_accents
+from ocop_pipeline.text.folding import fold_key, strip_accents
 
 POTENTIAL_5_STAR = "potential 5-star is not a rating"
 

@@ -3,8 +3,9 @@
 Official files mix precomposed and decomposed Unicode, two tone-mark placements ("hòa"/"hoà",
 "thủy"/"thuỷ") in one sentence, "Ð" (U+00D0, Icelandic eth) typed for "Đ", non-breaking spaces
 and stray line breaks inside cells, and cells typed in the legacy TCVN3/VNI fonts (legacy_fonts.py).
-`clean_text` gives the canonical display form; `fold_key` gives an accent-free key for comparing names.
-Both are pure and cheap: they run on every cell.
+`clean_text` gives the canonical display form (text/folding.py makes the accent-free keys from it);
+`parse_vn_int` and `parse_vn_decimal` read numbers as Vietnamese writes them. All are pure and cheap:
+they run on every cell.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ _NEW_STYLE = re.compile(
 )
 
 # Look-alikes that keyboards and old fonts put where Vietnamese letters belong.
-_LOOKALIKES = str.maketrans(
+LOOKALIKES = str.maketrans(
     {
         "\u00d0": "\u0110",  # Ð (eth) -> Đ
         "\u00f0": "\u0111",  # ð -> đ
@@ -69,55 +70,11 @@ def clean_text(value: str | None) -> str:
     if value is None:
         return ""
     # Text typed in the legacy TCVN3/VNI fonts ('Hîp t¸c x·') first: their code points overlap Ð.
-    text = fix_legacy_text(str(value)).translate(_LOOKALIKES)
+    text = fix_legacy_text(str(value)).translate(LOOKALIKES)
     text = unicodedata.normalize("NFD", text)
     text = _NEW_STYLE.sub(_move_tone, text)
     text = unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", text).strip()
-
-
-_KEY_DROP = re.compile(r"[^0-9a-z]+")
-
-
-# The combining marks Vietnamese uses (tones, hat, breve, horn) dropped, đ/Đ made d/D, in one C-level pass.
-_VIETNAMESE_MARKS = {**dict.fromkeys(range(0x300, 0x370)), ord("đ"): "d", ord("Đ"): "D"}
-
-
-@lru_cache(maxsize=65536)
-def strip_accents(value: str) -> str:
-    """Remove every diacritic (đ -> d), keeping case: 'Thủy Đông' -> 'Thuy Dong'."""
-    text = unicodedata.normalize("NFD", clean_text(value)).translate(_VIETNAMESE_MARKS)
-    if not text.isascii():  # other combining marks (rare): the general rule, character by character
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return text
-
-
-@lru_cache(maxsize=65536)
-def fold_key(value: str | None) -> str:
-    """Accent-free, lower-case, punctuation-free key: 'Hợp tác xã Hoà Bình!' -> 'hop tac xa hoa binh'."""
-    if not value:
-        return ""
-    return _KEY_DROP.sub(" ", strip_accents(value).lower()).strip()
-
-
-# What `clean_text` does that a key cannot see (tone marks moved between letters, NFC) is skipped for
-# long texts such as news articles: the marks go anyway.
-_COMBINING_MARKS = re.compile("[\u0300-\u036f]+")
-_LOOKALIKE_CHARS = re.compile("[" + "".join(chr(c) for c in _LOOKALIKES) + "]")
-
-
-def fold_text(text: str | None) -> str:
-    """`fold_key` for long texts (a news article), equal to it: three times faster, and not cached."""
-    if not text:
-        return ""
-    folded = fix_legacy_text(text)
-    if _LOOKALIKE_CHARS.search(folded):
-        folded = folded.translate(_LOOKALIKES)
-    folded = unicodedata.normalize("NFD", folded).replace("đ", "d").replace("Đ", "D")
-    folded = _COMBINING_MARKS.sub("", folded)
-    if not folded.isascii():  # letters of other scripts, other marks: the general rule
-        return fold_key(text)
-    return _KEY_DROP.sub(" ", folded.lower()).strip()
 
 
 _INT_GROUPED = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
