@@ -18,11 +18,13 @@ from assets.schedules import operation_jobs, operation_schedules, partitioned
 from assets.sensors import inbox_job, make_inbox_sensor
 from assets.staging import stg_sheet_rows
 
+BUILD_JOB = "ocop_build"
+
 ALL_ASSETS = [admin_reference, spreadsheet_documents, stg_sheet_rows, core_tables, *NEWS_ASSETS, published_datasets]
 
 # `ocop build` runs this job in process: every unpartitioned asset and its checks.
 build_job = dg.define_asset_job(
-    "ocop_build",
+    BUILD_JOB,
     selection=dg.AssetSelection.assets(*ALL_ASSETS),
     description="The whole pipeline on the configured sources (default: the bundled snapshot).",
 )

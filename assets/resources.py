@@ -9,6 +9,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from ocop_pipeline.settings import Paths
+from ocop_pipeline.storage.build_lock import build_lock
 from ocop_pipeline.storage.store import connect, ensure_schema
 
 # Every asset that writes DuckDB runs in this pool. DuckDB allows one writing process, so the pool
@@ -47,8 +48,6 @@ class OcopStore(dg.ConfigurableResource):
         evaluations (no run) only read and take no lock."""
         if context.run is None:
             return
-        from ocop_pipeline.build import build_lock
-
         stack = ExitStack()
         stack.enter_context(build_lock(self.paths().data_dir, wait=self.build_lock_wait_seconds))
         self._held = stack
