@@ -1,13 +1,23 @@
-"""Core tables: subjects, products and ratings, rebuilt from staging in one transaction."""
+"""Core tables: subjects, products and ratings rebuilt from the staged rows, and the reconciliation of
+the official lists against the news.
+
+`core_tables` writes the three tables in one transaction (one asset key each, each with its blocking
+integrity check in assets/checks.py); `core/reconciliation` compares them with the news. The rules
+live in ocop_pipeline/core/.
+"""
 
 
 import dagster as dg
 
-from assets.resources import DUCKDB_POOL, OcopStore
+from assets.news import news_articles
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
+from assets.spreadsheets import stg_sheet_rows
+from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.storage.schema import PRODUCTS, RATINGS, SUBJECTS
 
 CORE_KEYS = {name: dg.AssetKey(["core", name]) for name in ("subjects", "products", "ratings")}
+TAGS = {DOMAIN_TAG: "core"}
 
 
 def _preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
@@ -23,11 +33,11 @@ def _preview(con, table: str, limit: int = 10) -> dg.MetadataValue:
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(CORE_KEYS["subjects"], description=SUBJECTS.description, kinds={"duckdb"}, group_name="core",
-                     deps=[["staging", "stg_sheet_rows"]]),
+                     tags=TAGS, deps=[stg_sheet_rows]),
         dg.AssetSpec(CORE_KEYS["products"], description=PRODUCTS.description, kinds={"duckdb"}, group_name="core",
-                     deps=[["staging", "stg_sheet_rows"]]),
+                     tags=TAGS, deps=[stg_sheet_rows]),
         dg.AssetSpec(CORE_KEYS["ratings"], description=RATINGS.description, kinds={"duckdb"}, group_name="core",
-                     deps=[["staging", "stg_sheet_rows"]]),
+                     tags=TAGS, deps=[stg_sheet_rows]),
     ],
     pool=DUCKDB_POOL,
 )
@@ -45,3 +55,20 @@ def core_tables(context: dg.AssetExecutionContext, store: OcopStore):
                 asset_key=key,
                 metadata={"dagster/row_count": counts[name], "preview": _preview(con, name)},
             )
+
+
+@dg.asset(
+    key=["core", "reconciliation"],
+    deps=[news_articles, CORE_KEYS["ratings"]],
+    group_name="core",
+    kinds={"duckdb"},
+    tags=TAGS,
+    pool=DUCKDB_POOL,
+)
+def reconciliation(store: OcopStore) -> dg.MaterializeResult:
+    """Official lists against the news for the same province and round (the decision when the page
+    names one the lists carry, else province, year and level): both counts by stars, both sources,
+    and a status (agree, disagree, news_only). Nothing is overwritten: a disagreement is a row to read."""
+    with store.connect() as con:
+        counts = rebuild_reconciliation(con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), **counts})

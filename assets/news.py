@@ -1,26 +1,31 @@
-"""Provincial news: crawled pages, extracted articles and facts, mentions of known products."""
+"""Provincial news: the pages crawled and kept byte for byte, then the articles and facts read from them.
+
+Two assets: `raw/news_pages` (the crawl) and `staging/news_articles` (the extraction, which also
+writes `news_facts`). The `news_crawl` job selects them by their domain tag. The rules live in
+ocop_pipeline/news/ and raw/ (crawler, HTTP client, replay of the recorded sites).
+"""
 
 import dagster as dg
 
-from assets.core import CORE_KEYS
-from assets.resources import DUCKDB_POOL, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
 from ocop_pipeline.news.staging import (
     land_news,
     live_client,
     load_sites,
-    rebuild_mentions,
     snapshot_client,
     stage_news,
 )
 from ocop_pipeline.storage.store import scalar
 
 NEWS_MODES = ("snapshot", "snapshot-http", "live")
+TAGS = {DOMAIN_TAG: "news"}
 
 
 @dg.asset(
     key=["raw", "news_pages"],
     group_name="raw",
     kinds={"duckdb", "html"},
+    tags=TAGS,
     pool=DUCKDB_POOL,
     retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
 )
@@ -71,6 +76,7 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
     deps=[news_pages],
     group_name="staging",
     kinds={"duckdb"},
+    tags=TAGS,
     pool=DUCKDB_POOL,
 )
 def news_articles(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
@@ -90,43 +96,3 @@ def news_articles(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Mat
         "unchanged": report.unchanged,
         "with_rating_results_now": report.with_results,
     })
-
-
-@dg.asset(
-    key=["core", "mentions"],
-    deps=[news_articles, CORE_KEYS["products"], CORE_KEYS["subjects"]],
-    group_name="core",
-    kinds={"duckdb"},
-    pool=DUCKDB_POOL,
-)
-def mentions(store: OcopStore) -> dg.MaterializeResult:
-    """Links from news articles to the products and subjects they name, matched on Vietnamese-aware
-    keys (accents, tone placement, capitals and legal-form abbreviations folded), fuzzy only for long
-    names within the article's province."""
-    with store.connect() as con:
-        n = rebuild_mentions(con)
-    return dg.MaterializeResult(metadata={"dagster/row_count": n})
-
-
-NEWS_ASSETS = [news_pages, news_articles, mentions]
-
-
-@dg.asset(
-    key=["core", "reconciliation"],
-    deps=[news_articles, CORE_KEYS["ratings"]],
-    group_name="core",
-    kinds={"duckdb"},
-    pool=DUCKDB_POOL,
-)
-def reconciliation(store: OcopStore) -> dg.MaterializeResult:
-    """Official lists against the news for the same province and round (the decision when the page
-    names one the lists carry, else province, year and level): both counts by stars, both sources,
-    and a status (agree, disagree, news_only). Nothing is overwritten: a disagreement is a row to read."""
-    from ocop_pipeline.core.reconcile import rebuild_reconciliation
-
-    with store.connect() as con:
-        counts = rebuild_reconciliation(con)
-    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), **counts})
-
-
-NEWS_ASSETS.append(reconciliation)

@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from assets.resources import DUCKDB_POOL, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
 from ocop_pipeline.entities.subject_types import product_group_rows
 from ocop_pipeline.geo.admin_units import write_reference_tables
 from ocop_pipeline.storage.schema import ADMIN_UNITS, PRODUCT_GROUP_CROSSWALK, PROVINCE_CROSSWALK
@@ -11,16 +11,17 @@ from ocop_pipeline.storage.store import frame_for, insert_frame
 
 REFERENCE_KEYS = {name: dg.AssetKey(["reference", name])
                   for name in ("admin_units", "province_crosswalk", "product_group_crosswalk")}
+TAGS = {DOMAIN_TAG: "reference"}
 
 
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(REFERENCE_KEYS["admin_units"], description=ADMIN_UNITS.description, kinds={"duckdb"},
-                     group_name="reference"),
+                     group_name="reference", tags=TAGS),
         dg.AssetSpec(REFERENCE_KEYS["province_crosswalk"], description=PROVINCE_CROSSWALK.description,
-                     kinds={"duckdb"}, group_name="reference"),
+                     kinds={"duckdb"}, group_name="reference", tags=TAGS),
         dg.AssetSpec(REFERENCE_KEYS["product_group_crosswalk"], description=PRODUCT_GROUP_CROSSWALK.description,
-                     kinds={"duckdb"}, group_name="reference"),
+                     kinds={"duckdb"}, group_name="reference", tags=TAGS),
     ],
     pool=DUCKDB_POOL,
 )

@@ -1,4 +1,5 @@
-"""Resources: where the data lives and how to open the one DuckDB file."""
+"""Resources: where the data lives and how to open the one DuckDB file; the pool, retry policy and
+domain tag every asset module shares."""
 
 
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from ocop_pipeline.settings import Paths
+from ocop_pipeline.storage.build_lock import build_lock
 from ocop_pipeline.storage.store import connect, ensure_schema
 
 # Every asset that writes DuckDB runs in this pool. DuckDB allows one writing process, so the pool
@@ -20,6 +22,11 @@ DUCKDB_POOL = "duckdb_writer"
 # exponential backoff and jitter (about 5 s, 10 s, 20 s): a timeout or a held DuckDB lock often
 # clears on its own, a parse error does not, so parsing steps get no retries.
 NETWORK_RETRY = dg.RetryPolicy(max_retries=3, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
+# Every asset carries the domain it belongs to (the assets/ module, the ocop_pipeline/ package), as a
+# tag: groups are the layers (raw, staging, core, publish, reference), so a job for one domain across
+# layers, such as the news crawl, selects by this tag rather than by names.
+DOMAIN_TAG = "ocop/domain"
 
 
 class OcopStore(dg.ConfigurableResource):
@@ -47,8 +54,6 @@ class OcopStore(dg.ConfigurableResource):
         evaluations (no run) only read and take no lock."""
         if context.run is None:
             return
-        from ocop_pipeline.build import build_lock
-
         stack = ExitStack()
         stack.enter_context(build_lock(self.paths().data_dir, wait=self.build_lock_wait_seconds))
         self._held = stack

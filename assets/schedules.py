@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from assets.resources import DOMAIN_TAG
+
 if TYPE_CHECKING:  # what define_asset_job returns; not exported at the top level of dagster
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
@@ -28,10 +30,9 @@ MONTHLY_SCHEDULE = "ocop_monthly_publication"
 
 
 def news_assets(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]:
-    """The news crawl: assets of a `news` group, or whose key names news (raw/news_pages, ...)."""
+    """The news crawl: the unpartitioned assets tagged with the news domain (crawl and extraction)."""
     def is_news(a: dg.AssetsDefinition) -> bool:
-        return any(group == "news" or any(part.startswith("news") for part in key.path)
-                   for key, group in a.group_names_by_key.items())
+        return any(tags.get(DOMAIN_TAG) == "news" for tags in a.tags_by_key.values())
 
     return [a for a in assets if a.partitions_def is None and is_news(a)]
 
@@ -52,7 +53,7 @@ def _monthly(assets: Sequence[dg.AssetsDefinition]) -> list[dg.AssetsDefinition]
 
 
 def operation_jobs(assets: Sequence[dg.AssetsDefinition]) -> list["UnresolvedAssetJobDefinition"]:
-    """The daily job, the news crawl (if there is a news group) and the monthly extract (if there are
+    """The daily job, the news crawl (if there are news assets) and the monthly extract (if there are
     monthly-partitioned assets). A job holds assets of one partitioning only, hence the split."""
     # Every unpartitioned asset rather than a list of groups: a new group (reference data, news) is in
     # the daily run without editing this file.
@@ -61,10 +62,10 @@ def operation_jobs(assets: Sequence[dg.AssetsDefinition]) -> list["UnresolvedAss
         DAILY_JOB, selection=unpartitioned, tags={"ocop/trigger": "daily"},
         description="Every day: crawl the news sites (if configured), ingest the spreadsheets, rebuild and "
                     "publish. Everything unpartitioned, in pipeline order, in one process.")]
-    news = news_assets(assets)
-    if news:
+    if news_assets(assets):
+        news = dg.AssetSelection.tag(DOMAIN_TAG, "news") - dg.AssetSelection.assets(*partitioned(assets))
         jobs.append(dg.define_asset_job(
-            NEWS_JOB, selection=dg.AssetSelection.assets(*news), tags={"ocop/trigger": "news"},
+            NEWS_JOB, selection=news, tags={"ocop/trigger": "news"},
             description="The news crawl alone (fetch and extract), for a manual re-run after a site was down."))
     monthly = _monthly(assets)
     if monthly:

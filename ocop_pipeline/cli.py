@@ -72,7 +72,8 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Materialise every asset in process and print a summary."""
-    from ocop_pipeline.build import run_build
+    # The Dagster layer, imported here only: the other commands never pay for loading Dagster.
+    from assets.build import run_build
     from ocop_pipeline.storage.store import StoreLockedError
 
     started = time.perf_counter()

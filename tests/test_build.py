@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import write_simple_list
 
-from ocop_pipeline.build import run_build
+from assets.build import run_build
 from ocop_pipeline.cli import format_summary
 from ocop_pipeline.storage.store import connect
 

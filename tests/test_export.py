@@ -233,7 +233,7 @@ def test_dagster_partition_writes_the_month_with_its_chart_report(db):
     import dagster as dg
 
     from assets import build_definitions
-    from assets.extract import monthly_extract
+    from assets.publish import monthly_extract
     from assets.resources import OcopStore
     from ocop_pipeline.publish.report import HEADINGS
 

@@ -33,11 +33,12 @@ from fault_helpers import (
 )
 from test_crawler import client_for, make_sites  # the generated sites of the crawler tests
 
-from ocop_pipeline.build import BuildLockedError, build_lock, run_build
+from assets.build import run_build
 from ocop_pipeline.news.staging import land_news
 from ocop_pipeline.raw.crawler import crawl
 from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
 from ocop_pipeline.settings import Paths
+from ocop_pipeline.storage.build_lock import BuildLockedError, build_lock
 from ocop_pipeline.storage.schema import ALL_TABLES
 from ocop_pipeline.storage.store import connect, ensure_schema
 
@@ -160,7 +161,7 @@ def test_two_builds_at_once(corpus, tmp_path):
 
 def _hold_lock_elsewhere(data: Path) -> subprocess.Popen:
     """Another process holding `data`'s build lock until it is killed."""
-    script = ("import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
+    script = ("import sys, time; from pathlib import Path; from ocop_pipeline.storage.build_lock import build_lock\n"
               "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)")
     holder = subprocess.Popen([sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE, text=True, env=_env())
     assert holder.stdout.readline().strip() == "held"

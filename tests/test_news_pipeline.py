@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from conftest import REPO, row, stage_rows
 
-from ocop_pipeline.build import run_build
+from assets.build import run_build
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.keys import product_key, subject_key
 from ocop_pipeline.mentions.matching import Entity, MentionIndex, find_mentions

@@ -175,7 +175,7 @@ def test_dagster_yaml_limits_the_writer_pool_to_one(tmp_path, monkeypatch):
 
 
 def test_a_reader_crash_is_recorded_against_the_file_and_the_run_goes_on(tmp_path, monkeypatch):
-    from ocop_pipeline.build import run_build
+    from assets.build import run_build
     from ocop_pipeline.spreadsheets import reader as sheets
 
     def crash(path, **kwargs):

@@ -95,7 +95,7 @@ def postgres_server():
 def test_production_instance_records_runs_in_postgres(postgres_server, tmp_path, monkeypatch):
     import dagster as dg
 
-    from ocop_pipeline.build import run_build
+    from assets.build import run_build
 
     host, port = postgres_server
     home = tmp_path / "dagster_home"
