@@ -4,14 +4,9 @@ import dagster as dg
 
 from assets.core import CORE_KEYS
 from assets.resources import DUCKDB_POOL, OcopStore
-from ocop_pipeline.news.staging import (
-    land_news,
-    live_client,
-    load_sites,
-    rebuild_mentions,
-    snapshot_client,
-    stage_news,
-)
+from ocop_pipeline.mentions.rebuild import rebuild_mentions
+from ocop_pipeline.news.staging import stage_news
+from ocop_pipeline.raw.news_landing import land_news, live_client, load_sites, snapshot_client
 from ocop_pipeline.storage.store import scalar
 
 NEWS_MODES = ("snapshot", "snapshot-http", "live")

@@ -4,8 +4,8 @@
 import dagster as dg
 
 from assets.resources import DUCKDB_POOL, NETWORK_RETRY, OcopStore
+from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets, record_sources
 from ocop_pipeline.sources.registry import load_registry
-from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources
 from ocop_pipeline.storage.store import scalar
 
 
