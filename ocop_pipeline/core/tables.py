@@ -61,6 +61,7 @@ from ocop_pipeline.geo.admin_units import REFORM_DATE
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import ensure_schema, frame_for, table_counts
+from ocop_pipeline.storage.transactions import transaction
 
 # Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
 # the same scheme as resolve.stable_id, so Python and SQL agree.
@@ -425,11 +426,10 @@ def _rebuild(con: duckdb.DuckDBPyConnection, as_of: date, decisions: Sequence[De
     """Rebuild the rows of the current provinces in `scope` (None: every row) and keep `inputs` as what
     the tables now hold; one transaction."""
     statement, inserts = _sql(as_of)
-    try:
-        con.execute(_ROWS_SQL, {"scope": scope})
-        _stage_reviews(con, _resolve_entities(con, decisions, [group_key(g) for g in inputs.groups]))
-        con.execute(statement)
-        con.execute("BEGIN")
+    con.execute(_ROWS_SQL, {"scope": scope})
+    _stage_reviews(con, _resolve_entities(con, decisions, [group_key(g) for g in inputs.groups]))
+    con.execute(statement)
+    with transaction(con):
         if scope is None:
             for statement in _DELETE_ALL:
                 con.execute(statement)
@@ -438,30 +438,18 @@ def _rebuild(con: duckdb.DuckDBPyConnection, as_of: date, decisions: Sequence[De
                 con.execute(statement, {"scope": scope})
             # A subject's id hashes its tax code or its province (products', ratings' and aliases' ids
             # hash the subject's), so no id of the scope is left outside it. Should matching.py ever
-            # break that, the scoped rows would no longer equal a rebuild: rebuild everything instead.
+            # break that, the scoped rows would no longer equal a rebuild: rebuild everything instead
+            # (raising rolls the deletes back).
             if con.execute("SELECT count(*) FROM subjects WHERE subject_id IN (SELECT subject_id FROM _rated)"
                            ).fetchone()[0]:
-                con.execute("ROLLBACK")
                 raise _IdsCrossGroups
         for statement, params in inserts:
             con.execute(statement, params)
         create_views(con)  # researchers' views (views.py) follow the tables they read, in the same commit
         _keep_inputs(con, inputs)
-        con.execute("COMMIT")
-    except duckdb.Error:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # the failure came before BEGIN: nothing to roll back
-        raise
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     """The views alone (their definitions in views.py are not part of the fingerprint), in one commit."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         create_views(con)
-        con.execute("COMMIT")
-    except duckdb.Error:
-        con.execute("ROLLBACK")
-        raise

@@ -38,6 +38,7 @@ from ocop_pipeline.entities.matching import (
     resolve_subjects,
 )
 from ocop_pipeline.runtime.fingerprints import code_hash
+from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text import folding, legacy_fonts, normalize
 
 # Modules whose code decides the answer (matching.py and what it imports): a change to any of them, or
@@ -193,14 +194,13 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
         answer.update(part)
         new.append((key, fp, _to_payload(part)))
     # One transaction: a build killed here keeps the old answers or the new, each whole.
-    con.execute("BEGIN")
-    con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
-                "OR group_key IN (SELECT unnest(?))", [keys + list(keep), [k for k, _, _ in new]])
-    if new:
-        con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
-        try:
-            con.execute("INSERT INTO _resolution_cache SELECT group_key, fingerprint, payload FROM _new_answers")
-        finally:
-            con.unregister("_new_answers")
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
+                    "OR group_key IN (SELECT unnest(?))", [keys + list(keep), [k for k, _, _ in new]])
+        if new:
+            con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
+            try:
+                con.execute("INSERT INTO _resolution_cache SELECT group_key, fingerprint, payload FROM _new_answers")
+            finally:
+                con.unregister("_new_answers")
     return answer, len(new)

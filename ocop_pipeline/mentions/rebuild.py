@@ -14,6 +14,7 @@ import duckdb
 
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.transactions import transaction
 
 # Articles per mention-matching job: large enough that pickling costs little beside the matching.
 MENTION_BATCH = 250
@@ -249,20 +250,10 @@ def rebuild_mentions(con: duckdb.DuckDBPyConnection) -> int:
     so that a build where none changed costs a few queries. Returns the number of mentions."""
     code = _matching_code()
     _create_mention_tables(con)
-    with _collector_paused():
-        # One transaction: what is recorded as read is what was read, and a build stopped midway
-        # leaves the mentions and their record as they were.
-        con.execute("BEGIN")
-        try:
-            count = _rebuild_mentions(con, code)
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass  # the connection is gone: the transaction with it
-            raise
-        con.execute("COMMIT")
-        return count
+    # One transaction: what is recorded as read is what was read, and a build stopped midway
+    # leaves the mentions and their record as they were.
+    with _collector_paused(), transaction(con):
+        return _rebuild_mentions(con, code)
 
 
 def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:

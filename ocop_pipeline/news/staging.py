@@ -20,6 +20,7 @@ from ocop_pipeline.raw.crawler import SiteSource
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame
+from ocop_pipeline.storage.transactions import transaction
 
 # Pages written to DuckDB per transaction: large enough that 20,000 pages are a few dozen commits.
 WRITE_BATCH = 500
@@ -116,12 +117,11 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
             report.with_results += int(article["has_rating_results"])
         ids = [a["article_id"] for a in article_batch]
         # One transaction per batch: a build killed here leaves each batch whole or untouched.
-        con.execute("BEGIN")
-        delete_where_in(con, "news_facts", "article_id", ids)
-        delete_where_in(con, "news_articles", "article_id", ids)
-        insert_frame(con, "news_articles", frame_for("news_articles", article_batch))
-        insert_frame(con, "news_facts", frame_for("news_facts", fact_batch))
-        con.execute("COMMIT")
+        with transaction(con):
+            delete_where_in(con, "news_facts", "article_id", ids)
+            delete_where_in(con, "news_articles", "article_id", ids)
+            insert_frame(con, "news_articles", frame_for("news_articles", article_batch))
+            insert_frame(con, "news_facts", frame_for("news_facts", fact_batch))
         report.extracted += len(article_batch)
         report.facts += len(fact_batch)
         if log:

@@ -29,6 +29,7 @@ from ocop_pipeline.raw.crawler import CrawlReport, SiteSource, crawl, load_site_
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import frame_for, insert_frame
+from ocop_pipeline.storage.transactions import transaction
 
 # Loopback serves the recordings: no remote host to be polite to, so the bound is the machine's.
 SNAPSHOT_RATE = 200.0
@@ -204,13 +205,12 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
         for f in report.failures
     ]
     out.failures = [f"{f['url']}: {f['error']}" for f in report.failures]
-    con.execute("BEGIN")
-    insert_frame(con, "documents", frame_for("documents", documents.values()))
-    # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
-    con.execute("DELETE FROM rejects WHERE stage = 'fetch'")
-    insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))
-    _record_checks(con, checks)
-    con.execute("COMMIT")
+    with transaction(con):
+        insert_frame(con, "documents", frame_for("documents", documents.values()))
+        # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
+        con.execute("DELETE FROM rejects WHERE stage = 'fetch'")
+        insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))
+        _record_checks(con, checks)
     out.new_documents = len(documents)
     return out
 

@@ -17,6 +17,7 @@ from ocop_pipeline.raw.landing import LandedFile, land_file
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.sources.registry import Source
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame
+from ocop_pipeline.storage.transactions import transaction
 
 INBOX_SOURCE = "inbox"
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".htm", ".html", ".ods"}
@@ -96,11 +97,10 @@ def land_spreadsheets(con: duckdb.DuckDBPyConnection, paths: Paths, sources: lis
         }
         for d in (landed[i] for i in new_ids)
     ]
-    con.execute("BEGIN")
-    insert_frame(con, "documents", frame_for("documents", rows))
-    for table in ("stg_sheet_rows", "rejects", "documents"):
-        delete_where_in(con, table, "document_id", gone)
-    con.execute("COMMIT")
+    with transaction(con):
+        insert_frame(con, "documents", frame_for("documents", rows))
+        for table in ("stg_sheet_rows", "rejects", "documents"):
+            delete_where_in(con, table, "document_id", gone)
     report.new_documents, report.removed_documents = len(new_ids), len(gone)
     return report
 

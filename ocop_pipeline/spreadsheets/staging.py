@@ -29,6 +29,7 @@ from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.spreadsheets import reader as sheets
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text.normalize import NORMALIZATION_VERSION
 
 # What staged a document: the reader's version plus the version of the place canonicalisation below,
@@ -203,14 +204,13 @@ _WRITE_BATCH_ROWS = 5_000
 def _write_batch(con: duckdb.DuckDBPyConnection, document_ids: list[str], rows: list[dict],
                  rejects: list[dict]) -> None:
     """Replace the staged rows and rejects of `document_ids`, and mark them parsed, in one transaction."""
-    con.execute("BEGIN")
-    delete_where_in(con, "stg_sheet_rows", "document_id", document_ids)
-    delete_where_in(con, "rejects", "document_id", document_ids)
-    insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
-    insert_frame(con, "rejects", frame_for("rejects", rejects))
-    con.execute("UPDATE documents SET parser_version = ? WHERE document_id IN (SELECT unnest(?))",
-                [STAGING_VERSION, document_ids])
-    con.execute("COMMIT")
+    with transaction(con):
+        delete_where_in(con, "stg_sheet_rows", "document_id", document_ids)
+        delete_where_in(con, "rejects", "document_id", document_ids)
+        insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
+        insert_frame(con, "rejects", frame_for("rejects", rejects))
+        con.execute("UPDATE documents SET parser_version = ? WHERE document_id IN (SELECT unnest(?))",
+                    [STAGING_VERSION, document_ids])
 
 
 def stage_spreadsheets(
