@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import duckdb
 
 from ocop_pipeline.runtime.parallel import ordered_map
-from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.schema import MENTION_ARTICLES, MENTION_ENTITIES, MENTION_INPUTS, MENTION_TEXT_KEYS
+from ocop_pipeline.storage.store import delete_where_in, ensure_tables, frame_for, insert_frame, scalar
 from ocop_pipeline.storage.transactions import transaction
 
 # Articles per mention-matching job: large enough that pickling costs little beside the matching.
@@ -93,16 +94,8 @@ def _create_mention_tables(con: duckdb.DuckDBPyConnection) -> None:
     under, each article's text key, and the products, subjects and articles as last read (with the
     code that read them, and each entity's namesakes then: `shared` in its province, `national` in the
     country), which make a build with nothing new a few queries and keep product keys. A record of
-    before the counts were kept gains their columns, empty: unknown."""
-    con.execute("CREATE TABLE IF NOT EXISTS _mention_inputs (kind VARCHAR, id VARCHAR, fingerprint VARCHAR)")
-    con.execute("CREATE TABLE IF NOT EXISTS _mention_text_keys (article_id VARCHAR, fingerprint VARCHAR, "
-                "text_key VARCHAR)")
-    con.execute("CREATE TABLE IF NOT EXISTS _mention_entities (kind VARCHAR, id VARCHAR, name VARCHAR, key VARCHAR, "
-                "province VARCHAR, code VARCHAR, shared INTEGER, national INTEGER)")
-    con.execute("ALTER TABLE _mention_entities ADD COLUMN IF NOT EXISTS shared INTEGER")
-    con.execute("ALTER TABLE _mention_entities ADD COLUMN IF NOT EXISTS national INTEGER")
-    con.execute("CREATE TABLE IF NOT EXISTS _mention_articles (article_id VARCHAR, document_id VARCHAR, "
-                "parser_version VARCHAR, province VARCHAR, code VARCHAR)")
+    before the counts were kept gains their columns, empty: unknown. Declared in storage/schema.py."""
+    ensure_tables(con, [MENTION_INPUTS, MENTION_TEXT_KEYS, MENTION_ENTITIES, MENTION_ARTICLES])
 
 
 def _record_state(con: duckdb.DuckDBPyConnection, code: str) -> tuple[bool, bool]:
@@ -184,7 +177,8 @@ def _record_sources(con: duckdb.DuckDBPyConnection, entities: list, namesakes: t
                     "FROM subjects s LEFT JOIN _entity_record k ON k.kind = 'subject' AND k.id = s.subject_id "
                     "WHERE $all OR s.subject_id IN (SELECT unnest($ids))",
                     {"code": code, "all": only is None, "ids": entity_ids})
-        con.execute("INSERT INTO _mention_articles SELECT article_id, document_id, parser_version, province, $code "
+        con.execute("INSERT INTO _mention_articles (article_id, document_id, parser_version, province, code) "
+                    "SELECT article_id, document_id, parser_version, province, $code "
                     "FROM news_articles WHERE $all OR article_id IN (SELECT unnest($ids))",
                     {"code": code, "all": only is None, "ids": article_ids})
     finally:
@@ -389,10 +383,11 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     con.register("_inputs", inputs)
     con.register("_keys", made_keys)
     try:
-        con.execute("INSERT INTO _mention_inputs SELECT kind, id, fingerprint FROM _inputs")
+        con.execute("INSERT INTO _mention_inputs (kind, id, fingerprint) SELECT kind, id, fingerprint FROM _inputs")
         con.execute("DELETE FROM _mention_text_keys WHERE article_id IN (SELECT article_id FROM _keys) "
                     "OR article_id NOT IN (SELECT article_id FROM news_articles WHERE article_id IS NOT NULL)")
-        con.execute("INSERT INTO _mention_text_keys SELECT article_id, fingerprint, text_key FROM _keys")
+        con.execute("INSERT INTO _mention_text_keys (article_id, fingerprint, text_key) "
+                    "SELECT article_id, fingerprint, text_key FROM _keys")
     finally:
         con.unregister("_inputs")
         con.unregister("_keys")

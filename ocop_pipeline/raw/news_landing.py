@@ -28,7 +28,8 @@ from ocop_pipeline.entities.keys import stable_id
 from ocop_pipeline.raw.crawler import CrawlReport, SiteSource, crawl, load_site_sources
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.storage.store import frame_for, insert_frame
+from ocop_pipeline.storage.schema import PAGE_CHECKS
+from ocop_pipeline.storage.store import ensure_tables, frame_for, insert_frame
 from ocop_pipeline.storage.transactions import transaction
 
 # Loopback serves the recordings: no remote host to be polite to, so the bound is the machine's.
@@ -133,7 +134,7 @@ def _known_validators(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | N
 # page older than the window would be asked about at every build, since a 304 lands nothing.
 def _last_fetched(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
     """URL -> when each article page was last fetched (landed or confirmed unchanged), naive UTC."""
-    con.execute("CREATE TABLE IF NOT EXISTS _page_checks (uri VARCHAR PRIMARY KEY, checked_at TIMESTAMP)")
+    ensure_tables(con, [PAGE_CHECKS])
     rows = con.execute(
         "SELECT uri, max(t) FROM (SELECT uri, fetched_at AS t FROM documents WHERE page_kind = 'article' "
         "UNION ALL SELECT uri, checked_at AS t FROM _page_checks) GROUP BY uri"
@@ -147,7 +148,7 @@ def _record_checks(con: duckdb.DuckDBPyConnection, checks: dict[str, datetime]) 
     uris = sorted(checks)
     times = [checks[u].astimezone(UTC).replace(tzinfo=None) if checks[u].tzinfo else checks[u] for u in uris]
     con.execute("DELETE FROM _page_checks WHERE uri IN (SELECT unnest(?))", [uris])
-    con.execute("INSERT INTO _page_checks SELECT unnest(?), unnest(?)", [uris, times])
+    con.execute("INSERT INTO _page_checks (uri, checked_at) SELECT unnest(?), unnest(?)", [uris, times])
 
 
 def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -> dict:
