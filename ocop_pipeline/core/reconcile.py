@@ -73,6 +73,6 @@ def rebuild_reconciliation(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Replace `reconciliation`; returns how many rows agree, disagree or have no official counterpart."""
     with transaction(con):
         con.execute("DELETE FROM reconciliation")
-        con.execute(f"INSERT INTO reconciliation {RECONCILE_SELECT}")
+        con.execute(f"INSERT INTO reconciliation BY NAME {RECONCILE_SELECT}")
     return {status: scalar(con, "SELECT count(*) FROM reconciliation WHERE status = ?", [status])
             for status in ("agree", "disagree", "news_only")}
