@@ -57,11 +57,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table]) -> No
 
     An added column comes last in an existing table, wherever it is declared: a table's column order
     may differ between two databases, which is why every insert names its columns."""
-    tables = list(tables)
     existing: dict[str, set[str]] = {}
     for table_name, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' "
-        "AND table_name IN (SELECT unnest(?))", [[t.name for t in tables]]
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
     ).fetchall():
         existing.setdefault(table_name, set()).add(column)
     for table in tables:
