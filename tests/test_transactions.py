@@ -42,11 +42,10 @@ def test_the_block_is_committed_when_it_ends(db):
 
 def test_a_python_error_rolls_the_block_back_and_is_raised_again(db):
     path, con = db
-    with pytest.raises(RuntimeError, match="half way"):
-        with transaction(con):
-            con.execute("DELETE FROM t")
-            con.execute("INSERT INTO t VALUES ('half', 3)")
-            raise RuntimeError("stopped half way")
+    with pytest.raises(RuntimeError, match="half way"), transaction(con):
+        con.execute("DELETE FROM t")
+        con.execute("INSERT INTO t VALUES ('half', 3)")
+        raise RuntimeError("stopped half way")
     con.execute("INSERT INTO t VALUES ('after', 4)")  # no transaction left open: autocommit again
     con.close()
     assert rows(path) == [("after", 4), ("kept", 1)]
@@ -54,10 +53,9 @@ def test_a_python_error_rolls_the_block_back_and_is_raised_again(db):
 
 def test_a_failing_statement_rolls_back_the_statements_before_it(db):
     path, con = db
-    with pytest.raises(duckdb.CatalogException):
-        with transaction(con):
-            con.execute("DELETE FROM t")
-            con.execute("INSERT INTO no_such_table VALUES (1)")
+    with pytest.raises(duckdb.CatalogException), transaction(con):
+        con.execute("DELETE FROM t")
+        con.execute("INSERT INTO no_such_table VALUES (1)")
     with transaction(con):  # the aborted transaction is gone: a new one begins
         con.execute("INSERT INTO t VALUES ('next', 5)")
     con.close()
@@ -66,10 +64,9 @@ def test_a_failing_statement_rolls_back_the_statements_before_it(db):
 
 def test_an_interrupt_rolls_back_too(db):
     path, con = db
-    with pytest.raises(KeyboardInterrupt):
-        with transaction(con):
-            con.execute("DELETE FROM t")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), transaction(con):
+        con.execute("DELETE FROM t")
+        raise KeyboardInterrupt
     con.close()
     assert rows(path) == [("kept", 1)]
 
@@ -84,12 +81,11 @@ def test_a_nested_block_joins_the_open_transaction(db):
         assert committed(con) == [("kept", 1)]  # nothing committed when the inner block ends
     assert committed(con) == [("inner", 7), ("kept", 1), ("outer", 6)]
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError), transaction(con):
+        con.execute("INSERT INTO t VALUES ('outer 2', 8)")
         with transaction(con):
-            con.execute("INSERT INTO t VALUES ('outer 2', 8)")
-            with transaction(con):
-                con.execute("INSERT INTO t VALUES ('inner 2', 9)")
-                raise ValueError("inner failure")
+            con.execute("INSERT INTO t VALUES ('inner 2', 9)")
+            raise ValueError("inner failure")
     con.close()
     assert rows(path) == [("inner", 7), ("kept", 1), ("outer", 6)]  # the whole outer block rolled back
 

@@ -76,17 +76,18 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _matching_code() -> str:
-    """A hash of the code mentions and their matching keys come from (this module, mentions, normalize,
-    resolve, the legacy-font table): what `_mention_entities` and `_mention_articles` recorded under
-    other code is not trusted (keys are made again, every fingerprint compared)."""
+    """A hash of the code mentions and their matching keys come from (this module, mentions.matching,
+    text.normalize and text.folding, entities.keys, the legacy-font table): what `_mention_entities` and
+    `_mention_articles` recorded under other code is not trusted (keys are made again, every fingerprint
+    compared)."""
     import sys
 
     from ocop_pipeline.entities import keys as resolve
     from ocop_pipeline.mentions import matching as mentions
     from ocop_pipeline.runtime.fingerprints import code_hash
-    from ocop_pipeline.text import legacy_fonts, normalize
+    from ocop_pipeline.text import folding, legacy_fonts, normalize
 
-    return code_hash((sys.modules[__name__], mentions, normalize, resolve, legacy_fonts))[:24]
+    return code_hash((sys.modules[__name__], mentions, normalize, folding, resolve, legacy_fonts))[:24]
 
 
 def _create_mention_tables(con: duckdb.DuckDBPyConnection) -> None:
