@@ -9,7 +9,7 @@ import dagster as dg
 from assets.core import CORE_KEYS
 from assets.news import news_articles
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
-from ocop_pipeline.news.staging import rebuild_mentions
+from ocop_pipeline.mentions.rebuild import rebuild_mentions
 
 
 @dg.asset(

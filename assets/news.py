@@ -8,13 +8,8 @@ ocop_pipeline/news/ and raw/ (crawler, HTTP client, replay of the recorded sites
 import dagster as dg
 
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
-from ocop_pipeline.news.staging import (
-    land_news,
-    live_client,
-    load_sites,
-    snapshot_client,
-    stage_news,
-)
+from ocop_pipeline.news.staging import stage_news
+from ocop_pipeline.raw.news_landing import land_news, live_client, load_sites, snapshot_client
 from ocop_pipeline.storage.store import scalar
 
 NEWS_MODES = ("snapshot", "snapshot-http", "live")

@@ -8,6 +8,7 @@ from ocop_pipeline.entities.subject_types import product_group_rows
 from ocop_pipeline.geo.admin_units import write_reference_tables
 from ocop_pipeline.storage.schema import ADMIN_UNITS, PRODUCT_GROUP_CROSSWALK, PROVINCE_CROSSWALK
 from ocop_pipeline.storage.store import frame_for, insert_frame
+from ocop_pipeline.storage.transactions import transaction
 
 REFERENCE_KEYS = {name: dg.AssetKey(["reference", name])
                   for name in ("admin_units", "province_crosswalk", "product_group_crosswalk")}
@@ -32,10 +33,9 @@ def admin_reference(context: dg.AssetExecutionContext, store: OcopStore):
     with store.connect() as con:
         counts = write_reference_tables(con)
         groups = product_group_rows()
-        con.execute("BEGIN")
-        con.execute("DELETE FROM product_group_crosswalk")
-        insert_frame(con, "product_group_crosswalk", frame_for("product_group_crosswalk", groups))
-        con.execute("COMMIT")
+        with transaction(con):
+            con.execute("DELETE FROM product_group_crosswalk")
+            insert_frame(con, "product_group_crosswalk", frame_for("product_group_crosswalk", groups))
         counts["product_group_crosswalk"] = len(groups)
     for name, key in REFERENCE_KEYS.items():
         yield dg.MaterializeResult(asset_key=key, metadata={"dagster/row_count": counts[name]})

@@ -15,7 +15,7 @@ import dagster as dg
 
 from assets.resources import OcopStore
 from ocop_pipeline.raw.landing import sha256_file
-from ocop_pipeline.spreadsheets.staging import inbox_files
+from ocop_pipeline.raw.spreadsheet_landing import inbox_files
 
 if TYPE_CHECKING:  # what define_asset_job returns; not exported at the top level of dagster
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition

@@ -9,8 +9,9 @@ import dagster as dg
 
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, NETWORK_RETRY, OcopStore
 from ocop_pipeline.core.quality import source_row_bands
+from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets, record_sources
 from ocop_pipeline.sources.registry import load_registry
-from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources, stage_spreadsheets
+from ocop_pipeline.spreadsheets.staging import stage_spreadsheets
 from ocop_pipeline.storage.store import scalar
 
 TAGS = {DOMAIN_TAG: "spreadsheets"}

@@ -34,8 +34,8 @@ from fault_helpers import (
 from test_crawler import client_for, make_sites  # the generated sites of the crawler tests
 
 from assets.build import run_build
-from ocop_pipeline.news.staging import land_news
 from ocop_pipeline.raw.crawler import crawl
+from ocop_pipeline.raw.news_landing import land_news
 from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.build_lock import BuildLockedError, build_lock

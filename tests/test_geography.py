@@ -21,9 +21,10 @@ from ocop_pipeline.geo.admin_units import (
     province_for_commune,
     write_reference_tables,
 )
+from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets, record_sources
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.sources.registry import load_registry
-from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources, stage_spreadsheets
+from ocop_pipeline.spreadsheets.staging import stage_spreadsheets
 
 
 def test_counts_and_unique_codes():

@@ -10,9 +10,9 @@ import random
 import pytest
 
 from ocop_pipeline.entities.keys import product_key, subject_key
+from ocop_pipeline.mentions import rebuild as mention_rebuild
 from ocop_pipeline.mentions.matching import Entity, MentionIndex, entities_in_reach
-from ocop_pipeline.news import staging as ingest_news
-from ocop_pipeline.news.staging import rebuild_mentions
+from ocop_pipeline.mentions.rebuild import rebuild_mentions
 from ocop_pipeline.storage.store import connect, ensure_schema
 from ocop_pipeline.text.folding import fold_text
 
@@ -110,8 +110,8 @@ def test_a_national_count_jumping_far_keeps_the_mentions_in_province(con, tmp_pa
     inputs = base_inputs()
     check(con, tmp_path, inputs, "base")
     looked_for = []
-    real = ingest_news._old_articles_in_reach
-    monkeypatch.setattr(ingest_news, "_old_articles_in_reach", lambda con, changed, elsewhere, *a: looked_for.append(
+    real = mention_rebuild._old_articles_in_reach
+    monkeypatch.setattr(mention_rebuild, "_old_articles_in_reach", lambda con, changed, elsewhere, *a: looked_for.append(
         ({e.entity_id for e in changed}, {e.entity_id for e in elsewhere})) or real(con, changed, elsewhere, *a))
     for i in range(20):
         inputs.products[f"n{i}"] = (LONG, f"Tỉnh {i}")
@@ -174,10 +174,10 @@ def test_a_build_with_nothing_new_is_a_few_queries_and_changed_code_redoes_the_c
     inputs = base_inputs()
     expected = check(con, tmp_path, inputs, "base")
     calls = []
-    real = ingest_news._entities
-    monkeypatch.setattr(ingest_news, "_entities", lambda *a: calls.append(a) or real(*a))
+    real = mention_rebuild._entities
+    monkeypatch.setattr(mention_rebuild, "_entities", lambda *a: calls.append(a) or real(*a))
     assert rebuild_mentions(con) == len(expected) and not calls  # answered from the record
-    monkeypatch.setattr(ingest_news, "_matching_code", lambda: "other code")
+    monkeypatch.setattr(mention_rebuild, "_matching_code", lambda: "other code")
     assert rebuild_mentions(con) == len(expected) and len(calls) == 1  # the record is not trusted
     assert mentions_of(con) == expected
     assert rebuild_mentions(con) == len(expected) and len(calls) == 1  # now it is, for this code
@@ -311,7 +311,7 @@ def test_few_new_articles_are_matched_without_forking():
     """The old articles' query runs in a thread while few new articles are matched: no fork meanwhile."""
     from ocop_pipeline.runtime.parallel import MIN_ITEMS_FOR_POOL
 
-    assert -(-ingest_news.FEW_NEW_ARTICLES // ingest_news.MENTION_BATCH) < MIN_ITEMS_FOR_POOL
+    assert -(-mention_rebuild.FEW_NEW_ARTICLES // mention_rebuild.MENTION_BATCH) < MIN_ITEMS_FOR_POOL
 
 
 @pytest.mark.parametrize("name", [

@@ -10,8 +10,10 @@ from assets.build import run_build
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.keys import product_key, subject_key
 from ocop_pipeline.mentions.matching import Entity, MentionIndex, find_mentions
-from ocop_pipeline.news.staging import land_news, load_sites, rebuild_mentions, stage_news
+from ocop_pipeline.mentions.rebuild import rebuild_mentions
+from ocop_pipeline.news.staging import stage_news
 from ocop_pipeline.raw.http_client import PoliteClient
+from ocop_pipeline.raw.news_landing import land_news, load_sites
 from ocop_pipeline.raw.replay import Fault, SnapshotServer
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import connect
@@ -248,7 +250,7 @@ def test_rematching_one_changed_name_counts_its_namesakes_elsewhere(con):
 def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, news_registry):
     """The default offline crawl skips the socket; what it lands must be what the HTTP crawl lands,
     and a second crawl must revalidate the same way (304s from the same validators)."""
-    from ocop_pipeline.news.staging import snapshot_client
+    from ocop_pipeline.raw.news_landing import snapshot_client
     from ocop_pipeline.storage.store import ensure_schema
 
     landed = {}

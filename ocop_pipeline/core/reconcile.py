@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 
 from ocop_pipeline.storage.store import scalar
+from ocop_pipeline.storage.transactions import transaction
 
 _STAR_KEYS = ("total", "stars_3", "stars_4", "stars_5")
 
@@ -70,9 +71,8 @@ ORDER BY province, round_year, reconciliation_id
 
 def rebuild_reconciliation(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Replace `reconciliation`; returns how many rows agree, disagree or have no official counterpart."""
-    con.execute("BEGIN")
-    con.execute("DELETE FROM reconciliation")
-    con.execute(f"INSERT INTO reconciliation {RECONCILE_SELECT}")
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM reconciliation")
+        con.execute(f"INSERT INTO reconciliation BY NAME {RECONCILE_SELECT}")
     return {status: scalar(con, "SELECT count(*) FROM reconciliation WHERE status = ?", [status])
             for status in ("agree", "disagree", "news_only")}

@@ -60,11 +60,10 @@ from ocop_pipeline.entities.resolution_cache import (
 from ocop_pipeline.geo.admin_units import REFORM_DATE
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.settings import Paths
-from ocop_pipeline.storage.store import ensure_schema, frame_for, table_counts
-
-# Stable ids are sha256 prefixes of kind + identifying values joined by the unit separator (0x1f),
-# the same scheme as resolve.stable_id, so Python and SQL agree.
-_ID = "substr(sha256(concat_ws(chr(31), {parts})), 1, 16)"
+from ocop_pipeline.storage.ids import stable_id_sql
+from ocop_pipeline.storage.schema import CORE_INPUTS
+from ocop_pipeline.storage.store import ensure_schema, ensure_tables, frame_for, table_counts
+from ocop_pipeline.storage.transactions import transaction
 
 # The day a rating takes effect, how long it holds, and who recognised it: core/rules.py.
 _LEVEL_SQL, _LEVEL_PARAMS = rules.level_sql("stars", "level", "effective_date")
@@ -162,7 +161,7 @@ def _read_inputs(con: duckdb.DuckDBPyConnection, as_of: date, decisions: Sequenc
 
 def _kept_inputs(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None, dict[tuple[str, ...], str]]:
     """The settings, tables and group fingerprints the last rebuild kept in `_core_inputs`."""
-    con.execute("CREATE TABLE IF NOT EXISTS _core_inputs (part VARCHAR, provinces VARCHAR[], fingerprint VARCHAR)")
+    ensure_tables(con, [CORE_INPUTS])
     settings = tables = None
     groups = {}
     for part, provinces, fingerprint in con.execute("SELECT part, provinces, fingerprint FROM _core_inputs").fetchall():
@@ -195,7 +194,8 @@ def _keep_inputs(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     parts = [("settings", None, inputs.settings), ("tables", None, _tables_signature(con))]
     parts += [("group", list(provinces), fp) for provinces, fp in inputs.groups.items()]
     con.execute("DELETE FROM _core_inputs")
-    con.execute("INSERT INTO _core_inputs SELECT unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[][])), "
+    con.execute("INSERT INTO _core_inputs (part, provinces, fingerprint) "
+                "SELECT unnest(CAST(? AS VARCHAR[])), unnest(CAST(? AS VARCHAR[][])), "
                 "unnest(CAST(? AS VARCHAR[]))", [list(column) for column in zip(*parts, strict=True)])
 
 
@@ -256,7 +256,7 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, decisions: Sequence[Decisi
 
 def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
     """The ratings of `_rated` (one per rating id) into `_ratings`, then the inserts the transaction runs."""
-    rating_id = _ID.format(parts="'rating', r.product_id, coalesce(r.decision_no, 'year ' || r.year::VARCHAR, ''), r.stars::VARCHAR")
+    rating_id = stable_id_sql("'rating', r.product_id, coalesce(r.decision_no, 'year ' || r.year::VARCHAR, ''), r.stars::VARCHAR")
     statement = f"""
         CREATE OR REPLACE TEMP TABLE _ratings AS
         SELECT * EXCLUDE (rn) FROM (
@@ -267,7 +267,7 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
     return statement, [
         (
             f"""
-            INSERT INTO ratings
+            INSERT INTO ratings BY NAME
             SELECT rating_id, product_id, stars,
                    -- the issuer the file names wins; else the regime in force on the date
                    {_LEVEL_SQL} AS level,
@@ -280,36 +280,41 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
         ),
         (
             f"""
-            INSERT INTO products
+            INSERT INTO products BY NAME
             SELECT product_id,
                    arg_max(product_name, (order_date, stars, latest)) AS name,
                    any_value(subject_id) AS subject_id,
                    arg_max(product_group, latest) FILTER (WHERE product_group IS NOT NULL) AS product_group,
                    NULL AS subgroup,
                    any_value(province_current) AS province,
-                   arg_max(province, latest) FILTER (WHERE coalesce(effective_date < ?, true) AND province IS NOT NULL),
-                   arg_max(district, latest) FILTER (WHERE coalesce(effective_date < ?, true) AND district IS NOT NULL),
-                   arg_max(ocop_code, latest) FILTER (WHERE ocop_code IS NOT NULL),
+                   arg_max(province, latest)
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND province IS NOT NULL) AS legacy_province,
+                   arg_max(district, latest)
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND district IS NOT NULL) AS legacy_district,
+                   arg_max(ocop_code, latest) FILTER (WHERE ocop_code IS NOT NULL) AS ocop_code,
                    arg_max(stars, (order_date, stars, latest)) AS current_stars,
                    -- the latest dated rating decides; a product with none counts from its latest year
                    {rules.status_sql(rules.effective_date_sql(_LATEST_DECISION, "max(year)"), "?")} AS status,
                    {rules.valid_until_sql(_LATEST_DECISION)} AS valid_until,
-                   min(decision_date), max(decision_date), min(year), max(year),
+                   min(decision_date) AS first_rated, max(decision_date) AS last_rated,
+                   min(year) AS first_rating_year, max(year) AS last_rating_year,
                    count(*) AS rating_count,
-                   arg_max(province_code, latest) FILTER (WHERE province_code IS NOT NULL),
+                   arg_max(province_code, latest) FILTER (WHERE province_code IS NOT NULL) AS province_code,
                    arg_max(legacy_province_code, latest)
-                     FILTER (WHERE coalesce(effective_date < ?, true) AND legacy_province_code IS NOT NULL),
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND legacy_province_code IS NOT NULL)
+                     AS legacy_province_code,
                    arg_max(district_code, latest)
-                     FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL),
+                     FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL)
+                     AS legacy_district_code,
                    arg_max(coalesce(address, concat_ws(', ', commune, district)), latest)
-                     FILTER (WHERE coalesce(address, commune, district) IS NOT NULL)
+                     FILTER (WHERE coalesce(address, commune, district) IS NOT NULL) AS place_as_written
             FROM _ratings GROUP BY product_id
             """,
             [REFORM_DATE, REFORM_DATE, as_of, REFORM_DATE, REFORM_DATE],
         ),
         (
             """
-            INSERT INTO subjects
+            INSERT INTO subjects BY NAME
             WITH spellings AS (
               SELECT subject_id, subject_name, subject_type, count(*) AS n FROM _rated GROUP BY ALL
             ), best AS (
@@ -319,21 +324,25 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                      arg_max(subject_type, (coalesce(subject_type, 'other') <> 'other', n, subject_name)) AS subject_type
               FROM spellings GROUP BY subject_id
             )
-            SELECT r.subject_id, any_value(b.name),
-                   min(r.subject_key),
-                   coalesce(any_value(b.subject_type), 'other'),
-                   min(r.tax_code),
-                   arg_max(r.address, r.latest) FILTER (WHERE r.address IS NOT NULL),
-                   arg_max(r.commune, r.latest) FILTER (WHERE r.commune IS NOT NULL),
-                   arg_max(r.district, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district IS NOT NULL),
-                   arg_max(r.province, r.latest) FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.province IS NOT NULL),
-                   any_value(r.province_current),
-                   min(r.year), max(r.year),
-                   arg_max(r.province_code, r.latest) FILTER (WHERE r.province_code IS NOT NULL),
+            SELECT r.subject_id, any_value(b.name) AS name,
+                   min(r.subject_key) AS name_key,
+                   coalesce(any_value(b.subject_type), 'other') AS subject_type,
+                   min(r.tax_code) AS tax_code,
+                   arg_max(r.address, r.latest) FILTER (WHERE r.address IS NOT NULL) AS address,
+                   arg_max(r.commune, r.latest) FILTER (WHERE r.commune IS NOT NULL) AS commune,
+                   arg_max(r.district, r.latest)
+                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district IS NOT NULL) AS legacy_district,
+                   arg_max(r.province, r.latest)
+                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.province IS NOT NULL) AS legacy_province,
+                   any_value(r.province_current) AS province,
+                   min(r.year) AS first_seen, max(r.year) AS last_seen,
+                   arg_max(r.province_code, r.latest) FILTER (WHERE r.province_code IS NOT NULL) AS province_code,
                    arg_max(r.legacy_province_code, r.latest)
-                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.legacy_province_code IS NOT NULL),
+                     FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.legacy_province_code IS NOT NULL)
+                     AS legacy_province_code,
                    arg_max(r.district_code, r.latest)
                      FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district_code IS NOT NULL)
+                     AS legacy_district_code
             FROM _rated r JOIN best b USING (subject_id)
             GROUP BY r.subject_id
             """,
@@ -341,17 +350,19 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
         ),
         (
             """
-            INSERT INTO subject_aliases
+            INSERT INTO subject_aliases BY NAME
             SELECT substr(sha256(concat_ws(chr(31), 'alias', subject_id, subject_name, province,
-                                           coalesce(commune, ''), coalesce(district, ''), coalesce(tax_code, ''))), 1, 16),
-                   subject_id, subject_name, min(subject_key), province_current, province, commune, district, tax_code,
-                   min(matched_by), count(*), min(year), max(year)
+                                           coalesce(commune, ''), coalesce(district, ''), coalesce(tax_code, ''))), 1, 16)
+                     AS alias_id,
+                   subject_id, subject_name AS name, min(subject_key) AS name_key, province_current AS province,
+                   province AS legacy_province, commune, district, tax_code, min(matched_by) AS matched_by,
+                   count(*) AS row_count, min(year) AS first_seen, max(year) AS last_seen
             FROM _rated
             GROUP BY subject_id, subject_name, province_current, province, commune, district, tax_code
             """,
             [],
         ),
-        ("INSERT INTO entity_review SELECT * FROM _review", []),
+        ("INSERT INTO entity_review BY NAME SELECT * FROM _review", []),
     ]
 
 
@@ -362,7 +373,7 @@ def _stage_reviews(con: duckdb.DuckDBPyConnection, reviews: list[dict]) -> None:
         return
     con.register("_review_frame", frame_for("entity_review", reviews))
     try:
-        con.execute("INSERT INTO _review SELECT * FROM _review_frame")
+        con.execute("INSERT INTO _review BY NAME SELECT * FROM _review_frame")
     finally:
         con.unregister("_review_frame")
 
@@ -425,11 +436,10 @@ def _rebuild(con: duckdb.DuckDBPyConnection, as_of: date, decisions: Sequence[De
     """Rebuild the rows of the current provinces in `scope` (None: every row) and keep `inputs` as what
     the tables now hold; one transaction."""
     statement, inserts = _sql(as_of)
-    try:
-        con.execute(_ROWS_SQL, {"scope": scope})
-        _stage_reviews(con, _resolve_entities(con, decisions, [group_key(g) for g in inputs.groups]))
-        con.execute(statement)
-        con.execute("BEGIN")
+    con.execute(_ROWS_SQL, {"scope": scope})
+    _stage_reviews(con, _resolve_entities(con, decisions, [group_key(g) for g in inputs.groups]))
+    con.execute(statement)
+    with transaction(con):
         if scope is None:
             for statement in _DELETE_ALL:
                 con.execute(statement)
@@ -438,30 +448,18 @@ def _rebuild(con: duckdb.DuckDBPyConnection, as_of: date, decisions: Sequence[De
                 con.execute(statement, {"scope": scope})
             # A subject's id hashes its tax code or its province (products', ratings' and aliases' ids
             # hash the subject's), so no id of the scope is left outside it. Should matching.py ever
-            # break that, the scoped rows would no longer equal a rebuild: rebuild everything instead.
+            # break that, the scoped rows would no longer equal a rebuild: rebuild everything instead
+            # (raising rolls the deletes back).
             if con.execute("SELECT count(*) FROM subjects WHERE subject_id IN (SELECT subject_id FROM _rated)"
                            ).fetchone()[0]:
-                con.execute("ROLLBACK")
                 raise _IdsCrossGroups
         for statement, params in inserts:
             con.execute(statement, params)
         create_views(con)  # researchers' views (views.py) follow the tables they read, in the same commit
         _keep_inputs(con, inputs)
-        con.execute("COMMIT")
-    except duckdb.Error:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # the failure came before BEGIN: nothing to roll back
-        raise
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     """The views alone (their definitions in views.py are not part of the fingerprint), in one commit."""
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         create_views(con)
-        con.execute("COMMIT")
-    except duckdb.Error:
-        con.execute("ROLLBACK")
-        raise

@@ -1,14 +1,12 @@
-"""Matching keys and stable ids for subjects, products and ratings.
+"""Matching keys for subjects and products (their ids: storage/ids.py).
 
-Ids are hashes of the fewest source values that identify a thing (never row numbers or random
-ids), so re-running a build, or adding a file, leaves existing ids unchanged. Legal-form spellings
+Legal-form spellings
 ("Hợp tác xã"/"HTX", "Cty"/"Công ty", "Một thành viên"/"MTV") are folded by the table below, which
 is data: a new spelling is a new line, not a new branch of code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import lru_cache
 
@@ -66,7 +64,3 @@ def product_key(name: str | None) -> str:
     return fold_key(name)
 
 
-def stable_id(kind: str, *parts: object) -> str:
-    """A 16-hex-digit id from a kind and the identifying values (None counts as empty)."""
-    text = "\x1f".join([kind, *("" if p is None else str(p) for p in parts)])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

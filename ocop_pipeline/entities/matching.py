@@ -34,8 +34,9 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ocop_pipeline.entities.keys import stable_id, subject_key
+from ocop_pipeline.entities.keys import subject_key
 from ocop_pipeline.entities.subject_types import subject_type_of
+from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.text.folding import fold_key, strip_accents
 from ocop_pipeline.text.normalize import clean_text
 

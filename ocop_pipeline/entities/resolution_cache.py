@@ -38,6 +38,9 @@ from ocop_pipeline.entities.matching import (
     resolve_subjects,
 )
 from ocop_pipeline.runtime.fingerprints import code_hash
+from ocop_pipeline.storage.schema import RESOLUTION_CACHE
+from ocop_pipeline.storage.store import ensure_tables
+from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text import folding, legacy_fonts, normalize
 
 # Modules whose code decides the answer (matching.py and what it imports): a change to any of them, or
@@ -170,7 +173,7 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
     The answers of groups not among these records are dropped, except those whose key is in `keep`
     (groups still staged that the caller did not need to ask about)."""
     first_seen = first_seen or {}
-    con.execute("CREATE TABLE IF NOT EXISTS _resolution_cache (group_key VARCHAR, fingerprint VARCHAR, payload VARCHAR)")
+    ensure_tables(con, [RESOLUTION_CACHE])
     # In order: of two decisions on the same pair the later one wins (matching._decision_index).
     decisions_key = hashlib.sha256(repr([sorted(asdict(d).items()) for d in decisions]).encode()).hexdigest()
     groups = [(group_key({r.province_current or "" for r in group}), group) for group in resolution_groups(products_of)]
@@ -193,14 +196,14 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
         answer.update(part)
         new.append((key, fp, _to_payload(part)))
     # One transaction: a build killed here keeps the old answers or the new, each whole.
-    con.execute("BEGIN")
-    con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
-                "OR group_key IN (SELECT unnest(?))", [keys + list(keep), [k for k, _, _ in new]])
-    if new:
-        con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
-        try:
-            con.execute("INSERT INTO _resolution_cache SELECT group_key, fingerprint, payload FROM _new_answers")
-        finally:
-            con.unregister("_new_answers")
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "
+                    "OR group_key IN (SELECT unnest(?))", [keys + list(keep), [k for k, _, _ in new]])
+        if new:
+            con.register("_new_answers", pd.DataFrame(new, columns=["group_key", "fingerprint", "payload"]))
+            try:
+                con.execute("INSERT INTO _resolution_cache (group_key, fingerprint, payload) "
+                            "SELECT group_key, fingerprint, payload FROM _new_answers")
+            finally:
+                con.unregister("_new_answers")
     return answer, len(new)

@@ -552,18 +552,15 @@ def province_crosswalk_rows() -> list[dict]:
 
 def write_reference_tables(con) -> dict[str, int]:
     """Replace `admin_units` and `province_crosswalk` with the reference (one transaction); row counts."""
-    from ocop_pipeline.storage.store import frame_for, insert_frame  # pandas and DuckDB only when writing
+    # pandas and DuckDB only when writing
+    from ocop_pipeline.storage.store import frame_for, insert_frame
+    from ocop_pipeline.storage.transactions import transaction
 
     tables = {"admin_units": admin_unit_rows(), "province_crosswalk": province_crosswalk_rows()}
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         for name, rows in tables.items():
             con.execute(f"DELETE FROM {name}")  # names are this module's constants, not data
             insert_frame(con, name, frame_for(name, rows))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return {name: len(rows) for name, rows in tables.items()}
 
 

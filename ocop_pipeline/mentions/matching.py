@@ -19,7 +19,8 @@ from itertools import chain, pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
-from ocop_pipeline.entities.keys import canonical_legal_forms, stable_id
+from ocop_pipeline.entities.keys import canonical_legal_forms
+from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.text.folding import fold_text
 
 MIN_EXACT_TOKENS = 2  # "mat ong" alone names a kind of product, not a product; needs a province match

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from ocop_pipeline.storage.schema import ALL_TABLES
+from ocop_pipeline.storage.schema import ALL_TABLES, BOOKKEEPING_TABLES, Table
 
 _LAYERS = ("core", "evidence", "reference", "raw", "staging")
 _FIRST = ("subjects", "products", "ratings")  # what researchers query most
 
 
 def data_dictionary_markdown() -> str:
-    """Every table and column with type and description, core tables first."""
+    """Every table and column with type and description, core tables first; the build's bookkeeping
+    tables last, apart, marked internal."""
     lines = [
         "# Data dictionary",
         "",
@@ -22,18 +23,33 @@ def data_dictionary_markdown() -> str:
                                                 _LAYERS.index(t.layer) if t.layer in _LAYERS else 99, t.name))
     for table in ordered:
         published = "published" if table.published else "in the database only"
-        lines += [f"## `{table.name}` ({table.layer}, {published})", "", table.description, "",
-                  "| column | type | description |", "|---|---|---|"]
-        for column in table.columns:
-            marks = []
-            if column.name in table.primary_key:
-                marks.append("**key**")
-            if column.required:
-                marks.append("*required*")
-            suffix = f" ({', '.join(marks)})" if marks else ""
-            lines.append(f"| `{column.name}` | {column.sql_type} | {column.description.replace('|', '/')}{suffix} |")
-        lines.append("")
+        lines += [f"## `{table.name}` ({table.layer}, {published})", ""] + _table_lines(table)
+    lines += [
+        "## Bookkeeping (internal)",
+        "",
+        "The build's own record of what it last read, so that the next build can skip work. Not part of the",
+        "dataset: not published, columns free to change in any version; deleting one only makes the next",
+        "build do that work again.",
+        "",
+    ]
+    for table in BOOKKEEPING_TABLES:
+        lines += [f"### `{table.name}`", ""] + _table_lines(table)
     return "\n".join(lines)
+
+
+def _table_lines(table: Table) -> list[str]:
+    """A table's description and its columns as a Markdown table."""
+    lines = [table.description, "", "| column | type | description |", "|---|---|---|"]
+    for column in table.columns:
+        marks = []
+        if column.name in table.primary_key:
+            marks.append("**key**")
+        if column.required:
+            marks.append("*required*")
+        suffix = f" ({', '.join(marks)})" if marks else ""
+        lines.append(f"| `{column.name}` | {column.sql_type} | {column.description.replace('|', '/')}{suffix} |")
+    lines.append("")
+    return lines
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Every table and column is declared once here with its type and a description for researchers. The
 DDL, `datapackage.json` and the data dictionary in the docs are all generated from this, so a column
-cannot exist without being documented.
+cannot exist without being documented. The build's own bookkeeping tables (names starting with `_`)
+are declared here too, apart (`BOOKKEEPING_TABLES`): created by `ensure_schema` like the others, but
+internal, neither published nor part of the dataset (`ALL_TABLES`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str
-    layer: str  # raw | staging | core | evidence | reference
+    layer: str  # raw | staging | core | evidence | reference | bookkeeping
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
@@ -451,11 +453,130 @@ PRODUCT_GROUP_CROSSWALK = Table(
     ("variant",),
 )
 
+# -- the build's bookkeeping --------------------------------------------------------------------
+# What the last build read, kept so that the next one can skip work; deleting any of them only makes
+# the next build do that work again. Internal: not published, not hashed or counted with the dataset,
+# their columns free to change in any version (the data dictionary lists them apart, as such).
+
+PAGE_CHECKS = Table(
+    "_page_checks",
+    "bookkeeping",
+    "When each article page was last fetched without giving a new document (a 304, or bytes already "
+    "landed): with documents.fetched_at, what its site's `revalidate_after_days` is measured from "
+    "(raw/news_landing.py). Without it a page older than the window would be asked about at every build.",
+    (
+        _c("uri", "VARCHAR", "Article URL."),
+        _c("checked_at", "TIMESTAMP", "When the page was last confirmed unchanged (naive UTC)."),
+    ),
+    ("uri",),
+    published=False,
+)
+
+MENTION_INPUTS = Table(
+    "_mention_inputs",
+    "bookkeeping",
+    "The fingerprint each entity and article was last matched under (mentions/rebuild.py): only those "
+    "whose fingerprint changed are matched again.",
+    (
+        _c("kind", "VARCHAR", "entity | article."),
+        _c("id", "VARCHAR", "products.product_id or subjects.subject_id; news_articles.article_id."),
+        _c("fingerprint", "VARCHAR", "Hash of the matcher version and what it was matched as: an entity's kind, "
+           "name, key, province and namesake counts; an article's document, extractor version and province."),
+    ),
+    ("kind", "id"),
+    published=False,
+)
+
+MENTION_TEXT_KEYS = Table(
+    "_mention_text_keys",
+    "bookkeeping",
+    "Each article's text as a matching key, kept so that new names are looked for in old articles "
+    "without folding their text again (mentions/rebuild.py).",
+    (
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id)."),
+        _c("fingerprint", "VARCHAR", "The article's fingerprint when the key was made: a key made from another "
+           "version of the page is not used."),
+        _c("text_key", "VARCHAR", "Title and body as one matching key (accent-free, legal forms canonical)."),
+    ),
+    ("article_id",),
+    published=False,
+)
+
+MENTION_ENTITIES = Table(
+    "_mention_entities",
+    "bookkeeping",
+    "The products and subjects as the last mention rebuild read them (mentions/rebuild.py): a build "
+    "where none changed skips matching, and a product whose name did not change keeps its key.",
+    (
+        _c("kind", "VARCHAR", "product | subject."),
+        _c("id", "VARCHAR", "products.product_id or subjects.subject_id."),
+        _c("name", "VARCHAR", "Name as read."),
+        _c("key", "VARCHAR", "Matching key as read (products: the folded name; subjects: name_key)."),
+        _c("province", "VARCHAR", "Current province as read."),
+        _c("code", "VARCHAR", "Hash of the matching code that read it: a record of other code is not trusted."),
+        _c("shared", "INTEGER", "Entities of its kind in its province with the same key then; null in a record "
+           "older than the counts (unknown: matched again)."),
+        _c("national", "INTEGER", "Entities of its kind in the country with the same key then; null as `shared`."),
+    ),
+    ("kind", "id"),
+    published=False,
+)
+
+MENTION_ARTICLES = Table(
+    "_mention_articles",
+    "bookkeeping",
+    "The articles as the last mention rebuild read them (mentions/rebuild.py).",
+    (
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id)."),
+        _c("document_id", "VARCHAR", "Its document as read."),
+        _c("parser_version", "VARCHAR", "Its extractor version as read."),
+        _c("province", "VARCHAR", "Its province as read."),
+        _c("code", "VARCHAR", "Hash of the matching code that read it."),
+    ),
+    ("article_id",),
+    published=False,
+)
+
+RESOLUTION_CACHE = Table(
+    "_resolution_cache",
+    "bookkeeping",
+    "Each resolution group's entity-resolution answer under a fingerprint of its inputs "
+    "(entities/resolution_cache.py): a group whose staged rows did not change is not resolved again.",
+    (
+        _c("group_key", "VARCHAR", "The group's current provinces, sorted, joined by a vertical bar "
+           "(provinces that share a tax code resolve together)."),
+        _c("fingerprint", "VARCHAR", "Hash of the group's subject records, their product names and first years, "
+           "the curated decisions and the matching code."),
+        _c("payload", "VARCHAR", "The answer as JSON: each spelling's subject id and how it matched, the "
+           "product ids, the review pairs."),
+    ),
+    ("group_key",),
+    published=False,
+)
+
+CORE_INPUTS = Table(
+    "_core_inputs",
+    "bookkeeping",
+    "What the core tables were last built from (core/tables.py): nothing is rebuilt while it holds, only "
+    "the province groups whose staged rows changed when only those did.",
+    (
+        _c("part", "VARCHAR", "settings | tables | group."),
+        _c("provinces", "VARCHAR[]", "For a group: its current provinces; null otherwise."),
+        _c("fingerprint", "VARCHAR", "Hash of the settings (code, as-of date, curated decisions, columns), of the "
+           "five core tables as committed, or of a group's staged rows."),
+    ),
+    published=False,
+)
+
+# The dataset: every table researchers may query (documented, published when `published`).
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
     ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION, PRODUCT_GROUP_CROSSWALK,
 )
-TABLES = {t.name: t for t in ALL_TABLES}
+BOOKKEEPING_TABLES: tuple[Table, ...] = (
+    PAGE_CHECKS, MENTION_INPUTS, MENTION_TEXT_KEYS, MENTION_ENTITIES, MENTION_ARTICLES, RESOLUTION_CACHE, CORE_INPUTS,
+)
+TABLES = {t.name: t for t in (*ALL_TABLES, *BOOKKEEPING_TABLES)}
 
 
 def create_table_sql(table: Table) -> str:

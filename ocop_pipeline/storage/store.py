@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from ocop_pipeline.storage.schema import ALL_TABLES, TABLES, create_table_sql
+from ocop_pipeline.storage.schema import ALL_TABLES, BOOKKEEPING_TABLES, TABLES, Table, create_table_sql
 
 
 class StoreLockedError(RuntimeError):
@@ -46,13 +46,23 @@ def connect(path: str | Path, *, read_only: bool = False, wait_seconds: float = 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table that does not exist yet, and add columns declared since a file was made
-    (existing data is untouched), so a database from an older version keeps working."""
+    (existing data is untouched), so a database from an older version keeps working. The bookkeeping
+    tables too."""
+    ensure_tables(con, (*ALL_TABLES, *BOOKKEEPING_TABLES))
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[Table]) -> None:
+    """`ensure_schema` for some tables: what a step that writes a bookkeeping table calls first, so that
+    one dropped by hand (or a database older than the table) is made again from its declaration.
+
+    An added column comes last in an existing table, wherever it is declared: a table's column order
+    may differ between two databases, which is why every insert names its columns."""
     existing: dict[str, set[str]] = {}
     for table_name, column in con.execute(
         "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
     ).fetchall():
         existing.setdefault(table_name, set()).add(column)
-    for table in ALL_TABLES:
+    for table in tables:
         if table.name not in existing:
             con.execute(create_table_sql(table))
             continue
