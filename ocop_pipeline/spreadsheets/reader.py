@@ -4,11 +4,11 @@ Provincial lists share habits, not a layout: a title block naming the province, 
 above the table; one- or two-level headers in any order and wording; rows grouped under district,
 star or product-group section rows; totals and a signature block below; one sheet per star level;
 subject and address in one cell; stars written a dozen ways. `read_sheet_file` finds the table by
-scoring rows for known header words (sheet_headers.py), then reads every row below it. Rows that look
+scoring rows for known header words (headers.py), reads the title block (titles.py), then reads every row below it. Rows that look
 like products but cannot be one (no name, '2 sao', 'Tiềm năng 5 sao') become `RowReject`s with a
 reason; section, totals, notes and signature rows are structure, neither products nor rejects.
 
-Opening files of any format is sheet_files.py; stars, subject types and addresses have their own
+Opening files of any format is workbooks.py; stars, subject types and addresses have their own
 modules. Everything here is pure: no Dagster, no database.
 """
 
@@ -26,15 +26,24 @@ from ocop_pipeline.geo.addresses import parse_address, split_subject_address
 from ocop_pipeline.geo.admin_units import (
     REFORM_DATE,
     ProvinceMatch,
-    find_provinces,
-    legacy_provinces,
     lookup_commune,
     lookup_district,
     lookup_province,
 )
-from ocop_pipeline.spreadsheets.headers import MIN_FIELDS, REQUIRED_FIELD, header_field
+from ocop_pipeline.spreadsheets.headers import HEADER_SCAN_ROWS, Header, find_header, row_texts
 from ocop_pipeline.spreadsheets.stars import parse_stars, stars_from_label
-from ocop_pipeline.spreadsheets.workbooks import Cell, Grid, SheetReadError, open_workbook
+from ocop_pipeline.spreadsheets.titles import (
+    DATE_SLASH,
+    DATE_WORDS,
+    YEAR_BARE,
+    TitleInfo,
+    district_province,
+    file_name_info,
+    make_date,
+    parse_decision,
+    title_info,
+)
+from ocop_pipeline.spreadsheets.workbooks import Cell, Grid, SheetReadError, cell_text, open_workbook
 from ocop_pipeline.text.folding import fold_key
 from ocop_pipeline.text.normalize import clean_text, parse_vn_decimal
 
@@ -43,8 +52,6 @@ __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetR
 # Bump when the rows produced for the same file change (stored with every parsed document).
 PARSER_VERSION = "sheets-1.3"
 
-# Headers sit near the top; scanning further only finds false headers in long lists.
-_HEADER_SCAN_ROWS = 80
 
 _JSON_KEYS = (
     "file", "sheet", "row", "product_name", "subject_name", "subject_type", "address", "commune",
@@ -120,458 +127,6 @@ class SheetFile:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Cell helpers
-
-
-def _text(value: Cell) -> str:
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# ---------------------------------------------------------------------------------------------------
-# Title block: province, year, decision
-
-
-_DECISION = re.compile(
-    r"(\d{1,6})\s*/\s*(?:QĐ|QD|Qđ|qđ)\s*[-–]\s*([A-Za-zĐđ0-9]+(?:\s*[-–]\s*[A-Za-zĐđ0-9]+)*)"
-)
-_DATE_SLASH = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
-_YEAR_WORD = re.compile(r"\bnam\s+(20[0-4]\d)\b")
-_YEAR_BARE = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
-_TITLE_WORDS = re.compile(r"danh sach|danh muc|phu luc|ket qua|tong hop|san pham ocop|chung nhan")
-
-
-def _mk_date(d: str, m: str, y: str) -> date | None:
-    try:
-        return date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
-def _parse_decision(text: str) -> tuple[str | None, date | None]:
-    """'3610/QĐ-UBND ngày 29/12/2022' -> ('3610/QĐ-UBND', date(2022, 12, 29))."""
-    text = clean_text(text)
-    m = _DECISION.search(text)
-    number = None
-    rest = text
-    if m:
-        suffix = re.sub(r"\s*[-–]\s*", "-", m.group(2)).upper()
-        number = f"{m.group(1)}/QĐ-{suffix}"
-        rest = text[m.end() :]
-    d = _DATE_WORDS.search(rest) or _DATE_SLASH.search(rest)
-    when = _mk_date(*d.groups()) if d else None
-    return number, when
-
-
-@dataclass
-class _Info:
-    province: ProvinceMatch | None = None
-    year: int | None = None
-    decision_no: str | None = None
-    decision_date: date | None = None
-    title: str | None = None
-    district: str | None = None
-    level: str | None = None
-
-
-def _title_info(lines: list[str], cell_rows: list[list[str]] | None = None) -> _Info:
-    info = _Info()
-    lines = [clean_text(x) for x in lines if x and x.strip()]
-    issuer_lines = _issuer_lines(cell_rows) if cell_rows else []
-    for line in lines:
-        key = fold_key(line)
-        if info.title is None and _TITLE_WORDS.search(key) and len(line) > 15:
-            info.title = line
-        if info.decision_no is None:
-            number, when = _parse_decision(line)
-            if number:
-                info.decision_no, info.decision_date = number, when
-    text = " \n ".join(lines)
-    # The year of the list, with decision dates and numbers taken out first ("ngày 29 tháng 12 năm 2022").
-    yearless = _DATE_WORDS.sub(" ", _DECISION.sub(" ", text))
-    m = _YEAR_WORD.search(fold_key(yearless))
-    if m:
-        info.year = int(m.group(1))
-    issuer = _issuer(issuer_lines + lines)
-    by_decision = _issued_by(lines) if issuer == (None, None) else (None, None)
-    info.province = issuer[0] or by_decision[0] or _province_in_title(lines)
-    info.district = issuer[1] or by_decision[1]
-    if info.province is None and info.district:
-        info.province = _district_province(info.district)
-    info.level = _level(issuer_lines + lines, issuer, info.decision_no)
-    return info
-
-
-# Lines of the national motto, which shares the issuer's rows on the other half of the sheet.
-_MOTTO = re.compile(r"^(?:cong hoa xa hoi|doc lap tu do|doc lap\b)")
-# An issuing body whose place is written on the next row: 'ỦY BAN NHÂN DÂN' / 'HUYỆN YÊN KHÁNH',
-# 'UBND TỈNH' / 'NINH BÌNH', 'SỞ NÔNG NGHIỆP VÀ PTNT' / 'TỈNH HÒA BÌNH'.
-_AGENCY = (
-    r"(?:ubnd|uy ban nhan dan|so nong nghiep(?: va (?:phat trien nong thon|ptnt|moi truong))?|so nn ptnt|"
-    r"so nn va ptnt|so nnptnt|van phong dieu phoi(?: chuong trinh)?(?: xay dung)?(?: nong thon moi| ntm)?|"
-    r"phong nong nghiep(?: va (?:phat trien nong thon|ptnt|moi truong))?|phong kinh te|"
-    r"hoi dong (?:danh gia|tham dinh)(?: phan hang| xep hang)?(?: san pham)?(?: ocop)?)"
-)
-_AGENCY_ONLY = re.compile(rf"^{_AGENCY}(?: (?:tinh|huyen|thanh pho|tp|thi xa|tx|quan))?$")
-_AGENCY_HEAD = re.compile(rf"^{_AGENCY}\s+")
-
-
-def _issuer_lines(cell_rows: list[list[str]]) -> list[str]:
-    """Issuer candidates read cell by cell (the issuer block may sit on either half of the sheet), with
-    a body named on one row joined to its place on the next: 'ỦY BAN NHÂN DÂN HUYỆN YÊN KHÁNH'."""
-    out: list[str] = []
-    for r, row in enumerate(cell_rows[:8]):
-        seen: set[str] = set()
-        for c, t in enumerate(row):
-            if not t or t in seen:
-                continue
-            seen.add(t)
-            key = fold_key(t)
-            if _MOTTO.match(key) or not (_AGENCY_HEAD.match(key + " ") or _AGENCY_ONLY.match(key)):
-                continue
-            line = clean_text(t)
-            if _AGENCY_ONLY.match(key):
-                below = _cell_below(cell_rows, r, c)
-                if below:
-                    line = f"{line} {clean_text(below)}"
-            out.append(line)
-            if not _AGENCY_ONLY.match(key):
-                # 'UBND TỈNH NINH BÌNH' over 'SỞ NÔNG NGHIỆP VÀ PTNT': both are read.
-                continue
-    return [_as_ubnd(x) for x in out]
-
-
-def _cell_below(cell_rows: list[list[str]], r: int, c: int) -> str | None:
-    for below in cell_rows[r + 1 : r + 3]:
-        for dc in (0, -1, 1, -2, 2):
-            if 0 <= c + dc < len(below) and below[c + dc]:
-                t = below[c + dc]
-                key = fold_key(t)
-                if _MOTTO.match(key) or _AGENCY_HEAD.match(key + " ") or key.startswith(("so ", "s ")):
-                    return None
-                return t
-    return None
-
-
-def _as_ubnd(line: str) -> str:
-    """Any issuing body reads as 'UBND <place>' for `_issuer` ('SỞ NN VÀ PTNT TỈNH X' -> 'UBND TỈNH X')."""
-    key = fold_key(line)
-    m = _AGENCY_HEAD.match(key + " ")
-    if not m or key.startswith(("ubnd ", "uy ban nhan dan ")):
-        return line
-    words = len(m.group(0).split())
-    return "UBND " + " ".join(line.split()[words:])
-
-
-def _issued_by(lines: list[str]) -> tuple[ProvinceMatch | None, str | None]:
-    """'(Kèm theo Quyết định ... của UBND huyện Yên Khánh)': the issuer named in the decision line."""
-    for line in lines:
-        m = _ISSUED_BY.search(line)
-        if m:
-            rest = re.split(r"\s+(?:về|v/v|ngày|năm)\s", m.group(1), maxsplit=1, flags=re.IGNORECASE)[0]
-            return _issuer(["UBND " + rest])
-    return None, None
-
-
-@lru_cache(maxsize=4096)
-def _district_province(district: str | None) -> ProvinceMatch | None:
-    """The province of a district named without one, when the name is unique in the country."""
-    if not district:
-        return None
-    found = lookup_district(district, None)
-    if found is None:
-        return None
-    return ProvinceMatch(found.legacy_province, found.province_current)
-
-
-# 'sản phẩm OCOP cấp huyện', 'Hội đồng cấp tỉnh', '5 sao cấp quốc gia' (folded).
-_LEVEL_WORDS = re.compile(r"\bcap (huyen|tinh|quoc gia|trung uong)\b")
-_LEVEL_OF = {"huyen": "district", "tinh": "province", "quoc gia": "national", "trung uong": "national"}
-# The ministry (MARD, from 2025 Agriculture and Environment) and its OCOP coordination office.
-_NATIONAL_ISSUER = re.compile(
-    r"^(?:bo nong nghiep|bo nn|van phong dieu phoi (?:chuong trinh )?nong thon moi trung uong)"
-    r"|\bcua (?:bo truong )?bo nong nghiep\b"
-)
-# '(Kèm theo Quyết định ... của UBND tỉnh Thanh Hóa)', '... của Chủ tịch UBND huyện Kim Sơn'.
-_ISSUED_BY = re.compile(r"\bcủa\s+(?:chủ tịch\s+)?(?:ubnd|ủy ban nhân dân)\s+([^(),;]+)", re.IGNORECASE)
-
-
-def _level(
-    lines: list[str], issuer: tuple[ProvinceMatch | None, str | None], decision_no: str | None
-) -> str | None:
-    """The level that recognised the list: district, province or national; None when the title is silent.
-
-    A title naming one level ('cấp huyện') decides; a title naming several is a mixed list (None). Else
-    the ministry as issuer (or a QĐ-BNN... number), then the issuing committee: a district's UBND is
-    the district level, a province's (a centrally-run city's too) the province level.
-    """
-    keys = [fold_key(line) for line in lines]
-    named = {_LEVEL_OF[m.group(1)] for key in keys for m in _LEVEL_WORDS.finditer(key)}
-    if len(named) == 1:
-        return named.pop()
-    if named:
-        return None
-    if any(_NATIONAL_ISSUER.search(key) for key in keys) or (decision_no and "-BNN" in decision_no):
-        return "national"
-    province, district = issuer
-    if district is None and province is None:
-        for line in lines:
-            m = _ISSUED_BY.search(line)
-            if m:
-                rest = re.split(r"\s+(?:về|v/v|ngày|năm)\s", m.group(1), maxsplit=1, flags=re.IGNORECASE)[0]
-                kind = fold_key(rest)
-                if kind.startswith(("huyen ", "quan ", "thi xa ")):
-                    return "district"
-                if kind.startswith("tinh "):
-                    return "province"
-                province, district = _issuer(["UBND " + rest])
-                break
-    if district:
-        return "district"
-    return "province" if province else None
-
-
-_ISSUER = re.compile(r"^(?:ubnd|uy ban nhan dan)\s+", re.IGNORECASE)
-
-
-def _issuer(lines: list[str]) -> tuple[ProvinceMatch | None, str | None]:
-    """Province and district of the issuing committee: 'UBND TỈNH THÁI BÌNH', 'UBND HUYỆN KIM SƠN'.
-
-    District committees recognised 3-star products from 2023 to mid-2025, so a district-level list
-    names only its district; 'UBND THÀNH PHỐ HÒA BÌNH' is the provincial city, Hà Nội's is the province.
-    """
-    for line in lines:
-        head = _ISSUER.match(fold_key(line))
-        if not head:
-            continue
-        # Keep the original spelling after the 'UBND' prefix (same word count as the folded form).
-        rest = " ".join(line.split()[len(head.group(0).split()) :])
-        rest = re.split(r"\s{2,}|cộng hòa|CỘNG HÒA|\s-\s", rest)[0]
-        if fold_key(rest).startswith(("tinh ", "thanh pho ", "tp ", "huyen ", "quan ", "thi xa ", "tx ")):
-            parsed = parse_address(rest)
-            if parsed.province or parsed.district:
-                city = parsed.district and parsed.district.startswith("Thành phố ")
-                province = parsed.province or (lookup_province(parsed.district[10:]) if city else None)
-                return province, parsed.district
-        found = lookup_province(rest)
-        if found:
-            return found, None
-    return None, None
-
-
-def _province_in_title(lines: list[str]) -> ProvinceMatch | None:
-    # The issuer at the top left is the strongest evidence; else the first province the title names.
-    province, _ = _issuer(lines)
-    if province:
-        return province
-    found = [p for line in lines for p in find_provinces(line)]
-    return found[0] if found else None
-
-
-@lru_cache(maxsize=1)  # the same ~80 keys for every file name: built once, not once per file
-def _province_keys() -> tuple[tuple[str, ProvinceMatch], ...]:
-    keys = []
-    for p in legacy_provinces():
-        for name in (p.legacy_name, *p.aliases):
-            keys.append((fold_key(name), ProvinceMatch(p.legacy_name, p.new_name)))
-    keys.sort(key=lambda kv: len(kv[0]), reverse=True)
-    return tuple(keys)
-
-
-def _file_name_info(name: str) -> _Info:
-    info = _Info()
-    key = " " + fold_key(Path(name).stem.replace("_", " ")) + " "
-    for pkey, match in _province_keys():
-        if len(pkey) > 3 and f" {pkey} " in key:
-            info.province = match
-            break
-    else:
-        squashed = key.replace(" ", "")
-        for pkey, match in _province_keys():
-            if len(pkey) >= 7 and pkey.replace(" ", "") in squashed:
-                info.province = match
-                break
-    m = _YEAR_BARE.search(Path(name).stem)
-    if m:
-        info.year = int(m.group(1))
-    number, when = _parse_decision(Path(name).stem.replace("_", "/", 1) if "QD" in name.upper() else "")
-    info.decision_no, info.decision_date = number, when
-    return info
-
-
-# ---------------------------------------------------------------------------------------------------
-# Header detection
-
-
-@dataclass
-class _Header:
-    first: int  # first header row (0-based)
-    last: int  # last header row
-    columns: dict[str, int]  # field -> column
-    labels: dict[int, str]  # column -> header text as written (for rejects)
-    score: int
-
-
-_GENERIC_CHILD = frozenset({"ten", "ten goi", "so", "ngay", "dia chi", "so hieu", "ho ten", "ma"})
-
-
-def _row_texts(row: list[Cell]) -> list[str]:
-    return [_text(v) for v in row]
-
-
-def _fields_single(texts: list[str]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for c, t in enumerate(texts):
-        if t:
-            f = header_field(t)
-            if f:
-                out[c] = f
-    return out
-
-
-def _looks_like_subheader(top: list[str], sub: list[str]) -> bool:
-    """A second header row holds only header words (or its parents' merged text), never data."""
-    unknown = 0
-    for c, s in enumerate(sub):
-        if not s or (c < len(top) and s == top[c]):
-            continue
-        if _is_number(s):
-            return False
-        if header_field(s) is None and fold_key(s) not in _GENERIC_CHILD:
-            unknown += 1
-    return unknown <= 1
-
-
-def _is_number(t: str) -> bool:
-    return bool(re.fullmatch(r"[\d.,\s]+", t))
-
-
-def _fields_double(top: list[str], sub: list[str]) -> tuple[dict[int, str], dict[int, str], int]:
-    """Fields of a two-level header; parents fill rightwards over their sub-columns."""
-    if not _looks_like_subheader(top, sub):
-        return {}, {}, 0
-    out: dict[int, str] = {}
-    labels: dict[int, str] = {}
-    parent = ""
-    sub_hits = 0
-    width = max(len(top), len(sub))
-    for c in range(width):
-        t = top[c] if c < len(top) else ""
-        s = sub[c] if c < len(sub) else ""
-        if t:
-            parent = t
-        elif not s:
-            parent = ""
-        p = t or (parent if s else "")
-        field = None
-        if s:
-            child = header_field(s)
-            generic = _generic_child(p, s) if p and p != s else None
-            if generic:
-                field = generic
-                sub_hits += 1
-            elif child and fold_key(s) not in _GENERIC_CHILD:
-                field = child
-                sub_hits += 1
-            elif p:
-                field = header_field(f"{p} {s}") or header_field(p)
-                sub_hits += child is not None or fold_key(s) in _GENERIC_CHILD
-            else:
-                field = child
-        elif p:
-            field = header_field(p)
-        if field:
-            out[c] = field
-            labels[c] = f"{p} / {s}" if p and s and p != s else (s or p)
-    return out, labels, sub_hits
-
-
-_NAME_CHILD = frozenset({"ten", "ten goi", "ho ten", "ho va ten"})
-_ADDRESS_CHILD = frozenset({"dia chi", "dia chi san xuat", "dia diem", "noi san xuat"})
-
-
-def _generic_child(parent: str, child: str) -> str | None:
-    """A vague sub-header read under its parent: 'Tên' under 'Tên chủ thể sản xuất' is the subject name,
-    'Địa chỉ' under any parent but an address is the address, 'Số' / 'Ngày' under 'Quyết định' are the
-    decision number and date."""
-    key = fold_key(child)
-    pfield = header_field(parent)
-    if key in _ADDRESS_CHILD:
-        return "address"
-    if key in _NAME_CHILD:
-        return pfield if pfield in ("subject_name", "product_name") else None
-    if pfield in ("decision_no", "decision_date"):
-        if key.startswith(("ngay", "thoi gian")):
-            return "decision_date"
-        if key.startswith(("so", "ky hieu")):
-            return "decision_no"
-        if key.startswith("nam"):
-            return "year"
-    return None
-
-
-def _assign(fields: dict[int, str], labels: dict[int, str] | None = None) -> dict[str, int]:
-    """Field -> column; the leftmost wins, except that a 'chủ thể' column beats a vaguer 'Đơn vị'
-    (which some lists use for the district)."""
-    columns: dict[str, int] = {}
-    for c in sorted(fields):
-        columns.setdefault(fields[c], c)
-    if labels:
-        subjects = [c for c in sorted(fields) if fields[c] == "subject_name"]
-        named = [c for c in subjects if "chu the" in fold_key(labels.get(c, ""))]
-        if len(subjects) > 1 and named:
-            columns["subject_name"] = named[0]
-        # A bare 'Đơn vị' column: the subject, or in some lists the district (decided on the data).
-        units = [c for c in subjects if fold_key(labels.get(c, "")).split(" / ")[-1] == "don vi"]
-        if units and "district" not in columns:
-            columns["_unit"] = units[0]
-    return columns
-
-
-def _score(columns: dict[str, int]) -> int:
-    real = [f for f in columns if not f.startswith("_")]
-    if REQUIRED_FIELD not in columns or len(real) < MIN_FIELDS:
-        return 0
-    # Summary tables name products only as a count: never a product list.
-    if "_count" in columns and "stars" not in columns and "subject_name" not in columns:
-        return 0
-    return len(real) * 2 + ("stars" in columns) + ("subject_name" in columns)
-
-
-def _find_header(texts: list[list[str]]) -> _Header | None:
-    best: _Header | None = None
-    limit = min(len(texts), _HEADER_SCAN_ROWS)
-    for r in range(limit):
-        single = _fields_single(texts[r])
-        if not single:
-            continue
-        labels = {c: texts[r][c] for c in single}
-        cols = _assign(single, labels)
-        cand = _Header(r, r, cols, labels, _score(cols))
-        if r + 1 < len(texts):
-            dfields, dlabels, hits = _fields_double(texts[r], texts[r + 1])
-            dcols = _assign(dfields, dlabels)
-            dscore = _score(dcols)
-            if hits and dscore > cand.score:
-                cand = _Header(r, r + 1, dcols, dlabels, dscore)
-        if cand.score and (best is None or cand.score > best.score):
-            best = cand
-        elif best is not None and r > best.last + 3:
-            break  # data rows now: a better header further down would be a second table's
-    return best
-
-
-# ---------------------------------------------------------------------------------------------------
 # Structure rows: sections, totals, notes, signatures
 
 
@@ -628,7 +183,7 @@ def _is_int_like(t: str) -> bool:
 
 
 def _year_of(t: str) -> int | None:
-    m = _YEAR_BARE.search(t)
+    m = YEAR_BARE.search(t)
     return int(m.group(1)) if m else None
 
 
@@ -639,21 +194,21 @@ def _as_date(value: Cell) -> date | None:
         return value
     if isinstance(value, (int, float)) and 20_000 < value < 80_000:
         return _EXCEL_EPOCH + timedelta(days=int(value))  # a date cell without date format: Excel serial
-    t = _text(value)
+    t = cell_text(value)
     if not t:
         return None
-    m = _DATE_WORDS.search(t) or _DATE_SLASH.search(t)
+    m = DATE_WORDS.search(t) or DATE_SLASH.search(t)
     if m:
-        return _mk_date(*m.groups())
+        return make_date(*m.groups())
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", t)
-    return _mk_date(m.group(3), m.group(2), m.group(1)) if m else None
+    return make_date(m.group(3), m.group(2), m.group(1)) if m else None
 
 
 def _opt(t: str) -> str | None:
     return (clean_text(t) or None) if t else None
 
 
-def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: list, info: _Info) -> None:
+def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: list, info: TitleInfo) -> None:
     cols = header.columns
     c_prod = cols["product_name"]
     c_stt = cols.get("stt")
@@ -691,18 +246,18 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         width = len(cells)
 
         def cell(c: int | None, cells: list[Cell] = cells, width: int = width) -> str:
-            return _text(cells[c]) if c is not None and c < width else ""
+            return cell_text(cells[c]) if c is not None and c < width else ""
 
         prod = cell(c_prod)
         stt = cell(c_stt)
         if _COLNUM.match(prod):
-            distinct = list(dict.fromkeys(t for t in (_text(v) for v in cells) if t))
+            distinct = list(dict.fromkeys(t for t in (cell_text(v) for v in cells) if t))
             if len(distinct) >= 2 and all(_COLNUM.match(t) for t in distinct):
                 continue  # the "(1) (2) (3)" column-number row under a header
         numbered = bool(stt) and _is_int_like(stt)
 
         if not numbered:
-            distinct = list(dict.fromkeys(t for t in (_text(v) for v in cells) if t))
+            distinct = list(dict.fromkeys(t for t in (cell_text(v) for v in cells) if t))
             if not distinct:
                 continue
             first = fold_key(distinct[0])
@@ -718,7 +273,7 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
                 continue  # header repeated on a new page
             label = _label_text(distinct)
             if len(distinct) <= 2 and _DECISION_ROW.match(fold_key(label)):
-                number, when = _parse_decision(label)
+                number, when = parse_decision(label)
                 if number:
                     ctx.decision_no, ctx.decision_date = number, when
                     continue
@@ -752,7 +307,7 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
 
         subj_raw = cell(c_subj)
         stars_cell = cells[c_stars] if c_stars is not None and c_stars < width else ""
-        stars_text = _text(stars_cell)
+        stars_text = cell_text(stars_cell)
         if not prod:
             if subj_raw or stars_text:
                 rejects.append(_reject(file, grid.name, r, "missing product name", header, cells))
@@ -782,7 +337,7 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
         district = district or parsed.district or (_last_district(address, hint) if address else None)
         district = district or ctx.district or info.district
         if commune_t:
-            commune = _commune_named(commune_t, hint or _district_province(district), district)
+            commune = _commune_named(commune_t, hint or district_province(district), district)
         else:
             commune = None
         commune = commune or parsed.commune or ctx.commune
@@ -792,14 +347,14 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
             stype = subject_type_of(subject) if subject else stype
 
         dec_text = cell(c_dec)
-        dec_no, dec_date = _parse_decision(dec_text) if dec_text else (None, None)
+        dec_no, dec_date = parse_decision(dec_text) if dec_text else (None, None)
         if c_ddate is not None and c_ddate < width:
             dec_date = _as_date(cells[c_ddate]) or dec_date
         if dec_no is None and ctx.decision_no:
             dec_no, dec_date = ctx.decision_no, dec_date or ctx.decision_date
         group_text = cell(c_group)
         score_cell = cells[c_score] if c_score is not None and c_score < width else None
-        score = parse_vn_decimal(score_cell if isinstance(score_cell, (int, float)) else _text(score_cell))
+        score = parse_vn_decimal(score_cell if isinstance(score_cell, (int, float)) else cell_text(score_cell))
 
         row = SheetRow(
             file=file,
@@ -827,13 +382,13 @@ def _read_grid(grid: Grid, file: str, header: _Header, rows_out: list, rejects: 
             phone=_opt(cell(c_phone)),
             note=_opt(cell(c_note)),
         )
-        by_district = _district_province(district) if province_match is None and district else None
+        by_district = district_province(district) if province_match is None and district else None
         rows_out.append((row, province_match, info, by_district))
 
 
 def _holds_districts(grid: Grid, start: int, c: int) -> bool:
     """Most of the first values of a column name districts ('Huyện Yên Mô', 'TP Tam Điệp', 'Kim Sơn')."""
-    values = [_text(row[c]) for row in grid.rows[start : start + 60] if c < len(row) and _text(row[c])]
+    values = [cell_text(row[c]) for row in grid.rows[start : start + 60] if c < len(row) and cell_text(row[c])]
     values = list(dict.fromkeys(values))[:20]
     if not values:
         return False
@@ -893,10 +448,10 @@ _ADDR_MARKED = re.compile(
 )
 
 
-def _reject(file: str, sheet: str, r: int, reason: str, header: _Header, cells: list[Cell]) -> RowReject:
+def _reject(file: str, sheet: str, r: int, reason: str, header: Header, cells: list[Cell]) -> RowReject:
     raw: dict[str, str] = {}
     for c, v in enumerate(cells):
-        t = _text(v)
+        t = cell_text(v)
         if t:
             label = header.labels.get(c) or f"column {c + 1}"
             raw[label if label not in raw else f"{label} ({c + 1})"] = t
@@ -922,14 +477,14 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     if len(grids) > 1:
         grids = [g for g in grids if not _is_summary_sheet(g.name)] or grids
 
-    found: list[tuple[SheetRow, ProvinceMatch | None, _Info, ProvinceMatch | None]] = []
+    found: list[tuple[SheetRow, ProvinceMatch | None, TitleInfo, ProvinceMatch | None]] = []
     rejects: list[RowReject] = []
-    sheet_infos: list[_Info] = []
+    sheet_infos: list[TitleInfo] = []
     tables = 0
     province_column = False
     for grid in grids:
-        texts = [_row_texts(row) for row in grid.rows[:_HEADER_SCAN_ROWS]]
-        header = _find_header(texts)
+        texts = [row_texts(row) for row in grid.rows[:HEADER_SCAN_ROWS]]
+        header = find_header(texts)
         if header is None:
             continue
         tables += 1
@@ -938,7 +493,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         title_lines = [" ".join(dict.fromkeys(t for t in texts[r] if t)) for r in range(header.first)]
         if not sheet_infos:
             title_lines = book.extra_title + title_lines
-        info = _title_info(title_lines, texts[: header.first])
+        info = title_info(title_lines, texts[: header.first])
         sheet_infos.append(info)
         _read_grid(grid, name, header, found, rejects, info)
     if not tables:
@@ -947,8 +502,8 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         )
 
     # File-level facts: the first sheet's title, then any sheet's, then the file name.
-    from_name = _file_name_info(path.name if display_name is None else display_name)
-    file_info = _Info()
+    from_name = file_name_info(path.name if display_name is None else display_name)
+    file_info = TitleInfo()
     for attr in ("province", "year", "decision_no", "decision_date", "title", "level"):
         for src in (*sheet_infos, from_name):
             value = getattr(src, attr)
@@ -1006,7 +561,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     )
 
 
-def _post_reform(info: _Info, rows: list[SheetRow]) -> bool:
+def _post_reform(info: TitleInfo, rows: list[SheetRow]) -> bool:
     """Lists decided after the 1 July 2025 reform name only communes and the new provinces."""
     if info.decision_date is not None:
         return info.decision_date >= REFORM_DATE

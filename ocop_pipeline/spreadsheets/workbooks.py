@@ -98,6 +98,21 @@ def _too_wide(name: str, sheet: str, rows: int, columns: int) -> SheetReadError:
                        f"(over {MAX_CELLS:,} cells; a stray cell far from the table?)")
 
 
+def cell_text(value: Cell) -> str:
+    """A cell as text: strings trimmed, whole floats without '.0', dates in ISO form, empty for None."""
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
 def open_workbook(path: Path, name: str) -> Workbook:
     """Sniff and read `path`; raise SheetReadError naming `name` when it cannot be read."""
     try:
