@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
+
 psycopg2 = pytest.importorskip("psycopg2", reason="psycopg2-binary is not installed")
 pytest.importorskip("dagster_postgres", reason="dagster-postgres is not installed")
 

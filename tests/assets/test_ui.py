@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
+
 BIN = Path(sys.executable).parent
 CHROMIUM = next((c for c in ("chromium", "chromium-browser", "google-chrome") if shutil.which(c)), None)
 START_TIMEOUT = 90  # measured: ~20 s for `dagster dev` to answer on a 2-core machine

@@ -4,10 +4,11 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from conftest import REPO, row, stage_rows
 
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.core.views import VIEWS
+from tests.support import REPO
+from tests.support.rows import row, stage_rows
 
 COOKBOOK = REPO / "docs" / "cookbook.md"
 BLOCK = re.compile(r"```sql\n(.*?)```", re.DOTALL)

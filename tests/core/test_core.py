@@ -1,8 +1,7 @@
 from datetime import date
 
-from conftest import row, stage_rows
-
 from ocop_pipeline.core.tables import rebuild_core
+from tests.support.rows import row, stage_rows
 
 
 def test_variants_of_one_subject_and_product_resolve_to_one_row_each(con):

@@ -8,12 +8,12 @@ from datetime import date
 
 import duckdb
 import pytest
-from conftest import row, stage_rows
 
-from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.core import tables as core
+from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.matching import Decision
 from ocop_pipeline.storage.store import connect, ensure_schema
+from tests.support.rows import row, stage_rows
 
 TABLES = ("subjects", "products", "ratings", "subject_aliases", "entity_review")
 AS_OF = date(2026, 1, 1)

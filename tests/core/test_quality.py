@@ -1,9 +1,8 @@
 from datetime import date
 
-from conftest import row, stage_rows
-
 from ocop_pipeline.core.quality import core_checks, source_row_bands
 from ocop_pipeline.core.tables import rebuild_core
+from tests.support.rows import row, stage_rows
 
 
 def _failed(con):

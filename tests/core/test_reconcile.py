@@ -1,10 +1,9 @@
 import json
 from datetime import date
 
-from conftest import row, stage_rows
-
 from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
+from tests.support.rows import row, stage_rows
 
 
 def _article(con, article_id, *, total, s3, s4, decisions=(), event=date(2020, 7, 1), province="Thanh Hóa"):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from devtools import sheetgen
 from ocop_pipeline.spreadsheets.reader import SheetReadError, read_sheet_file
+from tests.support import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = REPO / "sources" / "snapshot" / "spreadsheets"
 
 

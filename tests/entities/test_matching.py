@@ -4,8 +4,6 @@ import json
 import time
 from datetime import date
 
-from conftest import row, stage_rows
-
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.matching import (
     Decision,
@@ -16,6 +14,7 @@ from ocop_pipeline.entities.matching import (
     resolve_products,
     resolve_subjects,
 )
+from tests.support.rows import row, stage_rows
 
 HY = "Hưng Yên"
 

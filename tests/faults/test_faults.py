@@ -20,26 +20,26 @@ import openpyxl
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
-from fault_helpers import (
-    OCOP,
-    REPO,
-    big_csv,
-    big_xlsx,
-    encrypted_xlsx,
-    run_measured,
-    table_hashes,
-    xml_bomb_xlsx,
-    zip_bomb_xlsx,
-)
-from test_crawler import client_for, make_sites  # the generated sites of the crawler tests
 
 from ocop_pipeline.build import BuildLockedError, build_lock, run_build
 from ocop_pipeline.news.staging import land_news
 from ocop_pipeline.raw.crawler import crawl
-from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.schema import ALL_TABLES
 from ocop_pipeline.storage.store import connect, ensure_schema
+from tests.support import REPO
+from tests.support.faults import Fault, FaultyServer, RandomFaults
+from tests.support.hostile_files import (
+    big_csv,
+    big_xlsx,
+    encrypted_xlsx,
+    stray_cell_xlsx,
+    xml_bomb_xlsx,
+    zip_bomb_xlsx,
+)
+from tests.support.processes import OCOP, run_measured
+from tests.support.sites import client_for, make_sites
+from tests.support.tables import table_hashes
 
 # -- a medium corpus and its clean build, shared by the kill and concurrency tests ----------------
 
@@ -243,22 +243,8 @@ HOSTILE = {
                     "file is password-protected (encrypted workbook)"),
     "binary.csv": (lambda p: p.write_bytes(os.urandom(200_000)),
                    "binary content: not a spreadsheet, HTML table or CSV file"),
-    "stray_cell.xlsx": (lambda p: _stray_cell(p), "refused: sheet xl/worksheets/sheet1.xml spans 1,048,576 rows x 16,384"),
+    "stray_cell.xlsx": (stray_cell_xlsx, "refused: sheet xl/worksheets/sheet1.xml spans 1,048,576 rows x 16,384"),
 }
-
-
-def _stray_cell(path: Path) -> Path:
-    """A table at A1 and one cell at XFD1048576: the reader would allocate 17 billion cells."""
-    import zipfile
-
-    from fault_helpers import _SHEET_HEAD, _SHEET_TAIL, _skeleton
-
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        _skeleton(zf)
-        zf.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>Tên sản phẩm'
-                    '</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-                    + _SHEET_TAIL)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +393,7 @@ def test_crawl_of_3000_pages_under_random_faults_loses_and_duplicates_nothing(tm
             [(0, 7, 503), (3, 50, 500), (17, 99, 404), (29, 1, 503)]}
     faults = {url.removeprefix("https://"): Fault.http_status(status, times=None) for url, status in dead.items()}
     started = time.monotonic()
-    with SnapshotServer(tmp_path / "sites", faults=faults, random_faults=RandomFaults(rate=0.1, seed=11)) as srv:
+    with FaultyServer(tmp_path / "sites", faults=faults, random_faults=RandomFaults(rate=0.1, seed=11)) as srv:
         client = client_for(srv, hosts, max_retries=6, rates={h: 400.0 for h in hosts})
         report = crawl(sources, client)
         requests = list(srv.requests)
@@ -441,7 +427,7 @@ def test_redirects_to_private_or_foreign_hosts_become_fetch_rejects(tmp_path):
     con = connect(data / "ocop.duckdb")
     try:
         ensure_schema(con)
-        with SnapshotServer(tmp_path / "sites", faults=faults) as srv:
+        with FaultyServer(tmp_path / "sites", faults=faults) as srv:
             land_news(con, Paths(data, data / "inbox", tmp_path), client_for(srv, ["a.test"]), sources)
         rejects = con.execute("SELECT stage, location, reason FROM rejects ORDER BY location").fetchall()
         uris = [r[0] for r in con.execute("SELECT uri FROM documents WHERE page_kind = 'article' ORDER BY uri").fetchall()]

@@ -5,8 +5,6 @@ import re
 from datetime import date
 
 import pytest
-from conftest import REPO
-from conftest import write_simple_list as _write_simple_list
 
 from ocop_pipeline.geo.admin_units import (
     admin_unit_rows,
@@ -24,6 +22,8 @@ from ocop_pipeline.geo.admin_units import (
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.sources.registry import load_registry
 from ocop_pipeline.spreadsheets.staging import land_spreadsheets, record_sources, stage_spreadsheets
+from tests.support import REPO
+from tests.support.workbooks import write_simple_list as _write_simple_list
 
 
 def test_counts_and_unique_codes():

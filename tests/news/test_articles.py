@@ -11,7 +11,7 @@ import pytest
 from ocop_pipeline.news.article import extract_article, province_of_domain
 from ocop_pipeline.news.page_text import decode_bytes
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 TOP_KEYS = {
     "title", "published", "event_date", "province", "district", "level", "has_rating_results", "counts",

@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from conftest import write_simple_list
 
 from ocop_pipeline.build import run_build
 from ocop_pipeline.cli import format_summary
 from ocop_pipeline.storage.store import connect
+from tests.support.workbooks import write_simple_list
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
-from pathlib import Path
 
 from ocop_pipeline.publish.dictionary import data_dictionary_markdown
 from ocop_pipeline.storage.schema import ALL_TABLES
+from tests.support import REPO
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "data_dictionary.md"
+DOC = REPO / "docs" / "data_dictionary.md"
 
 
 def test_committed_data_dictionary_matches_the_schema():

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
-from conftest import row, stage_rows
 
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.publish.extract import (
@@ -26,6 +25,7 @@ from ocop_pipeline.publish.extract import (
     month_bounds,
 )
 from ocop_pipeline.storage.store import connect, ensure_schema
+from tests.support.rows import row, stage_rows
 
 EVIL = '=HYPERLINK("http://x","y")'
 

@@ -3,11 +3,11 @@ import json
 from datetime import date
 
 import pyarrow.parquet as pq
-from conftest import row, stage_rows
 
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.publish.datasets import publish
 from ocop_pipeline.storage.schema import TABLES
+from tests.support.rows import row, stage_rows
 
 
 def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(con, tmp_path):
@@ -36,20 +36,6 @@ def test_publish_writes_parquet_zstd_csv_with_bom_and_a_documented_datapackage(c
     assert resources["products"]["schema"]["primaryKey"] == ["product_id"]
     assert resources["products"]["rows"] == 1
     assert not list(out.rglob("*.tmp"))
-
-
-def test_ensure_schema_adds_columns_declared_after_a_file_was_made(tmp_path):
-    from ocop_pipeline.storage.store import connect, ensure_schema
-
-    con = connect(tmp_path / "old.duckdb")
-    con.execute("CREATE TABLE documents (document_id VARCHAR, source_id VARCHAR)")
-    con.execute("INSERT INTO documents VALUES ('d1', 's1')")
-    ensure_schema(con)
-    columns = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                          "WHERE table_name = 'documents'").fetchall()]
-    assert columns == TABLES["documents"].column_names
-    assert con.execute("SELECT document_id, etag FROM documents").fetchall() == [("d1", None)]
-    con.close()
 
 
 def test_publish_writes_again_only_what_changed(con, tmp_path):

@@ -21,14 +21,14 @@ from ocop_pipeline.raw.crawler import (
     load_site_sources,
     normalize_url,
 )
-from ocop_pipeline.raw.http_client import PoliteClient
-from ocop_pipeline.raw.replay import Fault, RandomFaults, SnapshotServer
 from ocop_pipeline.sources.registry import RegistryError
+from tests.support import REPO
+from tests.support.faults import Fault, FaultyServer, RandomFaults
+from tests.support.sites import client_for, make_sites
 
-REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO / "sources"
 SITES = SOURCES / "snapshot" / "sites"
-SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"  # copies of ../shared/seeds
+SEEDS = REPO / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds
 SEED_HOSTS = {
     "000": "baothanhhoa.vn",
     "001": "hoabinh.gov.vn",
@@ -36,18 +36,6 @@ SEED_HOSTS = {
     "003": "thaibinhtv.vn",
     "004": "vhds.baothanhhoa.vn",
 }
-
-
-def client_for(server: SnapshotServer, hosts: list[str], **kw: object) -> PoliteClient:
-    opts: dict[str, object] = {
-        "timeout": (0.5, 0.5),
-        "max_retries": 4,
-        "backoff_base": 0.01,
-        "rates": {h: 100.0 for h in hosts},  # tests only: the YAML politeness is 0.5-1 req/s
-        "host_map": server.host_map(hosts),
-    }
-    opts.update(kw)
-    return PoliteClient([], **opts)  # type: ignore[arg-type]
 
 
 def all_hosts(sources: list[SiteSource]) -> list[str]:
@@ -65,7 +53,7 @@ def fetched_from(report: CrawlReport) -> dict[str, datetime]:
     return {p.result.url: p.result.fetched_at for p in report.articles()}
 
 
-def article_requests(srv: SnapshotServer, start: int, urls: object) -> list[int]:
+def article_requests(srv: FaultyServer, start: int, urls: object) -> list[int]:
     """Statuses of the requests from `start` on that asked for one of the article `urls`
     (0 for one whose answer is still being sent)."""
     wanted = {(urlsplit(u).hostname, urlsplit(u).path) for u in urls}  # type: ignore[attr-defined]
@@ -204,7 +192,7 @@ def page_text(html: str) -> str:
 def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
     sources = load_site_sources(SOURCES)
     by_host = {s.host: s for s in sources}
-    with SnapshotServer(SITES) as srv:
+    with FaultyServer(SITES) as srv:
         report = crawl(sources, client_for(srv, all_hosts(sources)))
     assert report.failures == [] and report.warnings == []
     articles = report.articles()
@@ -237,7 +225,7 @@ def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
 def test_second_crawl_is_incremental() -> None:
     # revalidate_after_days 0: every known article is asked about again, conditionally.
     sources = [dataclasses.replace(s, revalidate_after_days=0) for s in load_site_sources(SOURCES)]
-    with SnapshotServer(SITES) as srv:
+    with FaultyServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         second = crawl(sources, client, known=known_from(first), last_fetched=fetched_from(first))
@@ -251,7 +239,7 @@ def test_second_crawl_is_incremental() -> None:
 
 def test_second_crawl_within_the_window_requests_no_article() -> None:
     sources = load_site_sources(SOURCES)  # revalidate_after_days 30
-    with SnapshotServer(SITES) as srv:
+    with FaultyServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         urls = fetched_from(first)
@@ -269,7 +257,7 @@ def test_second_crawl_within_the_window_requests_no_article() -> None:
 
 def test_an_article_older_than_the_window_is_revalidated() -> None:
     sources = load_site_sources(SOURCES)
-    with SnapshotServer(SITES) as srv:
+    with FaultyServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         last = fetched_from(first)
@@ -298,7 +286,7 @@ def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path)
     root = tmp_path / "sites"
     shutil.copytree(SITES, root)
     sources = load_site_sources(SOURCES)
-    with SnapshotServer(root) as srv:
+    with FaultyServer(root) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         known = known_from(first)
@@ -315,10 +303,10 @@ def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> None:
     sources = load_site_sources(SOURCES)
-    with SnapshotServer(SITES) as clean:
+    with FaultyServer(SITES) as clean:
         expected = {p.result.url for p in crawl(sources, client_for(clean, all_hosts(sources))).articles()}
     faults = RandomFaults(rate=0.1, seed=seed)
-    with SnapshotServer(SITES, random_faults=faults) as srv:
+    with FaultyServer(SITES, random_faults=faults) as srv:
         report = crawl(sources, client_for(srv, all_hosts(sources)))
     urls = [p.result.url for p in report.articles()]
     assert report.failures == []
@@ -328,53 +316,11 @@ def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> N
 # -- generated sites: more pages, faults, bands ------------------------------------------------
 
 
-def make_sites(root: Path, hosts: list[str], pages: int, per_page: int) -> list[SiteSource]:
-    sources = []
-    for host in hosts:
-        site = root / host
-        (site / "tin").mkdir(parents=True)
-        (site / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\n")
-        n = 0
-        for page in range(1, pages + 1):
-            items = []
-            for _ in range(per_page):
-                n += 1
-                (site / "tin" / f"bai-{n}.html").write_text(
-                    f'<html><head><meta charset="utf-8"></head><body><h1>Bài {n} về OCOP</h1>'
-                    f"<p>Sản phẩm số {n} đạt 3 sao.</p></body></html>",
-                    encoding="utf-8",
-                )
-                items.append(f'<li><a href="/tin/bai-{n}.html">Bài {n}</a></li>')
-            # Each page also repeats the previous page's last item (sites shift while we read).
-            if n > per_page:
-                items.append(f'<li><a href="/tin/bai-{n - per_page}.html#top">Bài</a></li>')
-            name = "index.html" if page == 1 else f"trang-{page}.html"
-            (site / "tin" / name).write_text(
-                f'<html><head><meta charset="utf-8"></head><body><nav><a href="/admin/x">x</a></nav>'
-                f'<ul class="list">{"".join(items)}</ul></body></html>',
-                encoding="utf-8",
-            )
-        sources.append(
-            SiteSource(
-                name=f"news_{host.replace('.', '_')}",
-                base_url=f"https://{host}/",
-                allowed_hosts=(host,),
-                listing_urls=(f"https://{host}/tin/",),
-                link_selector="ul.list a",
-                pagination_pattern=f"https://{host}/tin/trang-{{page}}.html",
-                max_pages=pages,
-                requests_per_second=1.0,
-                expected_articles=(1, pages * per_page),
-            )
-        )
-    return sources
-
-
 def test_nothing_lost_under_random_faults_generated(tmp_path: Path) -> None:
     hosts = [f"tinh{i}.test" for i in range(4)]
     sources = make_sites(tmp_path, hosts, pages=3, per_page=8)
     expected = {f"https://{h}/tin/bai-{n}.html" for h in hosts for n in range(1, 25)}
-    with SnapshotServer(tmp_path, random_faults=RandomFaults(rate=0.1, seed=7)) as srv:
+    with FaultyServer(tmp_path, random_faults=RandomFaults(rate=0.1, seed=7)) as srv:
         report = crawl(sources, client_for(srv, hosts, max_retries=6))
         faulty = sum(1 for r in srv.requests if r.status != 200)
     urls = [p.result.url for p in report.articles()]
@@ -390,7 +336,7 @@ def test_failures_and_band_warnings_are_reported(tmp_path: Path) -> None:
         "a.test/tin/bai-2.html": Fault.http_status(503, times=None),
         "b.test/tin/trang-2.html": Fault.http_status(404, times=None),
     }
-    with SnapshotServer(tmp_path, faults=faults) as srv:
+    with FaultyServer(tmp_path, faults=faults) as srv:
         report = crawl(sources, client_for(srv, ["a.test", "b.test"], max_retries=1))
     assert report.failures == [
         {
@@ -408,7 +354,7 @@ def test_failures_and_band_warnings_are_reported(tmp_path: Path) -> None:
 def test_max_pages_per_site_and_robots(tmp_path: Path) -> None:
     sources = make_sites(tmp_path, ["a.test"], pages=3, per_page=2)
     (tmp_path / "a.test" / "robots.txt").write_text("User-agent: *\nDisallow: /tin/bai-1.html\n")
-    with SnapshotServer(tmp_path) as srv:
+    with FaultyServer(tmp_path) as srv:
         report = crawl(sources, client_for(srv, ["a.test"]), max_pages_per_site=2)
         paths = {r.path for r in srv.requests}
     assert "/tin/trang-3.html" not in paths and "/tin/bai-1.html" not in paths
@@ -423,7 +369,7 @@ def test_max_pages_per_site_and_robots(tmp_path: Path) -> None:
 def test_hosts_are_crawled_concurrently_each_within_its_rate(tmp_path: Path) -> None:
     hosts = [f"h{i}.test" for i in range(6)]
     sources = make_sites(tmp_path, hosts, pages=1, per_page=4)  # robots + listing + 4 = 6 requests
-    with SnapshotServer(tmp_path) as srv:
+    with FaultyServer(tmp_path) as srv:
         client = client_for(srv, hosts, rates={h: 10.0 for h in hosts})
         t0 = time.monotonic()
         report = crawl(sources, client)

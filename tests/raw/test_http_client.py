@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient, _retry_after_seconds, detect_encoding
-from ocop_pipeline.raw.replay import Fault, SnapshotServer
+from tests.support.faults import Fault, FaultyServer
 
 VN = "Chương trình mỗi xã một sản phẩm (OCOP) tỉnh Thanh Hóa: sản phẩm đạt 4 sao"
 PAGE = f"""<!DOCTYPE html>
@@ -33,7 +33,7 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def make_client(server: SnapshotServer, **kw: object) -> PoliteClient:
+def make_client(server: FaultyServer, **kw: object) -> PoliteClient:
     hosts = ["site.test", "norobots.test"]
     opts: dict[str, object] = {
         "timeout": (0.5, 0.3),
@@ -47,7 +47,7 @@ def make_client(server: SnapshotServer, **kw: object) -> PoliteClient:
 
 
 def test_plain_fetch_keeps_logical_url_and_reads_bytes(site: Path) -> None:
-    with SnapshotServer(site) as srv:
+    with FaultyServer(site) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.error is None and res.status == 200 and res.attempts == 1
     assert res.url == res.final_url == "https://site.test/a.html"
@@ -57,7 +57,7 @@ def test_plain_fetch_keeps_logical_url_and_reads_bytes(site: Path) -> None:
 
 
 def test_429_retry_after_is_honoured(site: Path) -> None:
-    with SnapshotServer(site, faults={"site.test/a.html": Fault.too_many(retry_after="1")}) as srv:
+    with FaultyServer(site, faults={"site.test/a.html": Fault.too_many(retry_after="1")}) as srv:
         client = make_client(srv)
         client.fetch("https://site.test/robots.txt")  # warm robots so only a.html is timed
         t0 = time.monotonic()
@@ -72,14 +72,14 @@ def test_429_retry_after_is_honoured(site: Path) -> None:
 def test_retry_after_http_date_with_fake_sleep(site: Path) -> None:
     slept: list[float] = []
     date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 30))
-    with SnapshotServer(site, faults={"site.test/a.html": Fault.too_many(retry_after=date)}) as srv:
+    with FaultyServer(site, faults={"site.test/a.html": Fault.too_many(retry_after=date)}) as srv:
         res = make_client(srv, sleep=slept.append).fetch("https://site.test/a.html")
     assert res.ok
     assert max(slept) >= 28  # ~30 s asked for; the fake sleep returns at once
 
 
 def test_retry_after_beyond_cap_gives_up(site: Path) -> None:
-    with SnapshotServer(site, faults={"site.test/a.html": Fault.too_many(retry_after="3600")}) as srv:
+    with FaultyServer(site, faults={"site.test/a.html": Fault.too_many(retry_after="3600")}) as srv:
         res = make_client(srv, max_retry_after=5).fetch("https://site.test/a.html")
     assert res.status == 429 and res.error is not None and "exceeds cap" in res.error
 
@@ -92,20 +92,20 @@ def test_retry_after_parsing() -> None:
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_5xx_retried_then_success(site: Path, status: int) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.http_status(status, times=2)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.http_status(status, times=2)}) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.ok and res.status == 200 and res.attempts == 3
 
 
 def test_5xx_forever_gives_one_clear_line(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.http_status(503, times=None)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.http_status(503, times=None)}) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.error == "https://site.test/a.html: gave up after 4 tries: 503 Service Unavailable"
     assert res.attempts == 4 and "\n" not in res.error
 
 
 def test_hung_connection_times_out_after_retries(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.hang(seconds=3, times=None)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.hang(seconds=3, times=None)}) as srv:
         t0 = time.monotonic()
         res = make_client(srv, max_retries=1).fetch("https://site.test/a.html")
         elapsed = time.monotonic() - t0
@@ -114,25 +114,25 @@ def test_hung_connection_times_out_after_retries(site: Path) -> None:
 
 
 def test_hang_once_then_ok(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.hang(seconds=2)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.hang(seconds=2)}) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.ok and res.attempts == 2
 
 
 def test_truncated_body_detected_and_retried(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.truncate(times=1)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.truncate(times=1)}) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.ok and res.attempts == 2 and res.body == PAGE.encode()
 
 
 def test_truncated_body_always_is_reported(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.truncate(times=None)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.truncate(times=None)}) as srv:
         res = make_client(srv, max_retries=2).fetch("https://site.test/a.html")
     assert res.error is not None and "gave up after 3 tries: truncated body" in res.error
 
 
 def test_dropped_connection_retried(site: Path) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.reset(times=2)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.reset(times=2)}) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.ok and res.attempts == 3
 
@@ -142,7 +142,7 @@ def test_redirect_off_list_refused(site: Path) -> None:
         "/a.html": Fault.redirect("https://evil.example/steal"),
         "/b.html": Fault.redirect("http://10.0.0.1/"),
     }
-    with SnapshotServer(site, faults=faults) as srv:
+    with FaultyServer(site, faults=faults) as srv:
         client = make_client(srv)
         res = client.fetch("https://site.test/a.html")
         res_ip = client.fetch("https://site.test/b.html")
@@ -158,7 +158,7 @@ def test_redirect_within_allowed_hosts_followed(site: Path) -> None:
         "/index.html": Fault.redirect("/vn.html", status=301),
         "site.test/a.html": Fault.redirect("https://norobots.test/a.html"),
     }
-    with SnapshotServer(site, faults=faults) as srv:
+    with FaultyServer(site, faults=faults) as srv:
         client = make_client(srv)
         res = client.fetch("https://site.test/index.html")
         res2 = client.fetch("https://site.test/a.html")
@@ -171,14 +171,14 @@ def test_redirect_within_allowed_hosts_followed(site: Path) -> None:
 
 
 def test_host_not_allowed_is_refused_without_network(site: Path) -> None:
-    with SnapshotServer(site) as srv:
+    with FaultyServer(site) as srv:
         res = make_client(srv).fetch("https://evil.example/a.html")
         assert srv.requests == []
     assert res.error == "fetch of evil.example refused (host not allowed)" and res.attempts == 0
 
 
 def test_legacy_windows_1258_page_decoded(site: Path) -> None:
-    with SnapshotServer(site, faults={"/vn.html": Fault.legacy_charset("windows-1258")}) as srv:
+    with FaultyServer(site, faults={"/vn.html": Fault.legacy_charset("windows-1258")}) as srv:
         res = make_client(srv).fetch("https://site.test/vn.html")
     assert res.ok and res.encoding == "cp1258"
     with pytest.raises(UnicodeDecodeError):
@@ -198,7 +198,7 @@ def test_detect_encoding_precedence() -> None:
 
 
 def test_conditional_get_gives_304(site: Path) -> None:
-    with SnapshotServer(site) as srv:
+    with FaultyServer(site) as srv:
         client = make_client(srv)
         first = client.fetch("https://site.test/a.html")
         by_etag = client.fetch("https://site.test/a.html", etag=first.headers["etag"])
@@ -210,7 +210,7 @@ def test_conditional_get_gives_304(site: Path) -> None:
 
 
 def test_robots_disallow_obeyed_and_read_once(site: Path) -> None:
-    with SnapshotServer(site) as srv:
+    with FaultyServer(site) as srv:
         client = make_client(srv)
         results = [client.fetch("https://site.test/a.html") for _ in range(3)]
         blocked = client.fetch("https://site.test/private/x.html")
@@ -223,7 +223,7 @@ def test_robots_disallow_obeyed_and_read_once(site: Path) -> None:
 
 
 def test_robots_unreachable_means_not_crawled(site: Path) -> None:
-    with SnapshotServer(site, faults={"/robots.txt": Fault.http_status(503, times=None)}) as srv:
+    with FaultyServer(site, faults={"/robots.txt": Fault.http_status(503, times=None)}) as srv:
         res = make_client(srv, max_retries=1).fetch("https://site.test/a.html")
         assert srv.hits("site.test", "/a.html") == []
     assert res.error is not None and "robots.txt of site.test could not be read" in res.error
@@ -231,7 +231,7 @@ def test_robots_unreachable_means_not_crawled(site: Path) -> None:
 
 @pytest.mark.parametrize("declare", [True, False])
 def test_body_cap(site: Path, declare: bool) -> None:
-    with SnapshotServer(site, faults={"/a.html": Fault.huge(50_000_000, declare_length=declare)}) as srv:
+    with FaultyServer(site, faults={"/a.html": Fault.huge(50_000_000, declare_length=declare)}) as srv:
         t0 = time.monotonic()
         res = make_client(srv, max_body_bytes=100_000).fetch("https://site.test/a.html")
         elapsed = time.monotonic() - t0
@@ -240,7 +240,7 @@ def test_body_cap(site: Path, declare: bool) -> None:
 
 
 def test_rate_limit_spaces_requests(site: Path) -> None:
-    with SnapshotServer(site) as srv:
+    with FaultyServer(site) as srv:
         client = make_client(srv, rates={"site.test": 10.0})
         for _ in range(5):
             assert client.fetch("https://site.test/a.html").ok

@@ -1,4 +1,4 @@
-"""Hostile inputs and process tools for tests/test_faults.py.
+"""Hostile spreadsheets: zip and XML bombs, a million rows, encrypted workbooks, a stray far cell.
 
 Every file here is built in a fraction of a second: bombs are written as compressed streams (the
 inflated bytes never exist on the test's side), and the big CSV is written in blocks.
@@ -6,24 +6,12 @@ inflated bytes never exist on the test's side), and the big CSV is written in bl
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import random
 import struct
-import subprocess
-import sys
-import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
-
-REPO = Path(__file__).resolve().parents[1]
-PYTHON = REPO / ".venv" / "bin" / "python"
-OCOP = [str(PYTHON), "-m", "ocop_pipeline.cli"]
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -158,83 +146,6 @@ def encrypted_xlsx(plain: Path, path: Path, password: str = "matkhau") -> Path:
     return path
 
 
-# -- processes -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Measured:
-    returncode: int
-    stdout: str
-    stderr: str
-    seconds: float
-    max_rss_mb: float
-
-
-# Runs the command and reports its peak RSS. Measured from a small parent of its own: on Linux a child
-# forked from the big pytest process inherits pytest's high-water mark through exec.
-_MEASURE = """
-import json, os, resource, subprocess, sys, time
-out, timeout, cap, args = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-started = time.monotonic()
-proc = subprocess.Popen(args)
-if cap:
-    resource.prlimit(proc.pid, resource.RLIMIT_AS, (cap, cap))
-while True:
-    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-    if pid:
-        break
-    if time.monotonic() > started + timeout:
-        proc.kill()
-        pid, status, usage = os.wait4(proc.pid, 0)
-        break
-    time.sleep(0.01)
-proc.returncode = os.waitstatus_to_exitcode(status)
-with open(out, "w") as fh:
-    json.dump({"returncode": proc.returncode, "seconds": time.monotonic() - started,
-               "max_rss_mb": usage.ru_maxrss / 1024}, fh)
-"""
-
-
-def run_measured(args: list[str], timeout: float, env: dict | None = None,
-                 address_space_mb: int | None = 4096) -> Measured:
-    """Run a command, kill it past `timeout`, and report wall time and its peak RSS (wait4). The
-    address-space cap keeps a runaway reader from taking the machine down with it."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "measure.json"
-        done = subprocess.run([sys.executable, "-c", _MEASURE, str(report), str(timeout),
-                               str((address_space_mb or 0) * 1024 * 1024), *args],
-                              check=False, capture_output=True, env=env, timeout=timeout + 30)
-        measured = json.loads(report.read_text())
-    return Measured(measured["returncode"], done.stdout.decode("utf-8", "replace"),
-                    done.stderr.decode("utf-8", "replace"), measured["seconds"], measured["max_rss_mb"])
-
-
-# -- database content ---------------------------------------------------------------------------
-
-# Columns that record when something happened, not what: they differ between two correct builds.
-TIME_COLUMNS = {"recorded_at", "fetched_at", "created_at", "updated_at", "built_at"}
-
-
-def table_hashes(db: Path, tables: list[str] | None = None) -> dict[str, tuple[int, str]]:
-    """{table: (rows, sha256 of every row in key order)}, timestamps left out; read-only."""
-    from ocop_pipeline.storage.schema import ALL_TABLES
-
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        out = {}
-        for table in ALL_TABLES:
-            if tables is not None and table.name not in tables:
-                continue
-            columns = [c for c in table.column_names if c not in TIME_COLUMNS]
-            col_sql = ", ".join(f'"{c}"' for c in columns)
-            rows = con.execute(f"SELECT {col_sql} FROM {table.name} ORDER BY ALL").fetchall()
-            digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-            out[table.name] = (len(rows), digest)
-        return out
-    finally:
-        con.close()
-
-
 def big_xlsx(path: Path, rows: int, dimension: bool = True) -> Path:
     """A one-sheet workbook of `rows` identical product rows under a header, built in a second:
     rows without `r` attributes (optional in SpreadsheetML) deflate to the same bytes each time."""
@@ -262,4 +173,14 @@ def big_xlsx(path: Path, rows: int, dimension: bool = True) -> Path:
                _member("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
                ("xl/worksheets/sheet1.xml", stream, crc, size, size)]
     _raw_zip(path, members)
+    return path
+
+
+def stray_cell_xlsx(path: Path) -> Path:
+    """A table at A1 and one cell at XFD1048576: the reader would allocate 17 billion cells."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        _skeleton(zf)
+        zf.writestr("xl/worksheets/sheet1.xml", _SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>Tên sản phẩm'
+                    '</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+                    + _SHEET_TAIL)
     return path
