@@ -6,13 +6,17 @@ from datetime import date
 import pytest
 
 from ocop_pipeline.build import run_build
-from ocop_pipeline.news.staging import land_news, load_sites, stage_news
+from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.entities.keys import product_key
+from ocop_pipeline.mentions.matching import Entity, MentionIndex
+from ocop_pipeline.news.staging import land_news, load_sites, rebuild_mentions, stage_news
 from ocop_pipeline.raw.http_client import PoliteClient
 from ocop_pipeline.raw.replay import SnapshotServer
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import connect
 from tests.support import REPO
 from tests.support.faults import Fault, FaultyServer
+from tests.support.rows import row, stage_rows
 
 VHDS = "https://vhds.baothanhhoa.vn/doi-song/thanh-hoa-sau-2-nam-thuc-hien-chuong-trinh-ocop"
 
@@ -130,6 +134,77 @@ def test_landed_articles_are_not_asked_for_again_within_the_window(tmp_path, new
     assert asked_again == 0 and again.fresh == 5 and again.articles_fetched == 0 and again.listing_pages == 10
     assert asked_stale == 5 and stale.not_modified == 5 and stale.fresh == 0 and stale.new_documents == 0
     assert asked_rechecked == 0 and rechecked.fresh == 5 and later.fresh == 5
+
+
+def test_rebuild_mentions_links_articles_to_products_in_the_database(con):
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1))])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', 'Hưng Yên', "
+                "'Sản phẩm bánh cáy làng Nguyễn của Hợp tác xã nông nghiệp Nguyên Xá đạt 4 sao.')")
+    assert rebuild_mentions(con) == 2
+    assert sorted(r[0] for r in con.execute("SELECT entity_kind FROM mentions").fetchall()) == ["product", "subject"]
+
+
+def test_a_namesake_in_another_province_unlinks_on_an_incremental_rebuild(con):
+    name = "Trà túi lọc giảo cổ lam"
+    stage_rows(con, [row(name, "HTX Giảo cổ lam Tân Sơn", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1),
+                         province="Phú Thọ", province_current="Phú Thọ", district=None, commune=None)])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', 'Tuyên Quang', "
+                "?)", [f"Sản phẩm {name} được trưng bày tại hội chợ."])
+    assert rebuild_mentions(con) == 1
+    stage_rows(con, [row(name, "HTX Dược liệu Pù Mát", 3, 2023, "2/QĐ-UBND", date(2023, 1, 1),
+                         province="Nghệ An", province_current="Nghệ An", district=None, commune=None)],
+               document_id="doc2", uri="test/list2.xlsx")
+    rebuild_core(con, as_of=date(2024, 1, 1))
+    assert rebuild_mentions(con) == 0  # two producers now have the name: the page names neither
+
+
+def test_incremental_mentions_equal_a_full_rebuild(con):
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", 4, 2022, "1/QĐ-UBND", date(2022, 1, 1))])
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    for i, body in enumerate(["Bánh cáy làng Nguyễn đạt 4 sao.", "HTX Nông nghiệp Nguyên Xá mở rộng sản xuất."]):
+        con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                    "parser_version, province, body_text) VALUES (?, ?, 's', ?, true, 't', 'Hưng Yên', ?)",
+                    [f"a{i}", f"https://x/{i}", f"d{i}", body])
+    assert rebuild_mentions(con) == 2  # the product in a0, the producer in a1
+    # A second producer of the same product name arrives: the bare name no longer says which one.
+    stage_rows(con, [row("Bánh cáy làng Nguyễn", "Hộ kinh doanh Trần Văn Nam", 3, 2023, "2/QĐ-UBND",
+                         date(2023, 1, 1))], document_id="doc2", uri="test/list2.xlsx")
+    rebuild_core(con, as_of=date(2024, 1, 1))
+    incremental = rebuild_mentions(con)
+    rows = sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall())
+    con.execute("DELETE FROM mentions")
+    con.execute("DROP TABLE _mention_inputs")
+    assert rebuild_mentions(con) == incremental
+    assert sorted(con.execute("SELECT article_id, entity_kind, entity_id FROM mentions").fetchall()) == rows
+    assert all(kind == "subject" for _, kind, _ in rows)  # the shared product name links nothing now
+
+
+def test_rematching_one_changed_name_counts_its_namesakes_elsewhere(con):
+    """Only changed names are matched again against old articles; whether a name is shared must still
+    be counted over every producer, or a lone re-matched namesake would link across provinces."""
+    name = "Trà túi lọc giảo cổ lam"
+    entities = [Entity("product", p, name, product_key(name), p) for p in ("Phú Thọ", "Nghệ An")]
+    text = f"Sản phẩm {name} được trưng bày tại hội chợ."
+    assert MentionIndex(entities[:1]).find("a1", text, "Tuyên Quang")  # alone, it would link
+    assert not MentionIndex(entities[:1], population=entities).find("a1", text, "Tuyên Quang")
+
+    for doc, province, subject in (("doc1", "Phú Thọ", "HTX Giảo cổ lam Tân Sơn"), ("doc2", "Nghệ An", "HTX Pù Mát")):
+        stage_rows(con, [row(name, subject, 4, 2022, "1/QĐ-UBND", date(2022, 1, 1), province=province,
+                             province_current=province, district=None, commune=None)],
+                   document_id=doc, uri=f"test/{doc}.xlsx")
+    rebuild_core(con, as_of=date(2023, 1, 1))
+    con.execute("INSERT INTO news_articles (article_id, url, source_id, document_id, has_rating_results, "
+                "parser_version, province, body_text) VALUES ('a1', 'https://x/1', 's', 'd', true, 't', "
+                "'Tuyên Quang', ?)", [text])
+    assert rebuild_mentions(con) == 0
+    # As if one of the two had changed since the last run (its recorded inputs no longer match).
+    con.execute("UPDATE _mention_inputs SET fingerprint = 'changed' WHERE id = "
+                "(SELECT min(product_id) FROM products)")
+    assert rebuild_mentions(con) == 0
 
 
 def test_the_recordings_answer_the_same_in_process_as_over_loopback(tmp_path, news_registry):
