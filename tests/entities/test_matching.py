@@ -1,7 +1,6 @@
 """Entity resolution: spellings of one producer, names of one product, and what must stay apart."""
 
 import json
-import time
 from datetime import date
 
 from ocop_pipeline.core.tables import rebuild_core
@@ -207,7 +206,7 @@ def test_parse_subject_separates_form_and_core():
     assert parse_subject("HTX Yên Mông thôn Đông").core == "yên mông"
 
 
-def test_ten_thousand_subjects_resolve_in_seconds():
+def test_ten_thousand_subjects_resolve_with_each_upper_case_spelling_joined():
     import random
     rng = random.Random(1)
     syllables = ["an", "bình", "hòa", "phú", "thịnh", "long", "hưng", "thành", "đông", "tây", "minh", "phát",
@@ -219,8 +218,6 @@ def test_ten_thousand_subjects_resolve_in_seconds():
         name = f"{forms[i % len(forms)]} {rng.choice(syllables).title()} {rng.choice(syllables).title()} {i % 97}"
         records.append(SubjectRecord(provinces[i % 34], name, f"Xã {rng.choice(syllables)}", None, None, None))
         records.append(SubjectRecord(provinces[i % 34], name.upper(), records[-1].commune, None, None, None))
-    started = time.perf_counter()
-    res = resolve_subjects(records)
-    elapsed = time.perf_counter() - started
+    res = resolve_subjects(records)  # its time is a figure of benchmarks/bench_bounds.py
     assert len(set(res.ids.values())) <= 10_000
-    assert elapsed < 10, elapsed
+    assert all(res.ids[a] == res.ids[b] for a, b in zip(records[::2], records[1::2], strict=True))

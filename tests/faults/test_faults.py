@@ -29,14 +29,7 @@ from ocop_pipeline.storage.schema import ALL_TABLES
 from ocop_pipeline.storage.store import connect, ensure_schema
 from tests.support import REPO
 from tests.support.faults import Fault, FaultyServer, RandomFaults
-from tests.support.hostile_files import (
-    big_csv,
-    big_xlsx,
-    encrypted_xlsx,
-    stray_cell_xlsx,
-    xml_bomb_xlsx,
-    zip_bomb_xlsx,
-)
+from tests.support.hostile_files import big_csv, write_hostile_files
 from tests.support.processes import OCOP, run_measured
 from tests.support.sites import client_for, make_sites
 from tests.support.tables import table_hashes
@@ -138,10 +131,9 @@ def test_two_builds_at_once(corpus, tmp_path):
     lock = data / ".build.lock"
     assert _wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid), 30)
 
-    started = time.monotonic()
+    # No waiting for the lock by default: a waiting build would end 0 once the first one is done.
     second = subprocess.run(_build_cmd(data, inbox, registry), check=False, env=_env(), capture_output=True, text=True,
                             timeout=60)
-    assert time.monotonic() - started < 15  # no waiting for the lock by default
     assert second.returncode == 75
     message = second.stderr.strip()
     assert message == (f"ocop build: another build is running (pid {first.pid}) on {data}: let it finish and "
@@ -174,7 +166,9 @@ def test_build_lock_waits_then_names_the_holder(tmp_path):
         with (pytest.raises(BuildLockedError, match=rf"pid {holder.pid}\) on {tmp_path} \(waited 1 s\)"),
               build_lock(tmp_path, wait=0.6)):
             pass
-        assert 0.5 < time.monotonic() - started < 3
+        # It waited its 0.6 s, and not for the holder (alive for 120 s): the upper bound, 20x the
+        # wait, is a hang guard only (the time itself is in benchmarks/bench_bounds.py).
+        assert 0.5 < time.monotonic() - started < 12
         with pytest.raises(BuildLockedError):
             run_build(data_dir=tmp_path)  # the library entry point holds the same lock
     finally:
@@ -212,59 +206,43 @@ def test_a_run_launched_from_dagster_waits_for_a_build_then_names_it(tmp_path):
 
 # -- hostile files: rejected with a reason, in bounded time and memory ---------------------------
 
-# Bounds for one `ocop parse-sheet` of a hostile file.
-MAX_SECONDS = 30
+# One `ocop parse-sheet` of a hostile file is killed past this (a hang guard, about 20x the slowest
+# file's time; the times themselves are benchmark figures: benchmarks/bench_bounds.py).
+TIMEOUT_SECONDS = 40
 MAX_RSS_MB = 1024
 
-
-def _plain_list(path: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["DANH SÁCH SẢN PHẨM OCOP TỈNH THÁI BÌNH NĂM 2022"])
-    ws.append(["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"])
-    ws.append([1, "Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", "xã Nguyên Xá, huyện Vũ Thư", "4 sao"])
-    wb.save(path)
-    return path
-
-
-HOSTILE = {
-    # name: (builder, expected reason after "name: ")
-    "bomb.xlsx": (lambda p: zip_bomb_xlsx(p, 2048), "refused: zip would inflate to 2047 MB"),
-    "lying_bomb.xlsx": (lambda p: zip_bomb_xlsx(p, 2048, lie=True),
-                        "corrupt workbook (xl/worksheets/sheet1.xml does not match its declared size"),
-    "laughs.xlsx": (xml_bomb_xlsx, "corrupt or unreadable xlsx workbook (at 0..0: unrecognized entity `&lol9;`)"),
-    "laughs_in_strings.xlsx": (lambda p: xml_bomb_xlsx(p, "xl/sharedStrings.xml"), "no product table found"),
-    "million.csv": (lambda p: big_csv(p, 1_000_000), "too many rows (1,000,002 > 200,000): split the file"),
-    "million.xlsx": (lambda p: big_xlsx(p, 1_000_000), "too many rows (1,000,002 > 200,000): split the file"),
-    "million_no_dimension.xlsx": (lambda p: big_xlsx(p, 1_000_000, dimension=False),
-                                  "too many rows (1,000,002 > 200,000): split the file"),
-    "empty.xlsx": (lambda p: p.write_bytes(b""), "file is empty (0 bytes)"),
-    "locked.xlsx": (lambda p: encrypted_xlsx(_plain_list(p.with_name("plain.xlsx")), p),
-                    "file is password-protected (encrypted workbook)"),
-    "binary.csv": (lambda p: p.write_bytes(os.urandom(200_000)),
-                   "binary content: not a spreadsheet, HTML table or CSV file"),
-    "stray_cell.xlsx": (stray_cell_xlsx, "refused: sheet xl/worksheets/sheet1.xml spans 1,048,576 rows x 16,384"),
+# The reason given after "name: " for each file of HOSTILE_FILES.
+REASONS = {
+    "bomb.xlsx": "refused: zip would inflate to 2047 MB",
+    "lying_bomb.xlsx": "corrupt workbook (xl/worksheets/sheet1.xml does not match its declared size",
+    "laughs.xlsx": "corrupt or unreadable xlsx workbook (at 0..0: unrecognized entity `&lol9;`)",
+    "laughs_in_strings.xlsx": "no product table found",
+    "million.csv": "too many rows (1,000,002 > 200,000): split the file",
+    "million.xlsx": "too many rows (1,000,002 > 200,000): split the file",
+    "million_no_dimension.xlsx": "too many rows (1,000,002 > 200,000): split the file",
+    "empty.xlsx": "file is empty (0 bytes)",
+    "locked.xlsx": "file is password-protected (encrypted workbook)",
+    "binary.csv": "binary content: not a spreadsheet, HTML table or CSV file",
+    "stray_cell.xlsx": "refused: sheet xl/worksheets/sheet1.xml spans 1,048,576 rows x 16,384",
 }
 
 
 @pytest.fixture(scope="module")
 def hostile_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    for name, (build, _) in HOSTILE.items():
-        build(root / name)
-    (root / "plain.xlsx").unlink(missing_ok=True)
+    assert set(write_hostile_files(root)) == set(REASONS)
     return root
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("name", list(REASONS))
 def test_hostile_file_rejected_with_reason_in_bounded_time_and_memory(hostile_dir, name):
     path = hostile_dir / name
-    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=MAX_SECONDS + 10, env=_env())
-    assert result.returncode == 1, (result.returncode, result.stderr[-500:])
+    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=TIMEOUT_SECONDS, env=_env())
+    assert result.returncode == 1, (result.returncode, result.stderr[-500:])  # -9 when killed past the timeout
     assert result.stdout == ""
-    assert result.stderr.startswith(f"ocop parse-sheet: {path}: {HOSTILE[name][1]}"), result.stderr[-500:]
+    assert result.stderr.startswith(f"ocop parse-sheet: {path}: {REASONS[name]}"), result.stderr[-500:]
     assert "Traceback" not in result.stderr
-    assert result.seconds < MAX_SECONDS and result.max_rss_mb < MAX_RSS_MB, (result.seconds, result.max_rss_mb)
+    assert result.max_rss_mb < MAX_RSS_MB, (result.seconds, result.max_rss_mb)
     print(f"{name}: {result.seconds:.2f} s, peak RSS {result.max_rss_mb:.0f} MB")
 
 
@@ -392,12 +370,10 @@ def test_crawl_of_3000_pages_under_random_faults_loses_and_duplicates_nothing(tm
     dead = {f"https://{hosts[i]}/tin/bai-{n}.html": status for i, n, status in
             [(0, 7, 503), (3, 50, 500), (17, 99, 404), (29, 1, 503)]}
     faults = {url.removeprefix("https://"): Fault.http_status(status, times=None) for url, status in dead.items()}
-    started = time.monotonic()
     with FaultyServer(tmp_path / "sites", faults=faults, random_faults=RandomFaults(rate=0.1, seed=11)) as srv:
         client = client_for(srv, hosts, max_retries=6, rates={h: 400.0 for h in hosts})
         report = crawl(sources, client)
         requests = list(srv.requests)
-    seconds = time.monotonic() - started
     injected = sum(1 for r in requests if r.status not in (200, 404))  # 5xx, 429, drops, truncations
     urls = [p.result.url for p in report.articles()]
     assert len(urls) == len(set(urls)), "an article was fetched into the results twice"
@@ -407,8 +383,7 @@ def test_crawl_of_3000_pages_under_random_faults_loses_and_duplicates_nothing(tm
                            f"gave up after 7 tries: {status} {'Service Unavailable' if status == 503 else 'Internal Server Error'}")
         for url, status in dead.items()}
     assert len(requests) >= HOSTS * (PAGES + PER_PAGE * PAGES) and injected >= 300
-    assert seconds < 30, seconds
-    print(f"crawl: {len(requests)} requests, {injected} faulty answers, {len(urls)} articles, {seconds:.1f} s")
+    print(f"crawl: {len(requests)} requests, {injected} faulty answers, {len(urls)} articles")
 
 
 def test_redirects_to_private_or_foreign_hosts_become_fetch_rejects(tmp_path):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import shutil
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -371,14 +369,18 @@ def test_hosts_are_crawled_concurrently_each_within_its_rate(tmp_path: Path) -> 
     sources = make_sites(tmp_path, hosts, pages=1, per_page=4)  # robots + listing + 4 = 6 requests
     with FaultyServer(tmp_path) as srv:
         client = client_for(srv, hosts, rates={h: 10.0 for h in hosts})
-        t0 = time.monotonic()
         report = crawl(sources, client)
-        elapsed = time.monotonic() - t0
         per_host = {h: [r.t for r in srv.requests if r.host == h] for h in hosts}
     assert len(report.articles()) == 24
     for starts in per_host.values():
-        # Slots are exact at the client; arrival times at a busy server jitter by a few ms.
-        assert (starts[-1] - starts[0]) / (len(starts) - 1) >= 0.095
-        # A loaded machine delays the server's threads: the gap at arrival is only a loose bound.
-        assert min(b - a for a, b in itertools.pairwise(starts)) >= 0.05
-    assert elapsed < 2.0  # serial would take 6 hosts x 0.5 s = 3 s
+        # Slots are exact at the client; arrival times at a busy server jitter (the first request,
+        # on a new connection, arrived 40-60 ms late at load 7 on 2 cores): 100 ms allowed over the
+        # 0.5 s. Without the rate limit the six would arrive within a few ms.
+        assert (starts[-1] - starts[0]) / (len(starts) - 1) >= 0.08
+        # One late arrival shortens the gap before it (to 18 ms seen), so gaps are checked two at a
+        # time: any three requests span two slots (0.2 s) less the jitter. Unlimited, all six would
+        # arrive within a few ms. The achieved rate and smallest gap are figures of bench_crawl.py.
+        assert min(c - a for a, c in zip(starts, starts[2:])) >= 0.1
+    # Concurrently: every host had begun before any had finished (one after another, each host's
+    # 0.5 s would end before the next began). The crawl's time is in benchmarks/bench_bounds.py.
+    assert max(starts[0] for starts in per_host.values()) < min(starts[-1] for starts in per_host.values())

@@ -105,12 +105,11 @@ def test_5xx_forever_gives_one_clear_line(site: Path) -> None:
 
 
 def test_hung_connection_times_out_after_retries(site: Path) -> None:
+    # "timed out" (not a dropped connection, the server's answer once its 3 s hang ends): the
+    # client's 0.3 s read timeout fired on both tries. The time taken is in benchmarks/bench_bounds.py.
     with FaultyServer(site, faults={"/a.html": Fault.hang(seconds=3, times=None)}) as srv:
-        t0 = time.monotonic()
         res = make_client(srv, max_retries=1).fetch("https://site.test/a.html")
-        elapsed = time.monotonic() - t0
     assert res.error is not None and "gave up after 2 tries: timed out" in res.error
-    assert elapsed < 2.5
 
 
 def test_hang_once_then_ok(site: Path) -> None:
@@ -231,12 +230,11 @@ def test_robots_unreachable_means_not_crawled(site: Path) -> None:
 
 @pytest.mark.parametrize("declare", [True, False])
 def test_body_cap(site: Path, declare: bool) -> None:
+    # The time to give up on the 50 MB body is in benchmarks/bench_bounds.py.
     with FaultyServer(site, faults={"/a.html": Fault.huge(50_000_000, declare_length=declare)}) as srv:
-        t0 = time.monotonic()
         res = make_client(srv, max_body_bytes=100_000).fetch("https://site.test/a.html")
-        elapsed = time.monotonic() - t0
     assert res.error is not None and "body larger than 100000 bytes" in res.error
-    assert res.attempts == 1 and elapsed < 2
+    assert res.attempts == 1 and len(res.body) <= 100_000
 
 
 def test_rate_limit_spaces_requests(site: Path) -> None:

@@ -7,10 +7,12 @@ inflated bytes never exist on the test's side), and the big CSV is written in bl
 from __future__ import annotations
 
 import io
+import os
 import random
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 _CONTENT_TYPES = (
@@ -184,3 +186,42 @@ def stray_cell_xlsx(path: Path) -> Path:
                     '</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
                     + _SHEET_TAIL)
     return path
+
+
+def _plain_list(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH SẢN PHẨM OCOP TỈNH THÁI BÌNH NĂM 2022"])
+    ws.append(["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"])
+    ws.append([1, "Bánh cáy làng Nguyễn", "HTX Nông nghiệp Nguyên Xá", "xã Nguyên Xá, huyện Vũ Thư", "4 sao"])
+    wb.save(path)
+    return path
+
+
+# The hostile files one `ocop parse-sheet` must reject (tests/faults/test_faults.py says with what
+# reason; benchmarks/bench_bounds.py times them): {file name: builder}.
+HOSTILE_FILES: dict[str, Callable[[Path], object]] = {
+    "bomb.xlsx": lambda p: zip_bomb_xlsx(p, 2048),
+    "lying_bomb.xlsx": lambda p: zip_bomb_xlsx(p, 2048, lie=True),
+    "laughs.xlsx": xml_bomb_xlsx,
+    "laughs_in_strings.xlsx": lambda p: xml_bomb_xlsx(p, "xl/sharedStrings.xml"),
+    "million.csv": lambda p: big_csv(p, 1_000_000),
+    "million.xlsx": lambda p: big_xlsx(p, 1_000_000),
+    "million_no_dimension.xlsx": lambda p: big_xlsx(p, 1_000_000, dimension=False),
+    "empty.xlsx": lambda p: p.write_bytes(b""),
+    "locked.xlsx": lambda p: encrypted_xlsx(_plain_list(p.with_name("plain.xlsx")), p),
+    "binary.csv": lambda p: p.write_bytes(os.urandom(200_000)),
+    "stray_cell.xlsx": stray_cell_xlsx,
+}
+
+
+def write_hostile_files(root: Path) -> dict[str, Path]:
+    """Every file of HOSTILE_FILES written into `root`: {name: path}."""
+    paths = {}
+    for name, build in HOSTILE_FILES.items():
+        build(root / name)
+        paths[name] = root / name
+    (root / "plain.xlsx").unlink(missing_ok=True)  # the clear text of locked.xlsx
+    return paths
