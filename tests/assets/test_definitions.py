@@ -2,6 +2,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from ocop_pipeline.definitions import defs
 
@@ -18,6 +19,7 @@ def test_code_location_loads_with_every_layer_and_blocking_checks():
     assert definitions.resolve_job_def("ocop_build") is not None
 
 
+@pytest.mark.slow
 def test_importing_the_code_location_does_no_work(tmp_path):
     # A fresh interpreter in an empty folder: importing must not create data/ or open DuckDB.
     code = "import ocop_pipeline.definitions, sys; print('duckdb' in sys.modules)"

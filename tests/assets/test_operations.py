@@ -87,6 +87,7 @@ def test_monthly_partitioned_assets_get_last_months_partition(partition_tz):
     assert request.partition_key == "2025-02-01" and request.run_key == "2025-02-01"
 
 
+@pytest.mark.slow
 def test_inbox_sensor_requests_one_run_per_new_content(tmp_path, definitions):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -164,6 +165,7 @@ def test_writers_share_one_pool_and_network_steps_retry(definitions):
     assert policy is not None and policy.max_retries >= 2 and policy.backoff == dg.Backoff.EXPONENTIAL
 
 
+@pytest.mark.slow
 def test_dagster_yaml_limits_the_writer_pool_to_one(tmp_path, monkeypatch):
     from ocop_pipeline.settings import REPO_ROOT
 
@@ -174,6 +176,7 @@ def test_dagster_yaml_limits_the_writer_pool_to_one(tmp_path, monkeypatch):
     assert info.limit == 1
 
 
+@pytest.mark.slow
 def test_a_reader_crash_is_recorded_against_the_file_and_the_run_goes_on(tmp_path, monkeypatch):
     from ocop_pipeline.build import run_build
     from ocop_pipeline.spreadsheets import reader as sheets

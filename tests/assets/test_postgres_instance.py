@@ -33,8 +33,11 @@ def _pg_bin() -> Path | None:
 
 
 PG_BIN = _pg_bin()
-pytestmark = pytest.mark.skipif(PG_BIN is None, reason="PostgreSQL server binaries (initdb, postgres) not found; "
-                                                       ".ci/run installs the Debian package postgresql")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(PG_BIN is None, reason="PostgreSQL server binaries (initdb, postgres) not found; "
+                                              ".ci/run installs the Debian package postgresql"),
+]
 USER, PASSWORD, DB = "ocop", "ocop-test-password", "dagster_ocop"
 
 

@@ -25,6 +25,7 @@ START_TIMEOUT = 90  # measured: ~20 s for `dagster dev` to answer on a 2-core ma
 
 pytestmark = [
     pytest.mark.ui,
+    pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs the Debian package)"),
 ]
 

@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pytest
+
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.matching import (
     Decision,
@@ -206,6 +208,7 @@ def test_parse_subject_separates_form_and_core():
     assert parse_subject("HTX Yên Mông thôn Đông").core == "yên mông"
 
 
+@pytest.mark.slow
 def test_ten_thousand_subjects_resolve_with_each_upper_case_spelling_joined():
     import random
     rng = random.Random(1)

@@ -34,6 +34,8 @@ from tests.support.processes import OCOP, run_measured
 from tests.support.sites import client_for, make_sites
 from tests.support.tables import table_hashes
 
+pytestmark = pytest.mark.faults
+
 # -- a medium corpus and its clean build, shared by the kill and concurrency tests ----------------
 
 
@@ -89,6 +91,7 @@ def _wait_for(check, timeout: float = 60.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_kill9_at_any_point_then_rebuild_equals_a_clean_build(corpus, tmp_path):
     """SIGKILL during start-up, landing, staging, the core rebuild and publishing; each next build starts
     from what the killed one left; the last completes. Its tables equal a clean build's."""
@@ -122,6 +125,7 @@ def test_kill9_at_any_point_then_rebuild_equals_a_clean_build(corpus, tmp_path):
     assert json.loads(final.stdout)["success"]
 
 
+@pytest.mark.slow
 def test_two_builds_at_once(corpus, tmp_path):
     """The second build stops at once with a message naming the holder and the folder; a third one
     started with --wait queues behind the first; the database ends equal to a clean build's."""
@@ -159,6 +163,7 @@ def _hold_lock_elsewhere(data: Path) -> subprocess.Popen:
     return holder
 
 
+@pytest.mark.slow
 def test_build_lock_waits_then_names_the_holder(tmp_path):
     holder = _hold_lock_elsewhere(tmp_path)
     try:
@@ -178,6 +183,7 @@ def test_build_lock_waits_then_names_the_holder(tmp_path):
         pass
 
 
+@pytest.mark.slow
 def test_a_run_launched_from_dagster_waits_for_a_build_then_names_it(tmp_path):
     """Runs from the UI, a schedule or the sensor take the same lock as `ocop build` (the store
     resource holds it for the whole run): one waiting past its patience fails naming the holder."""
@@ -234,6 +240,7 @@ def hostile_dir(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(REASONS))
 def test_hostile_file_rejected_with_reason_in_bounded_time_and_memory(hostile_dir, name):
     path = hostile_dir / name
@@ -246,6 +253,7 @@ def test_hostile_file_rejected_with_reason_in_bounded_time_and_memory(hostile_di
     print(f"{name}: {result.seconds:.2f} s, peak RSS {result.max_rss_mb:.0f} MB")
 
 
+@pytest.mark.slow
 def test_row_cap_is_configurable(tmp_path):
     path = big_csv(tmp_path / "list.csv", 300)
     env = {**_env(), "OCOP_MAX_SHEET_ROWS": "100"}
@@ -280,6 +288,7 @@ def _nasty_inbox(inbox: Path) -> None:
     (inbox / "'; DROP TABLE documents;--.csv").write_bytes(b"")  # an empty file with a hostile name
 
 
+@pytest.mark.slow
 def test_sql_and_formulas_in_every_value_round_trip(tmp_path):
     inbox, registry, data = tmp_path / "inbox", tmp_path / "registry", tmp_path / "data"
     registry.mkdir()
@@ -362,6 +371,7 @@ def test_no_outside_value_is_formatted_into_sql():
 HOSTS, PAGES, PER_PAGE = 30, 5, 20  # 30 sites x 100 articles, 5 listing pages each
 
 
+@pytest.mark.slow
 def test_crawl_of_3000_pages_under_random_faults_loses_and_duplicates_nothing(tmp_path):
     hosts = [f"tinh{i:02d}.test" for i in range(HOSTS)]
     sources = make_sites(tmp_path / "sites", hosts, pages=PAGES, per_page=PER_PAGE)

@@ -87,6 +87,7 @@ def base_inputs() -> Inputs:
     return inputs
 
 
+@pytest.mark.slow
 def test_a_namesake_arriving_and_leaving_elsewhere(con, tmp_path):
     inputs = base_inputs()
     first = check(con, tmp_path, inputs, "base")
@@ -103,6 +104,7 @@ def test_a_namesake_arriving_and_leaving_elsewhere(con, tmp_path):
     assert {(a, e) for _, a, _, e, *_ in check(con, tmp_path, inputs, "namesakes_leave")} >= {("a1", "p1"), ("a5", "p1")}
 
 
+@pytest.mark.slow
 def test_a_national_count_jumping_far_keeps_the_mentions_in_province(con, tmp_path, monkeypatch):
     """20 namesakes arrive elsewhere at once (1 -> 21 in the country), then leave (21 -> 1): p1's counts
     then are recorded, so both times only its mentions outside Phú Thọ change; it is never matched again
@@ -134,6 +136,7 @@ def test_a_namesake_in_the_same_province_unlinks_both(con, tmp_path):
     assert "p2" not in linked and "p9" not in linked
 
 
+@pytest.mark.slow
 def test_a_new_name_is_found_in_old_articles_of_its_province_and_outright_elsewhere(con, tmp_path):
     inputs = base_inputs()
     inputs.articles["a6"] = ("Chè Shan tuyết Suối Giàng Văn Chấn được bán ở Hà Nội.", "Hà Nội", "d6")
@@ -154,6 +157,7 @@ def test_a_new_name_is_found_in_old_articles_of_its_province_and_outright_elsewh
     check(con, tmp_path, inputs, "renamed_back")
 
 
+@pytest.mark.slow
 def test_new_and_changed_articles_meet_every_name(con, tmp_path):
     inputs = base_inputs()
     check(con, tmp_path, inputs, "base")
@@ -267,6 +271,7 @@ def random_change(rng: random.Random, inputs: Inputs, serial: list[int]) -> None
         inputs.articles[aid] = (inputs.articles[aid][0], province, inputs.articles[aid][2])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_changes_match_incrementally_as_a_full_rebuild_does(con, tmp_path, seed):
     rng = random.Random(seed)

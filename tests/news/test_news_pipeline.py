@@ -40,6 +40,7 @@ def _query(db, sql):
         con.close()
 
 
+@pytest.mark.slow
 def test_build_crawls_the_recorded_sites_and_extracts_the_seed_facts(tmp_path, news_registry):
     data = tmp_path / "data"
     summary = run_build(data_dir=data, inbox_dir=tmp_path / "inbox", sources_dir=news_registry)
@@ -69,6 +70,7 @@ def test_build_crawls_the_recorded_sites_and_extracts_the_seed_facts(tmp_path, n
     assert _query(db, "SELECT count(*) FROM documents") >= documents_before
 
 
+@pytest.mark.faults
 def test_a_failing_page_is_recorded_and_the_rest_is_kept(tmp_path, news_registry):
     paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
     sites = load_sites(paths)

@@ -75,6 +75,7 @@ def test_build_lands_stages_resolves_and_publishes(tmp_path, registry):
     assert list((data / "raw").rglob("*.xlsx"))  # the bytes are kept
 
 
+@pytest.mark.slow
 def test_build_twice_gives_the_same_tables(tmp_path, registry):
     sources, inbox = registry
     data = tmp_path / "data"
@@ -84,6 +85,7 @@ def test_build_twice_gives_the_same_tables(tmp_path, registry):
     assert _snapshot(data / "ocop.duckdb") == first
 
 
+@pytest.mark.slow
 def test_inbox_file_is_ingested_and_its_removal_takes_its_rows(tmp_path, registry):
     sources, inbox = registry
     data = tmp_path / "data"
@@ -103,6 +105,7 @@ def test_inbox_file_is_ingested_and_its_removal_takes_its_rows(tmp_path, registr
     assert run_build(data_dir=data, inbox_dir=inbox, sources_dir=sources)["tables"]["products"] == 2
 
 
+@pytest.mark.slow
 def test_registry_province_fills_a_list_that_never_names_one_and_subjectless_rows_are_rejected(tmp_path, registry):
     sources, inbox = registry
     (sources / "snapshot" / "thai_binh" / "bo_sung.csv").write_text(

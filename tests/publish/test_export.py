@@ -188,6 +188,7 @@ def test_csv_outputs_neutralise_formulas_but_parquet_keeps_the_value(db, tmp_pat
     assert "single quote" in package["description"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_workbook_and_shows_the_formula_as_text(db, tmp_path):
     con = connect(db, read_only=True)
@@ -229,6 +230,7 @@ def test_cli_export_writes_then_reports_unchanged(db, capsys):
     assert "ocop build" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_dagster_partition_writes_the_month_with_its_chart_report(db):
     import dagster as dg
 

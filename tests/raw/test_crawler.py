@@ -142,6 +142,7 @@ def test_normalize_url_fast_path_agrees_with_parsing() -> None:
     assert fast > 1_000  # the fast path was exercised
 
 
+@pytest.mark.slow
 def test_joining_links_from_the_site_root_agrees_with_urljoin() -> None:
     """Root-relative links are joined without parsing; on 30,000 generated links (dot segments,
     ";", tabs, backslashes, "//", fragments, odd bases) the result is urljoin's."""
@@ -298,6 +299,7 @@ def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path)
     assert second.not_modified == 4
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> None:
     sources = load_site_sources(SOURCES)
@@ -314,6 +316,8 @@ def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> N
 # -- generated sites: more pages, faults, bands ------------------------------------------------
 
 
+@pytest.mark.slow
+@pytest.mark.faults
 def test_nothing_lost_under_random_faults_generated(tmp_path: Path) -> None:
     hosts = [f"tinh{i}.test" for i in range(4)]
     sources = make_sites(tmp_path, hosts, pages=3, per_page=8)
@@ -327,6 +331,7 @@ def test_nothing_lost_under_random_faults_generated(tmp_path: Path) -> None:
     assert faulty >= 5  # the faults really happened
 
 
+@pytest.mark.faults
 def test_failures_and_band_warnings_are_reported(tmp_path: Path) -> None:
     sources = make_sites(tmp_path, ["a.test", "b.test"], pages=2, per_page=3)
     sources[1] = SiteSource(**{**sources[1].__dict__, "expected_articles": (10, 50)})

@@ -12,6 +12,8 @@ import pytest
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient, _retry_after_seconds, detect_encoding
 from tests.support.faults import Fault, FaultyServer
 
+pytestmark = pytest.mark.faults  # every test but a few meets a misbehaving server
+
 VN = "Chương trình mỗi xã một sản phẩm (OCOP) tỉnh Thanh Hóa: sản phẩm đạt 4 sao"
 PAGE = f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>OCOP</title></head>
@@ -56,6 +58,7 @@ def test_plain_fetch_keeps_logical_url_and_reads_bytes(site: Path) -> None:
     assert res.fetched_at.tzinfo is not None
 
 
+@pytest.mark.slow
 def test_429_retry_after_is_honoured(site: Path) -> None:
     with FaultyServer(site, faults={"site.test/a.html": Fault.too_many(retry_after="1")}) as srv:
         client = make_client(srv)

@@ -441,6 +441,7 @@ def real_xls(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_real_xls_biff(real_xls):
     result = read_sheet_file(real_xls)
     assert (result.province, result.year, result.decision_no) == ("Thanh Hóa", 2021, "3610/QĐ-UBND")
@@ -479,12 +480,14 @@ def _err(path: Path, name: str | None = None) -> str:
     return message
 
 
+@pytest.mark.faults
 def test_empty_file(tmp_path):
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")
     assert _err(path, "empty.xlsx") == "empty.xlsx: file is empty (0 bytes)"
 
 
+@pytest.mark.faults
 def test_corrupt_zip(tmp_path):
     good = xlsx(tmp_path / "good.xlsx", {"S": THANH_HOA})
     path = tmp_path / "corrupt.xlsx"
@@ -495,6 +498,7 @@ def test_corrupt_zip(tmp_path):
     )
 
 
+@pytest.mark.faults
 def test_password_protected_workbook(tmp_path):
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -506,6 +510,7 @@ def test_password_protected_workbook(tmp_path):
     assert _err(path, "bad.xlsx") == "bad.xlsx: file is password-protected (encrypted workbook)"
 
 
+@pytest.mark.faults
 def test_no_table_anywhere(tmp_path):
     path = xlsx(tmp_path / "memo.xlsx", {"S": [["Công văn số 12"], ["Kính gửi: các huyện"]]})
     assert _err(path, "memo.xlsx") == (
@@ -513,6 +518,7 @@ def test_no_table_anywhere(tmp_path):
     )
 
 
+@pytest.mark.faults
 def test_binary_garbage_named_csv(tmp_path):
     path = tmp_path / "data.csv"
     rng = random.Random(3)
@@ -520,6 +526,7 @@ def test_binary_garbage_named_csv(tmp_path):
     assert _err(path, "data.csv") == "data.csv: binary content: not a spreadsheet, HTML table or CSV file"
 
 
+@pytest.mark.faults
 def test_zip_bomb_refused_before_parsing(tmp_path):
     path = tmp_path / "bomb.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -528,6 +535,7 @@ def test_zip_bomb_refused_before_parsing(tmp_path):
     assert _err(path, "bomb.xlsx").startswith("bomb.xlsx: refused: zip would inflate to 30 MB")
 
 
+@pytest.mark.faults
 def test_size_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(sheet_files, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.csv"
