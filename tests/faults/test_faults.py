@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from ocop_pipeline.storage.store import connect, ensure_schema
 from tests.support import REPO
 from tests.support.faults import Fault, FaultyServer, RandomFaults
 from tests.support.hostile_files import big_csv, write_hostile_files
-from tests.support.processes import OCOP, run_measured
+from tests.support.processes import OCOP, hold_build_lock, repo_env, run_measured
 from tests.support.sites import client_for, make_sites
 from tests.support.tables import table_hashes
 
@@ -44,10 +43,6 @@ def _build_cmd(data: Path, inbox: Path, registry: Path, *extra: str) -> list[str
             "--json", *extra]
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO)}
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """40 generated lists (3,000 rows, every layout), an empty registry, and a clean build's hashes."""
@@ -57,8 +52,8 @@ def corpus(tmp_path_factory):
     subprocess.run([sys.executable, str(REPO / "sources" / "generate_snapshot.py"), "--out", str(inbox),
                     "--rows", "3000", "--files", "40"], check=True, capture_output=True)
     clean = root / "clean"
-    done = subprocess.run(_build_cmd(clean, inbox, registry), check=False, env=_env(), capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(_build_cmd(clean, inbox, registry), check=False, env=repo_env(), capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     hashes = table_hashes(clean / "ocop.duckdb")
     assert hashes["products"][0] > 2000 and hashes["ratings"][0] > 2000
@@ -78,7 +73,7 @@ def _assert_publish_whole(publish: Path) -> None:
 
 
 def _start(data: Path, inbox: Path, registry: Path, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen(_build_cmd(data, inbox, registry, *extra), env=_env(), stdout=subprocess.PIPE,
+    return subprocess.Popen(_build_cmd(data, inbox, registry, *extra), env=repo_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -116,8 +111,8 @@ def test_kill9_at_any_point_then_rebuild_equals_a_clean_build(corpus, tmp_path):
         _assert_publish_whole(publish)
     assert killed >= 3, "the builds ended before the kill points: the test proved nothing"
 
-    final = subprocess.run(_build_cmd(data, inbox, registry), check=False, env=_env(), capture_output=True, text=True,
-                           timeout=120)
+    final = subprocess.run(_build_cmd(data, inbox, registry), check=False, env=repo_env(), capture_output=True,
+                           text=True, timeout=120)
     assert final.returncode == 0, final.stdout[-2000:] + final.stderr[-2000:]
     assert table_hashes(data / "ocop.duckdb") == clean
     _assert_publish_whole(publish)
@@ -136,8 +131,8 @@ def test_two_builds_at_once(corpus, tmp_path):
     assert _wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid), 30)
 
     # No waiting for the lock by default: a waiting build would end 0 once the first one is done.
-    second = subprocess.run(_build_cmd(data, inbox, registry), check=False, env=_env(), capture_output=True, text=True,
-                            timeout=60)
+    second = subprocess.run(_build_cmd(data, inbox, registry), check=False, env=repo_env(), capture_output=True,
+                            text=True, timeout=60)
     assert second.returncode == 75
     message = second.stderr.strip()
     assert message == (f"ocop build: another build is running (pid {first.pid}) on {data}: let it finish and "
@@ -154,18 +149,9 @@ def test_two_builds_at_once(corpus, tmp_path):
     assert table_hashes(data / "ocop.duckdb") == clean
 
 
-def _hold_lock_elsewhere(data: Path) -> subprocess.Popen:
-    """Another process holding `data`'s build lock until it is killed."""
-    script = ("import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
-              "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)")
-    holder = subprocess.Popen([sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE, text=True, env=_env())
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
 @pytest.mark.slow
 def test_build_lock_waits_then_names_the_holder(tmp_path):
-    holder = _hold_lock_elsewhere(tmp_path)
+    holder = hold_build_lock(tmp_path)
     try:
         started = time.monotonic()
         with (pytest.raises(BuildLockedError, match=rf"pid {holder.pid}\) on {tmp_path} \(waited 1 s\)"),
@@ -195,7 +181,7 @@ def test_a_run_launched_from_dagster_waits_for_a_build_then_names_it(tmp_path):
     data = tmp_path / "data"
     store = OcopStore(data_dir=str(data), inbox_dir=str(tmp_path / "inbox"), sources_dir=str(tmp_path / "sources"),
                       build_lock_wait_seconds=0.5)
-    holder = _hold_lock_elsewhere(data)
+    holder = hold_build_lock(data)
     try:
         result = dg.materialize([admin_reference], resources={"store": store}, raise_on_error=False)
     finally:
@@ -244,7 +230,8 @@ def hostile_dir(tmp_path_factory):
 @pytest.mark.parametrize("name", list(REASONS))
 def test_hostile_file_rejected_with_reason_in_bounded_time_and_memory(hostile_dir, name):
     path = hostile_dir / name
-    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=TIMEOUT_SECONDS, env=_env())
+    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=TIMEOUT_SECONDS,
+                          env=repo_env())
     assert result.returncode == 1, (result.returncode, result.stderr[-500:])  # -9 when killed past the timeout
     assert result.stdout == ""
     assert result.stderr.startswith(f"ocop parse-sheet: {path}: {REASONS[name]}"), result.stderr[-500:]
@@ -256,10 +243,10 @@ def test_hostile_file_rejected_with_reason_in_bounded_time_and_memory(hostile_di
 @pytest.mark.slow
 def test_row_cap_is_configurable(tmp_path):
     path = big_csv(tmp_path / "list.csv", 300)
-    env = {**_env(), "OCOP_MAX_SHEET_ROWS": "100"}
+    env = {**repo_env(), "OCOP_MAX_SHEET_ROWS": "100"}
     result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=30, env=env)
     assert result.returncode == 1 and "too many rows (302 > 100)" in result.stderr
-    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=30, env=_env())
+    result = run_measured([*OCOP, "parse-sheet", "--jobs", "1", str(path)], timeout=30, env=repo_env())
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 300
 
 

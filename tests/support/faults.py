@@ -111,7 +111,8 @@ class FaultyHandler(SnapshotHandler):
             if file is None:
                 super().answer(host, path, head)
             else:
-                self.send_answer(file_answer(file, _reencode(file.read_bytes(), fault.encoding), self.headers), head)
+                body = _reencode(file.read_bytes(), fault.encoding)
+                self.send_answer(file_answer(file, body, self.headers), head)
         else:
             self._misbehave(fault, host, path, head, owner._stopping)
 

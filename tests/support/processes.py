@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,21 @@ from tests.support import REPO
 
 PYTHON = REPO / ".venv" / "bin" / "python"
 OCOP = [str(PYTHON), "-m", "ocop_pipeline.cli"]
+
+
+def repo_env() -> dict[str, str]:
+    """This environment, with the repository on PYTHONPATH (child processes import tests/ and devtools/)."""
+    return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def hold_build_lock(data: Path) -> subprocess.Popen:
+    """Another process holding `data`'s build lock until it is killed (`holder.kill()`)."""
+    script = ("import sys, time; from pathlib import Path; from ocop_pipeline.build import build_lock\n"
+              "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(data)], stdout=subprocess.PIPE, text=True,
+                              env=repo_env())
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
 
 
 @dataclass

@@ -32,8 +32,8 @@ def stage_rows(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], docum
     insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", records))
 
 
-def row(product: str, subject: str | None, stars: int | None, year: int | None, decision_no: str | None = None,
-        decision_date: date | None = None, **extra: Any) -> dict[str, Any]:
+def row(product: str, subject: str | None, stars: int | None, year: int | None,
+        decision_no: str | None = None, decision_date: date | None = None, **extra: Any) -> dict[str, Any]:
     """One staging row of a Thái Bình list (now Hưng Yên); `extra` overrides or adds fields."""
     base = {"product_name": product, "subject_name": subject, "stars": stars, "year": year,
             "decision_no": decision_no, "decision_date": decision_date, "province": "Thái Bình",

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 LIST_HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
+DECISION_LINE = "(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022 của UBND tỉnh Thái Bình)"
 
 
 def write_simple_list(path: Path, title: str, rows: Sequence[Sequence[Any]],
                       province_line: str = "UBND TỈNH THÁI BÌNH",
-                      decision_line: str = "(Kèm theo Quyết định số 3610/QĐ-UBND ngày 29/12/2022 của UBND tỉnh Thái Bình)",
-                      ) -> None:
+                      decision_line: str = DECISION_LINE) -> None:
     """Write `rows` (product, subject, address, stars) under LIST_HEADER, numbered from 1."""
     import openpyxl
 
