@@ -198,9 +198,10 @@ def test_a_run_launched_from_dagster_waits_for_a_build_then_names_it(tmp_path):
 
 # -- hostile files: rejected with a reason, in bounded time and memory ---------------------------
 
-# One `ocop parse-sheet` of a hostile file is killed past this (a hang guard, about 20x the slowest
-# file's time; the times themselves are benchmark figures: benchmarks/bench_bounds.py).
-TIMEOUT_SECONDS = 40
+# One `ocop parse-sheet` of a hostile file is killed past this: a hang guard, about 20x the slowest
+# file's median (million.xlsx, 4.3 s at load 5 on 2 cores). The times themselves are benchmark
+# figures (benchmarks/bench_bounds.py, benchmarks/results/bounds.json).
+TIMEOUT_SECONDS = 90
 MAX_RSS_MB = 1024
 
 # The reason given after "name: " for each file of HOSTILE_FILES.
