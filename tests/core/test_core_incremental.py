@@ -105,6 +105,7 @@ def test_a_changed_row_rebuilds_its_province_only_and_equals_a_rebuild_from_scra
     assert rebuild(con) == "nothing"
 
 
+@pytest.mark.slow
 def test_a_province_that_leaves_staging_leaves_the_tables(con, tmp_path):
     provinces(con, "Hưng Yên", "Ninh Bình", "Phú Thọ")
     rebuild(con)
@@ -155,6 +156,7 @@ def test_a_changed_decisions_file_rebuilds_everything(con, tmp_path):
                                            "one honey", "test", "2026-01-01")])
 
 
+@pytest.mark.slow
 def test_another_as_of_date_rebuilds_everything(con, tmp_path):
     provinces(con, "Hưng Yên", "Ninh Bình")
     rebuild(con, as_of=date(2024, 1, 1))
@@ -202,6 +204,7 @@ def test_a_failed_rebuild_keeps_the_old_tables_and_is_redone(con, tmp_path, monk
     assert content(con) == from_scratch(con, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_subject_id_outside_the_scope_falls_back_to_the_whole_rebuild(con, tmp_path, monkeypatch):
     provinces(con, "Hưng Yên", "Ninh Bình")
     rebuild(con)
