@@ -19,6 +19,7 @@ from ocop_pipeline.raw.crawler import (
     load_site_sources,
     normalize_url,
 )
+from ocop_pipeline.raw.replay import SnapshotServer
 from ocop_pipeline.sources.registry import RegistryError
 from tests.support import REPO
 from tests.support.faults import Fault, FaultyServer, RandomFaults
@@ -51,7 +52,7 @@ def fetched_from(report: CrawlReport) -> dict[str, datetime]:
     return {p.result.url: p.result.fetched_at for p in report.articles()}
 
 
-def article_requests(srv: FaultyServer, start: int, urls: object) -> list[int]:
+def article_requests(srv: SnapshotServer, start: int, urls: object) -> list[int]:
     """Statuses of the requests from `start` on that asked for one of the article `urls`
     (0 for one whose answer is still being sent)."""
     wanted = {(urlsplit(u).hostname, urlsplit(u).path) for u in urls}  # type: ignore[attr-defined]
@@ -191,7 +192,7 @@ def page_text(html: str) -> str:
 def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
     sources = load_site_sources(SOURCES)
     by_host = {s.host: s for s in sources}
-    with FaultyServer(SITES) as srv:
+    with SnapshotServer(SITES) as srv:
         report = crawl(sources, client_for(srv, all_hosts(sources)))
     assert report.failures == [] and report.warnings == []
     articles = report.articles()
@@ -224,7 +225,7 @@ def test_offline_crawl_of_recorded_sites_yields_the_five_seed_pages() -> None:
 def test_second_crawl_is_incremental() -> None:
     # revalidate_after_days 0: every known article is asked about again, conditionally.
     sources = [dataclasses.replace(s, revalidate_after_days=0) for s in load_site_sources(SOURCES)]
-    with FaultyServer(SITES) as srv:
+    with SnapshotServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         second = crawl(sources, client, known=known_from(first), last_fetched=fetched_from(first))
@@ -238,7 +239,7 @@ def test_second_crawl_is_incremental() -> None:
 
 def test_second_crawl_within_the_window_requests_no_article() -> None:
     sources = load_site_sources(SOURCES)  # revalidate_after_days 30
-    with FaultyServer(SITES) as srv:
+    with SnapshotServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         urls = fetched_from(first)
@@ -256,7 +257,7 @@ def test_second_crawl_within_the_window_requests_no_article() -> None:
 
 def test_an_article_older_than_the_window_is_revalidated() -> None:
     sources = load_site_sources(SOURCES)
-    with FaultyServer(SITES) as srv:
+    with SnapshotServer(SITES) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         last = fetched_from(first)
@@ -285,7 +286,7 @@ def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path)
     root = tmp_path / "sites"
     shutil.copytree(SITES, root)
     sources = load_site_sources(SOURCES)
-    with FaultyServer(root) as srv:
+    with SnapshotServer(root) as srv:
         client = client_for(srv, all_hosts(sources))
         first = crawl(sources, client)
         known = known_from(first)
@@ -303,7 +304,7 @@ def test_changed_article_is_fetched_again_and_sha_alone_suffices(tmp_path: Path)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_nothing_lost_or_duplicated_under_random_faults_recorded(seed: int) -> None:
     sources = load_site_sources(SOURCES)
-    with FaultyServer(SITES) as clean:
+    with SnapshotServer(SITES) as clean:
         expected = {p.result.url for p in crawl(sources, client_for(clean, all_hosts(sources))).articles()}
     faults = RandomFaults(rate=0.1, seed=seed)
     with FaultyServer(SITES, random_faults=faults) as srv:
@@ -357,7 +358,7 @@ def test_failures_and_band_warnings_are_reported(tmp_path: Path) -> None:
 def test_max_pages_per_site_and_robots(tmp_path: Path) -> None:
     sources = make_sites(tmp_path, ["a.test"], pages=3, per_page=2)
     (tmp_path / "a.test" / "robots.txt").write_text("User-agent: *\nDisallow: /tin/bai-1.html\n")
-    with FaultyServer(tmp_path) as srv:
+    with SnapshotServer(tmp_path) as srv:
         report = crawl(sources, client_for(srv, ["a.test"]), max_pages_per_site=2)
         paths = {r.path for r in srv.requests}
     assert "/tin/trang-3.html" not in paths and "/tin/bai-1.html" not in paths
@@ -372,7 +373,7 @@ def test_max_pages_per_site_and_robots(tmp_path: Path) -> None:
 def test_hosts_are_crawled_concurrently_each_within_its_rate(tmp_path: Path) -> None:
     hosts = [f"h{i}.test" for i in range(6)]
     sources = make_sites(tmp_path, hosts, pages=1, per_page=4)  # robots + listing + 4 = 6 requests
-    with FaultyServer(tmp_path) as srv:
+    with SnapshotServer(tmp_path) as srv:
         client = client_for(srv, hosts, rates={h: 10.0 for h in hosts})
         report = crawl(sources, client)
         per_host = {h: [r.t for r in srv.requests if r.host == h] for h in hosts}

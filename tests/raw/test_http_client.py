@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient, _retry_after_seconds, detect_encoding
+from ocop_pipeline.raw.replay import SnapshotServer
 from tests.support.faults import Fault, FaultyServer
 
 pytestmark = pytest.mark.faults  # every test but a few meets a misbehaving server
@@ -35,7 +36,7 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def make_client(server: FaultyServer, **kw: object) -> PoliteClient:
+def make_client(server: SnapshotServer, **kw: object) -> PoliteClient:
     hosts = ["site.test", "norobots.test"]
     opts: dict[str, object] = {
         "timeout": (0.5, 0.3),
@@ -49,7 +50,7 @@ def make_client(server: FaultyServer, **kw: object) -> PoliteClient:
 
 
 def test_plain_fetch_keeps_logical_url_and_reads_bytes(site: Path) -> None:
-    with FaultyServer(site) as srv:
+    with SnapshotServer(site) as srv:
         res = make_client(srv).fetch("https://site.test/a.html")
     assert res.error is None and res.status == 200 and res.attempts == 1
     assert res.url == res.final_url == "https://site.test/a.html"
@@ -173,7 +174,7 @@ def test_redirect_within_allowed_hosts_followed(site: Path) -> None:
 
 
 def test_host_not_allowed_is_refused_without_network(site: Path) -> None:
-    with FaultyServer(site) as srv:
+    with SnapshotServer(site) as srv:
         res = make_client(srv).fetch("https://evil.example/a.html")
         assert srv.requests == []
     assert res.error == "fetch of evil.example refused (host not allowed)" and res.attempts == 0
@@ -200,7 +201,7 @@ def test_detect_encoding_precedence() -> None:
 
 
 def test_conditional_get_gives_304(site: Path) -> None:
-    with FaultyServer(site) as srv:
+    with SnapshotServer(site) as srv:
         client = make_client(srv)
         first = client.fetch("https://site.test/a.html")
         by_etag = client.fetch("https://site.test/a.html", etag=first.headers["etag"])
@@ -212,7 +213,7 @@ def test_conditional_get_gives_304(site: Path) -> None:
 
 
 def test_robots_disallow_obeyed_and_read_once(site: Path) -> None:
-    with FaultyServer(site) as srv:
+    with SnapshotServer(site) as srv:
         client = make_client(srv)
         results = [client.fetch("https://site.test/a.html") for _ in range(3)]
         blocked = client.fetch("https://site.test/private/x.html")
@@ -241,7 +242,7 @@ def test_body_cap(site: Path, declare: bool) -> None:
 
 
 def test_rate_limit_spaces_requests(site: Path) -> None:
-    with FaultyServer(site) as srv:
+    with SnapshotServer(site) as srv:
         client = make_client(srv, rates={"site.test": 10.0})
         for _ in range(5):
             assert client.fetch("https://site.test/a.html").ok
