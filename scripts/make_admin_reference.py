@@ -23,7 +23,7 @@ Files written (UTF-8, sorted by code, so a re-run gives identical bytes):
   district_code, former_keys, successor_code: the new commune it went into, or the default one
   when it was divided, successor_codes: every new commune that took part of it).
 Hand-made facts that the package lacks live in district_history.csv, edited by hand, not here.
-Checks against DOMAIN.md's old -> new province list run in tests/test_geography.py.
+Checks against DOMAIN.md's old -> new province list run in tests/geo/test_geography.py.
 """
 
 from __future__ import annotations

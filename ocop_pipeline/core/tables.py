@@ -10,7 +10,7 @@ into `_core_inputs`, with the state it left the five tables in:
 - rows changed in some provinces: only the resolution groups of those provinces (a province, or the
   provinces a shared tax code ties together; resolution_cache.py) are deleted and rebuilt. Every row
   of the five tables belongs to one group, and its ids hash values of that group only, so this gives
-  the rows a rebuild from scratch gives (tests/test_core_incremental.py, and the national corpus);
+  the rows a rebuild from scratch gives (tests/core/test_core_incremental.py, and the national corpus);
 - anything else (another date, decisions file or code version, a table emptied, dropped or edited
   since, no fingerprint yet): everything is rebuilt.
 
