@@ -20,7 +20,7 @@ import statistics
 import time
 from pathlib import Path
 
-from ocop_pipeline.news.article import PARSER_VERSION, extract_article
+from ocop_pipeline.news.article import extract_article, extractor_version
 
 RESULT = Path(__file__).parent / "results" / "articles.json"
 
@@ -98,7 +98,7 @@ def main() -> None:
         "runs": args.runs,
         "seed": args.seed,
         "mean_page_kb": round(sum(map(len, pages)) / len(pages) / 1024, 1),
-        "parser_version": PARSER_VERSION,
+        "parser_version": extractor_version(),
     }
     print(json.dumps(result))
     if args.write:

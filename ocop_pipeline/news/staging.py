@@ -61,7 +61,7 @@ def article_rows(result: dict, *, article_id: str, url: str, source_id: str, doc
         "language": result.get("language"), "body_text": result.get("body_text"),
         "extracted_json": json.dumps({k: v for k, v in result.items() if k != "body_text"}, ensure_ascii=False,
                                      default=str),
-        "parser_version": result.get("parser_version") or articles.PARSER_VERSION,
+        "parser_version": result.get("parser_version") or articles.extractor_version(),
     }
     facts = []
     for fact in result.get("facts") or []:
@@ -97,8 +97,9 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
     done = dict(con.execute("SELECT url, document_id || '|' || parser_version FROM news_articles").fetchall())
     report = NewsStagingReport()
     todo = []
+    version = articles.extractor_version()
     for uri, document_id, source_id, raw_path, _ in latest:
-        if not force and done.get(uri) == f"{document_id}|{articles.PARSER_VERSION}":
+        if not force and done.get(uri) == f"{document_id}|{version}":
             report.unchanged += 1
         else:
             todo.append((uri, document_id, source_id, raw_path))

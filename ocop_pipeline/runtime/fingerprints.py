@@ -16,12 +16,12 @@ from types import ModuleType
 _DATA_FILES = (Path(__file__).parents[1] / "data" / "legacy_fonts.csv",)
 
 
-def code_hash(modules: Iterable[ModuleType], *versions: str) -> str:
-    """sha256 (hex) of `versions` (library versions, other hashes), the source of `modules` and the
-    text-folding data."""
+def code_hash(modules: Iterable[ModuleType], *versions: str, data: Iterable[Path] = ()) -> str:
+    """sha256 (hex) of `versions` (library versions, other hashes), the source of `modules`, the
+    text-folding data and the other `data` files the code reads."""
     digest = hashlib.sha256(" ".join(versions).encode())
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
-    for path in _DATA_FILES:
+    for path in (*_DATA_FILES, *data):
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -270,3 +270,35 @@ def test_recorded_files_never_come_from_outside_the_recordings(tmp_path):
     assert recorded_file(root, "site.test", "/news/../../secret.txt") is None
     assert recorded_file(root, "..", "/secret.txt") is None
     assert recorded_file(root, "site.test", "/missing.htm") is None
+
+
+def test_a_new_extractor_reextracts_the_landed_pages_without_fetching(tmp_path, news_registry, monkeypatch):
+    from ocop_pipeline.news import article
+    from ocop_pipeline.raw.news_landing import snapshot_client
+
+    paths = Paths.resolve(tmp_path / "data", tmp_path / "inbox", news_registry)
+    sites = load_sites(paths)
+    con = connect(paths.db_path)
+    from ocop_pipeline.storage.store import ensure_schema
+
+    ensure_schema(con)
+    with snapshot_client(paths, sites) as client:
+        land_news(con, paths, client, sites)
+    first = stage_news(con, paths, sites)
+    again = stage_news(con, paths, sites)
+    assert (first.extracted, again.extracted, again.unchanged) == (5, 0, 5)
+    # Another extractor (its code changed): every landed page is read again from data/raw/; the
+    # staging step has no client, so nothing can be fetched.
+    monkeypatch.setattr(article, "extractor_version", lambda: "articles-test+new")
+    redone = stage_news(con, paths, sites)
+    versions = con.execute("SELECT DISTINCT parser_version FROM news_articles").fetchall()
+    con.close()
+    assert redone.extracted == 5 and versions == [("articles-test+new",)]
+
+
+def test_the_extractor_version_follows_its_code():
+    from ocop_pipeline.news.article import PARSER_VERSION, extract_article, extractor_version
+
+    version = extractor_version()
+    assert version.startswith(PARSER_VERSION + "+") and len(version) == len(PARSER_VERSION) + 13
+    assert extract_article("<p>Tỉnh Thanh Hóa có 30 sản phẩm OCOP.</p>")["parser_version"] == version
