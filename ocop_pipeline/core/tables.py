@@ -50,7 +50,8 @@ import pyarrow as pa
 from ocop_pipeline.core import rules
 from ocop_pipeline.core.views import create_views
 from ocop_pipeline.entities import resolution_cache
-from ocop_pipeline.entities.matching import Decision, SubjectRecord, load_decisions
+from ocop_pipeline.entities.decisions import Decision, load_decisions
+from ocop_pipeline.entities.matching import SubjectRecord
 from ocop_pipeline.entities.resolution_cache import (
     code_fingerprint,
     group_key,

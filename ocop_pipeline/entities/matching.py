@@ -1,7 +1,8 @@
 """Entity resolution: which spellings are one producer, and which product names are one product.
 
 Pure functions, no database. `core.rebuild_core` reads the distinct staging tuples, calls
-`resolve_subjects` and `resolve_products`, and registers the mappings for its SQL.
+`resolve_subjects` and `resolve_products`, and registers the mappings for its SQL. How two names
+score is names.py; curated decisions and review rows are decisions.py.
 
 How a pair of subject spellings is judged (same province only: the province is the first block):
 1. A curated decision (sources/curation/entity_decisions.csv) wins, both ways.
@@ -23,300 +24,27 @@ variants share, so a new file with known producers or new spellings keeps existi
 
 from __future__ import annotations
 
-import csv
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ocop_pipeline.entities.decisions import Decision, ReviewPair, decision_index
 from ocop_pipeline.entities.keys import subject_key
-from ocop_pipeline.entities.subject_types import subject_type_of
+from ocop_pipeline.entities.names import (
+    SUBJECT_HIGH,
+    SUBJECT_LOW,
+    ParsedSubject,
+    has_accents,
+    name_score,
+    parse_product,
+    parse_subject,
+    place_key,
+    product_pair,
+)
 from ocop_pipeline.storage.ids import stable_id
-from ocop_pipeline.text.folding import fold_key, strip_accents
-from ocop_pipeline.text.normalize import clean_text
-
-# Name scores (0-100). Calibrated on benchmarks/entity_pairs.csv (dev split) and checked on the
-# held-out split: at HIGH a false merge is rarer than 1 in 50 pairs.
-SUBJECT_HIGH = 92.0
-SUBJECT_LOW = 80.0
-PRODUCT_HIGH = 92.0
-PRODUCT_LOW = 75.0
-
-_WORD = re.compile(r"\w+|[^\w\s]")
-
-# Legal forms at the start of a name, as folded token sequences: (tokens, class, detail). Longest
-# first. Detail separates enterprise forms that are different legal persons (TNHH vs CP vs DNTN).
-_FORMS: tuple[tuple[tuple[str, ...], str, str], ...] = tuple(
-    (tuple(p.split()), c, d)
-    for p, c, d in (
-        ("lien hiep hop tac xa", "cooperative", "union"),
-        ("lien hiep htx", "cooperative", "union"),
-        ("hop tac xa", "cooperative", ""),
-        ("htxnn", "cooperative", ""),
-        ("htxdv", "cooperative", ""),
-        ("htx", "cooperative", ""),
-        ("to hop tac", "cooperative_group", ""),
-        ("tht", "cooperative_group", ""),
-        ("cong ty trach nhiem huu han mot thanh vien", "enterprise", "tnhh"),
-        ("cong ty trach nhiem huu han", "enterprise", "tnhh"),
-        ("cong ty tnhh mtv", "enterprise", "tnhh"),
-        ("cong ty tnhh", "enterprise", "tnhh"),
-        ("cty tnhh mtv", "enterprise", "tnhh"),
-        ("cty tnhh", "enterprise", "tnhh"),
-        ("ct tnhh", "enterprise", "tnhh"),
-        ("cong ty mtv", "enterprise", "tnhh"),
-        ("cong ty co phan", "enterprise", "cp"),
-        ("cong ty cp", "enterprise", "cp"),
-        ("cty co phan", "enterprise", "cp"),
-        ("cty cp", "enterprise", "cp"),
-        ("ctcp", "enterprise", "cp"),
-        ("doanh nghiep tu nhan", "enterprise", "dntn"),
-        ("dntn", "enterprise", "dntn"),
-        ("doanh nghiep", "enterprise", ""),
-        ("cong ty", "enterprise", ""),
-        ("cty", "enterprise", ""),
-        ("ho san xuat kinh doanh", "household", ""),
-        ("ho kinh doanh ca the", "household", ""),
-        ("ho kinh doanh", "household", ""),
-        ("ho sxkd", "household", ""),
-        ("ho sx kd", "household", ""),
-        ("ho kd", "household", ""),
-        ("hkd", "household", ""),
-        ("ho gia dinh", "household", ""),
-        ("ho san xuat", "household", ""),
-        ("co so san xuat kinh doanh", "household", ""),
-        ("co so san xuat", "household", ""),
-        ("co so sx", "household", ""),
-        ("co so", "household", ""),
-        ("cssx", "household", ""),
-        ("ho ong", "household", ""),
-        ("ho ba", "household", ""),
-        ("ho", "household", ""),
-    )
-)
-_FORMS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-for _form in _FORMS:
-    _FORMS_BY_FIRST[_form[0][0]].append(_form)
-
-# Words that may follow the form ("Hộ kinh doanh ông ...", "Công ty TNHH MTV ...").
-_AFTER_FORM = frozenset({"ong", "ba", "mtv", "tnhh", "cp"})
-
-# Generic words that say what kind of business, not which one: dropped from the distinctive core.
-_GENERIC = tuple(
-    tuple(p.split())
-    for p in (
-        "nong nghiep", "nn", "dich vu", "dv", "dvnn", "dvtm", "tmdv", "san xuat", "sx", "sxkd",
-        "kinh doanh", "kd", "thuong mai", "tm", "tong hop", "th", "xuat nhap khau", "xnk", "dau tu",
-        "phat trien", "va", "mot thanh vien", "1 thanh vien", "mtv", "tnhh", "co phan", "cp",
-        "trach nhiem huu han",
-    )
-)  # fmt: skip
-# Address words: at the start of the core the word is dropped ("HTX DVNN xã Hải Hưng"); later, the
-# rest of the name is an address glued to it ("HTX Yên Mông xã Yên Mông").
-_ADMIN = tuple(
-    tuple(p.split())
-    for p in ("xa", "phuong", "thi tran", "thon", "xom", "ap", "huyen", "quan", "tinh", "thanh pho", "tp",
-              "thi xa", "tx", "khu pho", "dia chi", "to dan pho")
-)
-_SEPARATORS = frozenset({"-", ",", ";", "(", ":", "/", "["})
-
-
-def _tokens(text: str) -> tuple[list[str], list[str]]:
-    """Accented lower-case tokens and their folded twins, punctuation kept as tokens."""
-    acc = _WORD.findall(clean_text(text).lower())
-    return acc, [fold_key(t) or t for t in acc]
-
-
-def _by_first(seqs: Iterable[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for seq in seqs:
-        index[seq[0]].append(seq)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-_GENERIC_BY_FIRST = _by_first(_GENERIC)
-_ADMIN_BY_FIRST = _by_first(_ADMIN)
-
-
-def _match_at(folded: list[str], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> int:
-    """Length of the first sequence of the index that matches at position i, or 0."""
-    for seq in index.get(folded[i], ()):
-        if tuple(folded[i:i + len(seq)]) == seq:
-            return len(seq)
-    return 0
-
-
-@dataclass(frozen=True)
-class ParsedSubject:
-    """A producer name taken apart: legal form class and detail, and the distinctive core."""
-
-    form: str  # cooperative | cooperative_group | enterprise | household | other
-    detail: str  # tnhh | cp | dntn | union | ''
-    core: str  # accented, lower case, generic words and address removed
-    core_fold: str  # the same without accents
-
-    @property
-    def canonical(self) -> str:
-        return f"{self.form}:{self.core_fold}"
-
-
-@lru_cache(maxsize=65536)
-def parse_subject(name: str | None) -> ParsedSubject:
-    """'HTX NN Yên Mông - xã Yên Mông' -> cooperative, core 'yên mông'."""
-    acc, folded = _tokens(name or "")
-    # a glued address after a separator goes: "HTX Yên Mông - xã Yên Mông", "Cty X, thôn Y"
-    for i in range(1, len(folded) - 1):
-        if folded[i] in _SEPARATORS and _match_at(folded, i + 1, _ADMIN_BY_FIRST):
-            acc, folded = acc[:i], folded[:i]
-            break
-    keep = [i for i, t in enumerate(folded) if t not in _SEPARATORS and t.strip("\"'")]
-    acc, folded = [acc[i] for i in keep], [folded[i] for i in keep]
-    form, detail, start = "other", "", 0
-    for seq, kind, det in _FORMS_BY_FIRST.get(folded[0] if folded else "", ()):
-        if tuple(folded[: len(seq)]) == seq:
-            # "Hồ" is a surname: only "hộ" (or unaccented "ho" before a name) is a household prefix
-            if seq[0] == "ho" and acc[0] not in ("hộ", "ho"):
-                continue
-            if seq == ("ho",) and acc[0] == "ho" and len(folded) < 4:
-                continue
-            form, detail, start = kind, det, len(seq)
-            break
-    while start < len(folded) - 1 and folded[start] in _AFTER_FORM:
-        if folded[start] in ("tnhh", "mtv"):
-            detail = "tnhh"
-        elif folded[start] == "cp":
-            detail = "cp"
-        start += 1
-    if form == "other" and subject_type_of(name) == "household":
-        form = "household"
-    acc, folded = acc[start:], folded[start:]
-    core_acc: list[str] = []
-    core_fold: list[str] = []
-    i = 0
-    while i < len(folded):
-        n = _match_at(folded, i, _ADMIN_BY_FIRST)
-        if n and core_fold and form != "household":
-            break  # the rest is an address glued without punctuation
-        if n:
-            i += n
-            continue
-        n = _match_at(folded, i, _GENERIC_BY_FIRST) if form != "household" else 0
-        if n:
-            i += n
-            continue
-        if folded[i] not in core_fold:  # "Yên Mông Yên Mông" (name and commune alike) counts once
-            core_acc.append(acc[i])
-            core_fold.append(folded[i])
-        i += 1
-    if not core_fold:  # nothing distinctive ("HTX Nông nghiệp"): the whole remainder is the name
-        core_acc, core_fold = acc, folded
-    return ParsedSubject(form, detail, " ".join(core_acc), " ".join(core_fold))
-
-
-def _place_key(value: str | None) -> str:
-    """'Xã Song An' / 'song an' / 'X. Song An' -> 'song an'; districts likewise."""
-    key = fold_key(value)
-    key = re.sub(r"^(?:xa|x|phuong|p|thi tran|tt|huyen|h|quan|q|thi xa|tx|thanh pho|tp)\s+", "", key)
-    return key
-
-
-def _digits(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\d+", text))
-
-
-def _has_accents(text: str) -> bool:
-    return any(ord(ch) > 127 for ch in text)
-
-
-def name_score(a: str, b: str, a_fold: str, b_fold: str) -> float:
-    """Similarity of two cores: accented when both are accented (so 'hùng' and 'hưng' differ),
-    folded when a source dropped its accents. Mean of token sort and token set ratios: a subset
-    ("yên mông" / "yên mông hòa bình") scores between the thresholds, not as a full match."""
-    if _has_accents(a) and _has_accents(b):
-        x, y = a, b
-    else:
-        x, y = a_fold, b_fold
-    if x == y:
-        return 100.0
-    if _digits(x) != _digits(y):  # "HTX Yên Mông 2", "Nước mắm 40 độ đạm": numbers name things
-        return min(SUBJECT_LOW - 1, fuzz.token_sort_ratio(x, y))
-    return (fuzz.token_sort_ratio(x, y) + fuzz.token_set_ratio(x, y)) / 2
-
-
-# ---------------------------------------------------------------- curated decisions
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One curated decision: two names in a province are the same entity, or not."""
-
-    kind: str  # subject | product
-    left_name: str
-    right_name: str
-    province: str
-    decision: str  # same | different
-    note: str = ""
-    decided_by: str = ""
-    decided_on: str = ""
-
-
-DECISION_COLUMNS = ("kind", "left_name", "right_name", "province", "decision", "note", "decided_by", "decided_on")
-
-
-def load_decisions(path: str | Path | None) -> list[Decision]:
-    """Read the curated decisions CSV; a missing file means no decisions. Bad lines raise, naming the line."""
-    if path is None or not Path(path).exists():
-        return []
-    out = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for n, rec in enumerate(csv.DictReader(fh), start=2):
-            rec = {k: (v or "").strip() for k, v in rec.items() if k}
-            if not any(rec.values()):
-                continue
-            if rec.get("kind") not in ("subject", "product") or rec.get("decision") not in ("same", "different"):
-                raise ValueError(f"{path}:{n}: kind must be subject|product and decision same|different")
-            out.append(Decision(**{k: rec.get(k, "") for k in DECISION_COLUMNS}))
-    return out
-
-
-def _decision_index(decisions: Iterable[Decision], kind: str, key) -> dict[tuple[str, frozenset[str]], str]:
-    """(province key, {name key, name key}) -> same | different."""
-    index = {}
-    for d in decisions:
-        if d.kind == kind:
-            index[(_place_key(d.province), frozenset((key(d.left_name), key(d.right_name))))] = d.decision
-    return index
-
-
-# ---------------------------------------------------------------- review rows
-
-
-@dataclass
-class ReviewPair:
-    """An uncertain pair for a person to decide (a row of `entity_review`)."""
-
-    kind: str
-    left_key: str
-    right_key: str
-    left_name: str
-    right_name: str
-    province: str
-    score: float
-    evidence: dict
-    left_id: str = ""
-    right_id: str = ""
-    subject_id: str | None = None
-
-    @property
-    def review_id(self) -> str:
-        return stable_id("review", self.kind, self.province, self.subject_id, self.left_key, self.right_key,
-                         self.evidence.get("left_place"), self.evidence.get("right_place"))
-
 
 # ---------------------------------------------------------------- clustering
 
@@ -460,15 +188,15 @@ def resolve_subjects(
     of a province keeps the plain id: the one seen first, so a namesake arriving later gets the
     place-qualified id and the known producer's id does not move."""
     records = sorted(set(records), key=lambda r: tuple("" if v is None else str(v) for v in vars(r).values()))
-    curated = _decision_index(decisions, "subject", subject_key)
+    curated = decision_index(decisions, "subject", subject_key)
     nodes: list[_SubjectNode] = []
     node_of: dict[tuple, int] = {}
     record_node: dict[SubjectRecord, int] = {}
     for r in records:
         parsed = parse_subject(r.subject_name)
         # the accented core is part of the identity: 'Nguyễn Văn Hùng' and 'Nguyễn Văn Hưng' fold alike
-        ident = (r.province_current, subject_key(r.subject_name), _place_key(r.commune), _place_key(r.district),
-                 _place_key(r.province) if r.district else "", (r.tax_code or "").strip(), parsed.core)
+        ident = (r.province_current, subject_key(r.subject_name), place_key(r.commune), place_key(r.district),
+                 place_key(r.province) if r.district else "", (r.tax_code or "").strip(), parsed.core)
         if ident not in node_of:
             node_of[ident] = len(nodes)
             nodes.append(_SubjectNode(ident[0], ident[1], parsed, *ident[2:6]))
@@ -476,7 +204,7 @@ def resolve_subjects(
         record_node[r] = node_of[ident]
 
     def curated_of(a: _SubjectNode, b: _SubjectNode) -> str | None:
-        return curated.get((_place_key(a.province), frozenset((a.key, b.key))))
+        return curated.get((place_key(a.province), frozenset((a.key, b.key))))
 
     def conflict(i: int, j: int) -> str | None:
         a, b = nodes[i], nodes[j]
@@ -509,7 +237,7 @@ def resolve_subjects(
         by_key: dict[str, list[int]] = defaultdict(list)
         for local, i in enumerate(idxs):
             by_key[nodes[i].key].append(local)
-        province_key = _place_key(nodes[idxs[0]].province)
+        province_key = place_key(nodes[idxs[0]].province)
         for (prov, keys), decided in curated.items():
             if prov == province_key and decided == "same":
                 left, right = (sorted(keys) * 2)[:2]
@@ -602,7 +330,7 @@ def _subject_ids(nodes: list[_SubjectNode], clusters: _Clusters, first_seen: dic
         if taxes:
             by_basis[("tax", taxes[0])].append(root)
             continue
-        accented = [m for m in members if _has_accents(nodes[m].parsed.core)] or members
+        accented = [m for m in members if has_accents(nodes[m].parsed.core)] or members
         canon = min(f"{nodes[m].parsed.form}:{nodes[m].parsed.core}" for m in accented)
         by_basis[("name", nodes[root].province, canon)].append(root)
     node_id: dict[int, str] = {}
@@ -626,88 +354,6 @@ def _subject_ids(nodes: list[_SubjectNode], clusters: _Clusters, first_seen: dic
     return node_id
 
 
-# ---------------------------------------------------------------- products
-
-# Packaging and size in parentheses or at the end: "(hộp 50g)", "500ml", "loại 1kg".
-_PACKAGING = re.compile(
-    r"\((?:[^()]*\d[^()]*|\s*(?:hop|chai|lo|tui|goi|hu|can|binh|thung|vi|hop qua|tui loc|bich)\b[^()]*)\)"
-)
-_SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:g|gr|gram|kg|ml|l|lit|lit|cc)\b")
-_PREFIX = re.compile(r"^\s*(?:san pham|sp|ten san pham)\s*[:.\-]\s*")
-_QUOTES = re.compile(r"[\"'“”‘’«»]")
-
-
-@dataclass(frozen=True)
-class ParsedProduct:
-    tokens: tuple[str, ...]  # accented, lower case
-    folded: tuple[str, ...]
-    proper: frozenset[str]  # folded tokens written capitalised inside the name (brands, places)
-
-    @property
-    def key(self) -> str:
-        return " ".join(self.folded)
-
-
-@lru_cache(maxsize=65536)
-def parse_product(name: str | None) -> ParsedProduct:
-    """'Sản phẩm: Trà hoa vàng "Ba Chẽ" (hộp 50g)' -> trà hoa vàng ba chẽ, with {ba, che} as proper words."""
-    text = clean_text(name)
-    # the patterns run on an accent-free copy of the same length, then cut the same spans
-    lowered = "".join(strip_accents(ch).lower() if ch.isalnum() else ch for ch in text)
-    if len(lowered) == len(text):
-        spans = [(m.start(), m.end()) for m in _PACKAGING.finditer(lowered)]
-        spans += [(m.start(), m.end()) for m in _SIZE.finditer(lowered)]
-        m = _PREFIX.match(lowered)
-        if m:
-            spans.append((0, m.end()))
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in reversed(merged):
-            text = text[:start] + " " + text[end:]
-    text = _QUOTES.sub(" ", text)
-    words = re.findall(r"\w+", text)
-    all_caps = all(not w.isalpha() or w.isupper() for w in words)
-    tokens = tuple(w.lower() for w in words)
-    folded = tuple(fold_key(w) or w.lower() for w in words)
-    proper = frozenset() if all_caps else frozenset(
-        f for n, (w, f) in enumerate(zip(words, folded, strict=True)) if n > 0 and w[:1].isupper())
-    return ParsedProduct(tokens, folded, proper)
-
-
-def product_pair(a: ParsedProduct, b: ParsedProduct, brand: frozenset[str] = frozenset()) -> tuple[str, float, str]:
-    """(same | review | different, score, reason) for two names of one subject's products.
-
-    A name that is the other plus a brand or place ("Mật ong hoa nhãn Yên Mông": capitalised words,
-    or words of the producer's own name) is the same product; plus an ordinary word ("Mật ong" /
-    "Mật ong hoa nhãn") it goes to review; otherwise the names are scored."""
-    if a.folded == b.folded:
-        return "same", 100.0, "same name"
-    x, y = " ".join(a.folded), " ".join(b.folded)
-    if _has_accents(" ".join(a.tokens)) and _has_accents(" ".join(b.tokens)):
-        x, y = " ".join(a.tokens), " ".join(b.tokens)
-    if _digits(" ".join(a.folded)) != _digits(" ".join(b.folded)):
-        return "different", float(fuzz.token_sort_ratio(x, y)), "numbers differ"
-    sa, sb = set(a.folded), set(b.folded)
-    short, long_, long_p = (a, b, b) if len(sa) <= len(sb) else (b, a, a)
-    ss, sl = set(short.folded), set(long_.folded)
-    if ss < sl and tuple(t for t in long_.folded if t in ss) == short.folded:
-        extra = sl - ss
-        proper = long_p.proper | brand
-        if extra <= proper and len(ss) >= 2:
-            return "same", 100.0, "brand or place added"
-        return "review", float(fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 2, "words added"
-    score = float(fuzz.token_sort_ratio(x, y))
-    if score >= PRODUCT_HIGH:
-        return "same", score, "names similar"
-    if score >= PRODUCT_LOW:
-        return "review", score, "names similar"
-    return "different", score, "names differ"
-
-
 @dataclass(frozen=True)
 class ProductRecord:
     subject_id: str
@@ -729,7 +375,7 @@ def resolve_products(
     """Cluster product names within each subject; ids hash the subject id and the smallest key."""
     subject_names = subject_names or {}
     subject_province = subject_province or {}
-    curated = _decision_index(decisions, "product", lambda n: parse_product(n).key)
+    curated = decision_index(decisions, "product", lambda n: parse_product(n).key)
     by_subject: dict[str, list[ProductRecord]] = defaultdict(list)
     for r in set(records):
         by_subject[r.subject_id].append(r)
@@ -742,7 +388,7 @@ def resolve_products(
                   for k in keys}
         names = {k: next(r.product_name for r in recs if parse_product(r.product_name).key == k) for k in keys}
         brand = frozenset(t for n in subject_names.get(sid, ()) for t in parse_subject(n).core_fold.split())
-        province = _place_key(subject_province.get(sid, ""))
+        province = place_key(subject_province.get(sid, ""))
         verdict: dict[tuple[int, int], tuple[str, float, str]] = {}
         for i in range(len(keys)):
             for j in range(i + 1, len(keys)):

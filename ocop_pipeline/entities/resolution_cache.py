@@ -27,12 +27,11 @@ import duckdb
 import pandas as pd
 import rapidfuzz
 
+from ocop_pipeline.entities import decisions, matching, names, subject_types
 from ocop_pipeline.entities import keys as resolve
-from ocop_pipeline.entities import matching, subject_types
+from ocop_pipeline.entities.decisions import Decision, ReviewPair
 from ocop_pipeline.entities.matching import (
-    Decision,
     ProductRecord,
-    ReviewPair,
     SubjectRecord,
     resolve_products,
     resolve_subjects,
@@ -45,7 +44,7 @@ from ocop_pipeline.text import folding, legacy_fonts, normalize
 
 # Modules whose code decides the answer (matching.py and what it imports): a change to any of them, or
 # another rapidfuzz, is a new fingerprint for every group.
-_CODE = (matching, resolve, normalize, folding, legacy_fonts, subject_types)
+_CODE = (matching, names, decisions, resolve, normalize, folding, legacy_fonts, subject_types)
 
 
 @dataclass
@@ -174,7 +173,7 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
     (groups still staged that the caller did not need to ask about)."""
     first_seen = first_seen or {}
     ensure_tables(con, [RESOLUTION_CACHE])
-    # In order: of two decisions on the same pair the later one wins (matching._decision_index).
+    # In order: of two decisions on the same pair the later one wins (decisions.decision_index).
     decisions_key = hashlib.sha256(repr([sorted(asdict(d).items()) for d in decisions]).encode()).hexdigest()
     groups = [(group_key({r.province_current or "" for r in group}), group) for group in resolution_groups(products_of)]
     fingerprints = {key: _fingerprint(group, products_of, first_seen, decisions_key) for key, group in groups}

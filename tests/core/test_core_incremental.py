@@ -11,7 +11,7 @@ import pytest
 
 from ocop_pipeline.core import tables as core
 from ocop_pipeline.core.tables import rebuild_core
-from ocop_pipeline.entities.matching import Decision
+from ocop_pipeline.entities.decisions import Decision
 from ocop_pipeline.storage.store import connect, ensure_schema
 from tests.support.rows import row, stage_rows
 

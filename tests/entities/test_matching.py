@@ -6,15 +6,9 @@ from datetime import date
 import pytest
 
 from ocop_pipeline.core.tables import rebuild_core
-from ocop_pipeline.entities.matching import (
-    Decision,
-    ProductRecord,
-    SubjectRecord,
-    load_decisions,
-    parse_subject,
-    resolve_products,
-    resolve_subjects,
-)
+from ocop_pipeline.entities.decisions import Decision, load_decisions
+from ocop_pipeline.entities.matching import ProductRecord, SubjectRecord, resolve_products, resolve_subjects
+from ocop_pipeline.entities.names import parse_subject
 from tests.support.rows import row, stage_rows
 
 HY = "Hưng Yên"

@@ -2,7 +2,8 @@
 
 import random
 
-from ocop_pipeline.entities.matching import Decision, SubjectRecord
+from ocop_pipeline.entities.decisions import Decision
+from ocop_pipeline.entities.matching import SubjectRecord
 from ocop_pipeline.entities.resolution_cache import resolution_groups, resolve_all, resolve_cached
 
 PROVINCES = ["Hà Nội", "Hưng Yên", "Ninh Bình", "Phú Thọ", "Nghệ An", "Lâm Đồng"]
