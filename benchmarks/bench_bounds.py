@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ocop_pipeline.entities.matching import SubjectRecord, resolve_subjects
+from ocop_pipeline.entities.matching import resolve_subjects
 from ocop_pipeline.raw.crawler import crawl
 from ocop_pipeline.raw.http_client import PoliteClient
 from ocop_pipeline.storage.build_lock import BuildLockedError, build_lock
@@ -44,6 +43,7 @@ from tests.support.faults import Fault, FaultyServer, RandomFaults
 from tests.support.hostile_files import write_hostile_files
 from tests.support.processes import OCOP, hold_build_lock, repo_env, run_measured
 from tests.support.sites import client_for, make_sites
+from tests.support.subjects import ten_thousand_subjects
 
 PAGE = '<html><head><meta charset="utf-8"></head><body><h1>OCOP</h1><p>Sản phẩm đạt 4 sao</p></body></html>'
 
@@ -148,23 +148,8 @@ def body_cap_s(tmp: Path) -> dict[str, float]:
     return out
 
 
-def _ten_thousand_subjects() -> list[SubjectRecord]:
-    """The records of tests/entities/test_matching.py's 10,000-subject test (same seed)."""
-    rng = random.Random(1)
-    syllables = ["an", "bình", "hòa", "phú", "thịnh", "long", "hưng", "thành", "đông", "tây", "minh", "phát",
-                 "việt", "hải", "sơn", "mỹ", "tân", "quang", "đức", "yên", "mông", "hoàng", "gia", "khánh"]
-    forms = ["HTX Nông nghiệp", "Hợp tác xã", "Công ty TNHH", "Công ty CP", "Hộ kinh doanh", "Cơ sở sản xuất"]
-    provinces = [f"Tỉnh {i}" for i in range(34)]
-    records = []
-    for i in range(10_000):
-        name = f"{forms[i % len(forms)]} {rng.choice(syllables).title()} {rng.choice(syllables).title()} {i % 97}"
-        records.append(SubjectRecord(provinces[i % 34], name, f"Xã {rng.choice(syllables)}", None, None, None))
-        records.append(SubjectRecord(provinces[i % 34], name.upper(), records[-1].commune, None, None, None))
-    return records
-
-
 def resolve_10k_subjects_s(tmp: Path) -> float:
-    records = _ten_thousand_subjects()
+    records = ten_thousand_subjects()
     return _timed(lambda: resolve_subjects(records))
 
 

@@ -10,6 +10,7 @@ from ocop_pipeline.entities.decisions import Decision, load_decisions
 from ocop_pipeline.entities.matching import ProductRecord, SubjectRecord, resolve_products, resolve_subjects
 from ocop_pipeline.entities.names import parse_subject
 from tests.support.rows import row, stage_rows
+from tests.support.subjects import ten_thousand_subjects
 
 HY = "Hưng Yên"
 
@@ -204,17 +205,7 @@ def test_parse_subject_separates_form_and_core():
 
 @pytest.mark.slow
 def test_ten_thousand_subjects_resolve_with_each_upper_case_spelling_joined():
-    import random
-    rng = random.Random(1)
-    syllables = ["an", "bình", "hòa", "phú", "thịnh", "long", "hưng", "thành", "đông", "tây", "minh", "phát",
-                 "việt", "hải", "sơn", "mỹ", "tân", "quang", "đức", "yên", "mông", "hoàng", "gia", "khánh"]
-    forms = ["HTX Nông nghiệp", "Hợp tác xã", "Công ty TNHH", "Công ty CP", "Hộ kinh doanh", "Cơ sở sản xuất"]
-    provinces = [f"Tỉnh {i}" for i in range(34)]
-    records = []
-    for i in range(10_000):
-        name = f"{forms[i % len(forms)]} {rng.choice(syllables).title()} {rng.choice(syllables).title()} {i % 97}"
-        records.append(SubjectRecord(provinces[i % 34], name, f"Xã {rng.choice(syllables)}", None, None, None))
-        records.append(SubjectRecord(provinces[i % 34], name.upper(), records[-1].commune, None, None, None))
+    records = ten_thousand_subjects()
     res = resolve_subjects(records)  # its time is a figure of benchmarks/bench_bounds.py
     assert len(set(res.ids.values())) <= 10_000
     assert all(res.ids[a] == res.ids[b] for a, b in zip(records[::2], records[1::2], strict=True))
