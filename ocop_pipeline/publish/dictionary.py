@@ -16,7 +16,8 @@ def data_dictionary_markdown() -> str:
         "",
         "Generated from `ocop_pipeline/storage/schema.py` by `python -m ocop_pipeline.publish.dictionary`; a test keeps it",
         "in step. The same descriptions are in `data/publish/datapackage.json`. Keys marked **key**; columns",
-        "never null marked *required*.",
+        "never null marked *required*; allowed values, ranges and references (→ table.column) as the",
+        "datapackage declares them, so the Frictionless validator checks them too.",
         "",
     ]
     ordered = sorted(ALL_TABLES, key=lambda t: (t.name not in _FIRST, _FIRST.index(t.name) if t.name in _FIRST else 0,
@@ -46,6 +47,12 @@ def _table_lines(table: Table) -> list[str]:
             marks.append("**key**")
         if column.required:
             marks.append("*required*")
+        if column.enum:
+            marks.append("one of " + ", ".join(f"`{v}`" for v in column.enum))
+        if column.minimum is not None or column.maximum is not None:
+            marks.append(f"{column.minimum}..{column.maximum}")
+        marks += [f"→ `{fk.reference}.{', '.join(fk.reference_fields)}`" for fk in table.foreign_keys
+                  if fk.fields == (column.name,)]
         suffix = f" ({', '.join(marks)})" if marks else ""
         lines.append(f"| `{column.name}` | {column.sql_type} | {column.description.replace('|', '/')}{suffix} |")
     lines.append("")
