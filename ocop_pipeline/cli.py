@@ -144,6 +144,8 @@ def format_summary(summary: dict) -> str:
         lines.append(f"  failed: {failure}")
     lines.append(f"  database: {summary['database']}")
     lines.append(f"  published: {summary['publish_dir']} (Parquet, CSV, datapackage.json)")
+    if summary.get("release"):
+        lines.append(f"  latest release: {summary['release']} ({summary['publish_dir']}/latest/ocop.duckdb, read-only)")
     return "\n".join(lines)
 
 
