@@ -195,11 +195,11 @@ def _table_counts(con: duckdb.DuckDBPyConnection, table: str, old: Path | None, 
     if old is None or new is None:
         previous = 0 if old is None else con.execute("SELECT count(*) FROM read_parquet(?)", [str(old)]).fetchall()[0][0]
         return {"rows": rows, "added": rows, "removed": previous, "changed": 0}
-    key = "row(" + ", ".join(f'"{c}"' for c in key_columns) + ")" if key_columns else "row(t.*)"
+    key = "row(" + ", ".join(f'"{c}"' for c in key_columns) + ")" if key_columns else "t"
     # Identifiers come from schema.py; paths are bound parameters.
     added, removed, changed = con.execute(
-        f"""WITH a AS (SELECT {key} AS k, hash(t.*) AS h FROM read_parquet(?) t),
-                 b AS (SELECT {key} AS k, hash(t.*) AS h FROM read_parquet(?) t)
+        f"""WITH a AS (SELECT {key} AS k, hash(t) AS h FROM read_parquet(?) t),
+                 b AS (SELECT {key} AS k, hash(t) AS h FROM read_parquet(?) t)
             SELECT count(*) FILTER (WHERE a.k IS NULL), count(*) FILTER (WHERE b.k IS NULL),
                    count(*) FILTER (WHERE a.k IS NOT NULL AND b.k IS NOT NULL AND a.h <> b.h)
             FROM a FULL OUTER JOIN b ON a.k IS NOT DISTINCT FROM b.k""",
@@ -404,19 +404,44 @@ def _reserve(releases_dir: Path, today: date) -> str:
             continue
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _partial_pid(path: Path) -> int | None:
+    match = re.fullmatch(re.escape(PARTIAL_PREFIX) + r"(\d+)", path.name)
+    return int(match.group(1)) if match else None
+
+
 def _clean_leftovers(releases_dir: Path) -> list[str]:
-    """Remove what an interrupted release left: partial folders and reserved empty ones. Called
-    under the build lock, so no other writer is at work."""
+    """Remove what an interrupted writer left: its partial folder (`.partial-<pid>`, the pid no longer
+    running) and the empty folder of the name it had reserved. A writer makes its partial folder
+    before it reserves a name, so while any writer is alive an empty folder may be its reservation
+    and is left alone (builds take the build lock, so this is a second guard, not the first)."""
     notes = []
-    index = _load_index(releases_dir)
+    live_writer = False
     for path in sorted(releases_dir.iterdir()):
+        pid = _partial_pid(path) if path.is_dir() else None
         if path.is_dir() and path.name.startswith(PARTIAL_PREFIX):
-            shutil.rmtree(path)
-            notes.append(f"{path}: an unfinished release of an interrupted build, removed")
-        elif (path.is_dir() and NAME_RE.match(path.name) and not any(path.iterdir())
-              and path.name not in index.get("written", [])):
-            path.rmdir()
-            notes.append(f"{path}: an empty reserved release folder of an interrupted build, removed")
+            if pid is not None and pid != os.getpid() and _alive(pid):
+                live_writer = True
+                continue
+            if pid != os.getpid():
+                shutil.rmtree(path)
+                notes.append(f"{path}: an unfinished release of an interrupted build, removed")
+    if not live_writer:
+        written = set(_load_index(releases_dir).get("written", []))
+        for name in release_names(releases_dir):
+            path = releases_dir / name
+            if name not in written and not any(path.iterdir()):
+                path.rmdir()
+                notes.append(f"{path}: the empty reserved folder of an interrupted build, removed")
     return notes
 
 
@@ -431,7 +456,7 @@ def _point_latest(publish_dir: Path, name: str) -> None:
     link = publish_dir / LATEST
     if link.exists() and not link.is_symlink():
         raise ReleaseError(f"{link}: exists and is not a link; move it away so that `latest` can point to a release")
-    tmp = publish_dir / f".{LATEST}.tmp"
+    tmp = publish_dir / f".{LATEST}.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
     os.symlink(Path(RELEASES) / name, tmp, target_is_directory=True)
     os.replace(tmp, link)
@@ -445,6 +470,9 @@ def write_release(publish_dir: Path, *, today: date | None = None, retention: Re
     retention = retention or Retention.from_env()
     releases_dir = publish_dir / RELEASES
     releases_dir.mkdir(parents=True, exist_ok=True)
+    work = releases_dir / f"{PARTIAL_PREFIX}{os.getpid()}"
+    if work.exists():  # this process's own leftover (a writer that raised): start again
+        shutil.rmtree(work)
     problems = _clean_leftovers(releases_dir)
     problems += [f"{releases_dir / n}: release deleted by hand (not by retention)" for n in missing_releases(publish_dir)]
     if (publish_dir / LATEST).is_symlink() and latest_name(publish_dir) is None:
@@ -460,13 +488,15 @@ def write_release(publish_dir: Path, *, today: date | None = None, retention: Re
         problems += damage
     current = json.loads((publish_dir / "datapackage.json").read_text(encoding="utf-8"))
     latest = latest_name(publish_dir)
-    if base is not None and base.name == latest and _public_hashes(read_descriptor(base)) == _public_hashes(current):
-        return ReleaseResult(latest, False, base, problems=problems,
+    if base is not None and _public_hashes(read_descriptor(base)) == _public_hashes(current):
+        if base.name != latest:  # `latest` removed, or on a damaged release: back to the intact one
+            _point_latest(publish_dir, base.name)
+            problems.append(f"{publish_dir / LATEST}: was {latest or 'missing'}; points to {base.name} again")
+        return ReleaseResult(base.name, False, base, problems=problems,
                              seconds=(datetime.now(UTC) - started).total_seconds())
 
+    work.mkdir()  # before the name is reserved: see _clean_leftovers
     name = _reserve(releases_dir, today)
-    work = releases_dir / f"{PARTIAL_PREFIX}{name}"
-    work.mkdir()
     written = 0
     tables: dict[str, Path] = {}
     for resource in current["resources"]:
