@@ -261,3 +261,17 @@ def test_kill_9_while_writing_leaves_latest_on_the_previous_release(built, tmp_p
     assert any("unfinished release of an interrupted build, removed" in p for p in result.problems)
     assert not [p for p in (out / "releases").iterdir() if p.name.startswith(".")]
     assert verify_release(out / "releases" / "20261201-1") == []
+
+
+def test_every_cookbook_query_runs_on_the_release_database(built, tmp_path):
+    """README and the cookbook send researchers to latest/ocop.duckdb: every query there works on it."""
+    from tests.core.test_cookbook import _blocks
+
+    out = tmp_path / "publish"
+    _release(built, out)
+    db = duckdb.connect(str(out / "latest" / "ocop.duckdb"), read_only=True)
+    try:
+        for name, sql in _blocks().items():
+            assert db.execute(sql).fetchall() is not None, name
+    finally:
+        db.close()
