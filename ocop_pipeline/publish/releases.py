@@ -228,8 +228,8 @@ def _product_changes(con: duckdb.DuckDBPyConnection, old: Path | None, new: Path
             f"""SELECT b.product_id, b.name, b.province, a.current_stars, b.current_stars, a.status, b.status,
                        count(*) OVER () AS n
                 FROM read_parquet(?) b LEFT JOIN {old_sql} a USING (product_id)
-                WHERE {condition} ORDER BY b.province, b.name, b.product_id LIMIT {EXAMPLES}""",
-            params,
+                WHERE {condition} ORDER BY b.province, b.name, b.product_id LIMIT ?""",
+            [*params, EXAMPLES],
         ).fetchall()
         out[kind] = {"count": rows[0][7] if rows else 0, "examples": [
             {"product_id": r[0], "name": r[1], "province": r[2], "stars_before": r[3], "stars": r[4],
