@@ -16,6 +16,7 @@ from assets.reference import REFERENCE_KEYS
 from assets.resources import DOMAIN_TAG, OcopStore
 from ocop_pipeline.publish.datasets import publish
 from ocop_pipeline.publish.extract import export_month
+from ocop_pipeline.publish.releases import write_release
 
 TAGS = {DOMAIN_TAG: "publish"}
 
@@ -34,15 +35,26 @@ def published_datasets(context: dg.AssetExecutionContext, store: OcopStore) -> d
     """Every public table written to data/publish/ as Parquet (zstd) and CSV (UTF-8 with BOM, for
     Excel), with datapackage.json describing every field. Runs only after the blocking checks on the
     core tables pass: bad data is not published. A table unchanged since its files were written is
-    not written again (publish/.published.json records what each file was written from)."""
+    not written again (publish/.published.json records what each file was written from). When the
+    public content changed, a dated release is written to publish/releases/ and `publish/latest`
+    moved to it (ocop_pipeline/publish/releases.py); damaged or deleted releases are reported."""
     paths = store.paths()
     with store.connect(read_only=True) as con:
         published = publish(con, paths.publish_dir)
+    release = write_release(paths.publish_dir)
+    for problem in release.problems:
+        context.log.warning(problem)
+    if not release.created:
+        context.log.info(f"public content unchanged since release {release.name}; no release written")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(paths.publish_dir)),
             "tables": dg.MetadataValue.json({p.table: p.rows for p in published}),
             "written": dg.MetadataValue.json(sorted(p.table for p in published if p.written)),
+            "release": release.name or "",
+            "new_release": release.created,
+            "release_problems": dg.MetadataValue.json(release.problems),
+            "pruned_releases": dg.MetadataValue.json(release.pruned),
         }
     )
 

@@ -1,4 +1,4 @@
-"""The `ocop` command line: build, parse-sheet, extract-article, export.
+"""The `ocop` command line: build, parse-sheet, extract-article, export, releases, diff.
 
 Dagster is imported only by `ocop build`, so the parsing commands start in a fraction of a second.
 """
@@ -129,6 +129,50 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_releases(args: argparse.Namespace) -> int:
+    """Every release, oldest first, each checked against its hashes; 1 when one is damaged or gone."""
+    from ocop_pipeline.publish.releases import list_releases, missing_releases
+    from ocop_pipeline.settings import Paths
+
+    publish_dir = Paths.resolve(args.data_dir).publish_dir
+    infos = list_releases(publish_dir)
+    missing = missing_releases(publish_dir)
+    if args.json:
+        print(json.dumps({"releases": [info.__dict__ for info in infos], "deleted_by_hand": missing},
+                         ensure_ascii=False, indent=2))
+    else:
+        if not infos and not missing:
+            print(f"ocop releases: no release in {publish_dir / 'releases'} (run `ocop build`)")
+        for info in infos:
+            changes = ", ".join(f"{k} {v:,}" for k, v in info.products.items())
+            state = "ok" if not info.problems else "DAMAGED"
+            print(f"{info.name:<12}{' latest' if info.latest else '':<8} {state:<8} "
+                  f"products {info.rows.get('products', 0):>7,}  ratings {info.rows.get('ratings', 0):>7,}  "
+                  f"since {info.previous or '-'}: {changes or '-'}")
+            for problem in info.problems:
+                print(f"    {problem}")
+        for name in missing:
+            print(f"{name:<12}         DELETED  (recorded in releases.json, folder gone: deleted by hand)")
+    return 1 if missing or any(info.problems for info in infos) else 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two releases (names as `ocop releases` lists them, or `latest`)."""
+    from ocop_pipeline.publish.releases import ReleaseError, changes_markdown, diff_releases, resolve_release
+    from ocop_pipeline.settings import Paths
+
+    publish_dir = Paths.resolve(args.data_dir).publish_dir
+    try:
+        old, new = resolve_release(publish_dir, args.old), resolve_release(publish_dir, args.new)
+    except ReleaseError as exc:
+        print(f"ocop diff: {exc}", file=sys.stderr)
+        return 1
+    changes = diff_releases(old, new)
+    print(json.dumps(changes, ensure_ascii=False, indent=2) if args.json else changes_markdown(changes), end="\n"
+          if args.json else "")
+    return 0
+
+
 def format_summary(summary: dict) -> str:
     lines = [f"ocop build: {'succeeded' if summary['success'] else 'FAILED'} in {summary.get('seconds', '?')} s"]
     lines.append("  rows per table:")
@@ -144,6 +188,8 @@ def format_summary(summary: dict) -> str:
         lines.append(f"  failed: {failure}")
     lines.append(f"  database: {summary['database']}")
     lines.append(f"  published: {summary['publish_dir']} (Parquet, CSV, datapackage.json)")
+    if summary.get("release"):
+        lines.append(f"  latest release: {summary['release']} ({summary['publish_dir']}/latest/ocop.duckdb, read-only)")
     return "\n".join(lines)
 
 
@@ -179,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--no-report", action="store_true", help="skip the HTML chart report")
     export.add_argument("--json", action="store_true", help="print the result as JSON")
     export.set_defaults(func=cmd_export)
+
+    releases = sub.add_parser("releases", help="list the dated releases in data/publish/releases/, each checked "
+                              "against its hashes")
+    releases.add_argument("--data-dir", help="data folder (default: $OCOP_DATA_DIR or ./data)")
+    releases.add_argument("--json", action="store_true", help="print the list as JSON")
+    releases.set_defaults(func=cmd_releases)
+
+    diff = sub.add_parser("diff", help="print what changed between two releases (rows per table, products "
+                          "new, upgraded, downgraded, expired, revoked)")
+    diff.add_argument("old", metavar="A", help="the earlier release (YYYYMMDD[-N] or latest)")
+    diff.add_argument("new", metavar="B", help="the later release")
+    diff.add_argument("--data-dir", help="data folder (default: $OCOP_DATA_DIR or ./data)")
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON (as changes.json)")
+    diff.set_defaults(func=cmd_diff)
     return parser
 
 

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from ocop_pipeline.storage.schema import ALL_TABLES, Table
+from ocop_pipeline.storage.schema import ALL_TABLES, Column, Table
 
 _FRICTIONLESS_TYPES = {
     "VARCHAR": "string", "INTEGER": "integer", "BIGINT": "integer", "DOUBLE": "number",
@@ -148,14 +148,42 @@ def _kept(entry: object, fingerprint: str, table: Table, out_dir: Path) -> Publi
         return None
 
 
+def field_descriptor(column: Column) -> dict:
+    """One Table Schema field: its type, description and the constraints the validator checks."""
+    constraints: dict = {}
+    if column.required:
+        constraints["required"] = True
+    if column.enum:
+        constraints["enum"] = list(column.enum)
+    if column.minimum is not None:
+        constraints["minimum"] = column.minimum
+    if column.maximum is not None:
+        constraints["maximum"] = column.maximum
+    return {"name": column.name, "type": _FRICTIONLESS_TYPES.get(column.sql_type, "string"),
+            "description": column.description, **({"constraints": constraints} if constraints else {})}
+
+
+def table_schema(table: Table, published_names: set[str]) -> dict:
+    """The table's Table Schema: fields, primary key, and the foreign keys into published tables."""
+    schema: dict = {"fields": [field_descriptor(c) for c in table.columns], "primaryKey": list(table.primary_key)}
+    foreign = [{"fields": list(fk.fields), "reference": {"resource": fk.reference, "fields": list(fk.reference_fields)}}
+               for fk in table.foreign_keys if fk.reference in published_names]
+    if foreign:
+        schema["foreignKeys"] = foreign
+    return schema
+
+
 def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
     """The Frictionless descriptor of the published files, every field described."""
     tables = {t.name: t for t in published_tables()}
+    names = {item.table for item in published}
     resources = []
     for item in published:
         table = tables[item.table]
         resources.append({
             "name": table.name,
+            # the Tabular Data Resource profile: validators then read the schema and check every row
+            "profile": "tabular-data-resource",
             "path": item.csv.relative_to(out_dir).as_posix(),
             "format": "csv",
             "encoding": "utf-8-sig",
@@ -166,18 +194,7 @@ def datapackage(published: list[PublishedTable], out_dir: Path) -> dict:
             "hash": "sha256:" + item.csv_sha256,
             "parquet": {"path": item.parquet.relative_to(out_dir).as_posix(), "compression": "zstd",
                         "hash": "sha256:" + item.parquet_sha256},
-            "schema": {
-                "fields": [
-                    {
-                        "name": c.name,
-                        "type": _FRICTIONLESS_TYPES.get(c.sql_type, "string"),
-                        "description": c.description,
-                        **({"constraints": {"required": True}} if c.required else {}),
-                    }
-                    for c in table.columns
-                ],
-                "primaryKey": list(table.primary_key),
-            },
+            "schema": table_schema(table, names),
         })
     return {
         "profile": "tabular-data-package",

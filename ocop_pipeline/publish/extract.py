@@ -307,6 +307,30 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _RISKY_START = ("=", "+", "-", "@", "#", "\t", "\r")
 
 
+# Column widths, in characters: the longest value (or header, plus room for the filter's arrow),
+# never below MIN_WIDTH, capped at MAX_WIDTH so one long name does not push the other columns away.
+MIN_WIDTH, MAX_WIDTH = 8, 60
+
+
+def _shown_length(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, date):
+        return 10  # dd/mm/yyyy
+    if isinstance(value, float):
+        return len(f"{value:g}")
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(sheet: Sheet) -> list[float]:
+    """Each column's width fitted to its content: header and values, capped."""
+    widths = [len(label) + 3 for label in sheet.columns]
+    for row in sheet.rows:
+        for i, value in enumerate(row[:len(widths)]):
+            widths[i] = max(widths[i], _shown_length(value))
+    return [float(min(MAX_WIDTH, max(MIN_WIDTH, w + 2))) for w in widths]
+
+
 def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) -> None:
     """The xlsx, written streaming (openpyxl write-only). Every str is a string cell, never a formula."""
     from openpyxl import Workbook
@@ -347,8 +371,10 @@ def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) 
     for sheet in extract.sheets:
         ws = wb.create_sheet(sheet.name)
         ws.freeze_panes = "A2"
-        for i, label in enumerate(sheet.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(label) + 4))
+        for i, width in enumerate(column_widths(sheet), start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        # a filter on the header row over every row (written with the sheet's tail, so set it now)
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(sheet.columns)))}{len(sheet.rows) + 1}"
         header = []
         for label in sheet.columns:
             cell = text_cell(ws, label)

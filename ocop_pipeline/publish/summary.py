@@ -10,6 +10,7 @@ outcome (success, failures, step times).
 from __future__ import annotations
 
 from ocop_pipeline.core.quality import source_row_bands
+from ocop_pipeline.publish.releases import latest_name
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import connect, ensure_schema, table_counts
 
@@ -41,4 +42,5 @@ def summarise(paths: Paths, success: bool, failures: list[str]) -> dict:
         "failures": failures,
         "database": str(paths.db_path),
         "publish_dir": str(paths.publish_dir),
+        "release": latest_name(paths.publish_dir),  # what publish/latest points to (None: no release yet)
     }

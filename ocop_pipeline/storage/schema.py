@@ -18,6 +18,18 @@ class Column:
     sql_type: str
     description: str
     required: bool = False
+    # Constraints published in datapackage.json, so the Frictionless validator checks them too.
+    enum: tuple[str, ...] = ()  # the only values allowed (null still allowed unless required)
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Values of `fields` (when not null) are values of `reference_fields` of the table `reference`."""
+    fields: tuple[str, ...]
+    reference: str
+    reference_fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -28,19 +40,29 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     published: bool = True
+    foreign_keys: tuple[ForeignKey, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
 
-def _c(name: str, sql_type: str, description: str, required: bool = False) -> Column:
-    return Column(name, sql_type, description, required)
+def _c(name: str, sql_type: str, description: str, required: bool = False, *, enum: tuple[str, ...] = (),
+       minimum: int | None = None, maximum: int | None = None) -> Column:
+    return Column(name, sql_type, description, required, enum, minimum, maximum)
+
+
+def _fk(column: str, reference: str, reference_column: str | None = None) -> ForeignKey:
+    return ForeignKey((column,), reference, (reference_column or column,))
 
 
 SUBJECT_TYPES = ("enterprise", "cooperative", "cooperative_group", "household", "other")
 PRODUCT_STATUSES = ("active", "expired", "revoked")
 LEVELS = ("district", "province", "national")
+SOURCE_KINDS = ("spreadsheet", "news", "inbox")
+REJECT_STAGES = ("file", "row", "fetch", "article")
+ADMIN_LEVELS = ("province", "district", "commune")
+MIN_STARS, MAX_STARS = 3, 5  # OCOP recognises 3, 4 and 5 stars (1-2 stars are not a rating)
 
 SOURCES = Table(
     "sources",
@@ -50,7 +72,7 @@ SOURCES = Table(
         _c("source_id", "VARCHAR", "Registry name of the source (the YAML's `name`).", True),
         _c("title", "VARCHAR", "Human title of the source."),
         _c("publisher", "VARCHAR", "Who publishes it (provincial office, newspaper, portal)."),
-        _c("kind", "VARCHAR", "spreadsheet | news | inbox.", True),
+        _c("kind", "VARCHAR", "spreadsheet | news | inbox.", True, enum=SOURCE_KINDS),
         _c("province", "VARCHAR", "Province the source covers, as named in the registry, when it covers one."),
         _c("location", "VARCHAR", "Folder, glob or base URL the source is read from."),
         _c("expected_min", "INTEGER", "Lower bound of the expected row/article count band."),
@@ -137,7 +159,7 @@ REJECTS = Table(
     "impossible stars, pages that failed to fetch. Nothing is dropped silently.",
     (
         _c("reject_id", "VARCHAR", "Stable id of the reject (hash of where and why).", True),
-        _c("stage", "VARCHAR", "file | row | fetch | article.", True),
+        _c("stage", "VARCHAR", "file | row | fetch | article.", True, enum=REJECT_STAGES),
         _c("source_id", "VARCHAR", "Source of the input, when known."),
         _c("document_id", "VARCHAR", "Document, when the bytes were landed."),
         _c("location", "VARCHAR", "File name or URL.", True),
@@ -148,6 +170,7 @@ REJECTS = Table(
         _c("recorded_at", "TIMESTAMP", "When the reject was recorded (UTC).", True),
     ),
     ("reject_id",),
+    foreign_keys=(_fk("document_id", "documents"),),
 )
 
 SUBJECTS = Table(
@@ -159,7 +182,8 @@ SUBJECTS = Table(
            "name (legal-form class + distinctive name) among the producer's spellings.", True),
         _c("name", "VARCHAR", "Name as best written (the most frequent spelling, longest on ties).", True),
         _c("name_key", "VARCHAR", "Accent-free matching key with the legal-form prefix made canonical.", True),
-        _c("subject_type", "VARCHAR", "enterprise | cooperative | cooperative_group | household | other.", True),
+        _c("subject_type", "VARCHAR", "enterprise | cooperative | cooperative_group | household | other.", True,
+           enum=SUBJECT_TYPES),
         _c("tax_code", "VARCHAR", "Tax code when any source gives one."),
         _c("address", "VARCHAR", "Most recent address as written."),
         _c("commune", "VARCHAR", "Commune of the most recent address."),
@@ -190,8 +214,8 @@ PRODUCTS = Table(
         _c("legacy_province", "VARCHAR", "Province (63-unit) at the latest rating before 1 Jul 2025."),
         _c("legacy_district", "VARCHAR", "District at the latest rating before 1 Jul 2025."),
         _c("ocop_code", "VARCHAR", "National OCOP code such as 83-829-28780-3-2022, where given."),
-        _c("current_stars", "INTEGER", "Stars of the latest rating.", True),
-        _c("status", "VARCHAR", "active | expired | revoked, as of the build date.", True),
+        _c("current_stars", "INTEGER", "Stars of the latest rating.", True, minimum=MIN_STARS, maximum=MAX_STARS),
+        _c("status", "VARCHAR", "active | expired | revoked, as of the build date.", True, enum=PRODUCT_STATUSES),
         _c("valid_until", "DATE", "End of validity of the latest certificate (decision date + 36 months)."),
         _c("first_rated", "DATE", "Decision date of the first rating, when known."),
         _c("last_rated", "DATE", "Decision date of the latest rating, when known."),
@@ -205,6 +229,7 @@ PRODUCTS = Table(
            "commune/district), before any canonicalisation."),
     ),
     ("product_id",),
+    foreign_keys=(_fk("subject_id", "subjects"),),
 )
 
 RATINGS = Table(
@@ -215,8 +240,9 @@ RATINGS = Table(
     (
         _c("rating_id", "VARCHAR", "Stable id: hash of product, decision (or year) and stars.", True),
         _c("product_id", "VARCHAR", "Product (products.product_id).", True),
-        _c("stars", "INTEGER", "Stars recognised, 3..5.", True),
-        _c("level", "VARCHAR", "district | province | national: who recognised it, by the regime in force.", True),
+        _c("stars", "INTEGER", "Stars recognised, 3..5.", True, minimum=MIN_STARS, maximum=MAX_STARS),
+        _c("level", "VARCHAR", "district | province | national: who recognised it, by the regime in force.", True,
+           enum=LEVELS),
         _c("decision_no", "VARCHAR", "Decision number, e.g. 3610/QĐ-UBND."),
         _c("decision_date", "DATE", "Decision date."),
         _c("rating_year", "INTEGER", "Year of the rating round."),
@@ -230,6 +256,7 @@ RATINGS = Table(
         _c("row", "INTEGER", "Row number of the source row."),
     ),
     ("rating_id",),
+    foreign_keys=(_fk("product_id", "products"), _fk("document_id", "documents")),
 )
 
 
@@ -249,7 +276,8 @@ NEWS_ARTICLES = Table(
         _c("province", "VARCHAR", "Current (34-unit) province the page is about: from the text, else the site."),
         _c("legacy_province", "VARCHAR", "Province (63-unit) named by the page or its site, when pre-reform."),
         _c("district", "VARCHAR", "District the page is about, for district news."),
-        _c("level", "VARCHAR", "district | province | national: who recognised the products reported."),
+        _c("level", "VARCHAR", "district | province | national: who recognised the products reported.",
+           enum=LEVELS),
         _c("has_rating_results", "BOOLEAN", "False for trainings, fairs, plans and meetings awaiting a decision.", True),
         _c("batch_total", "INTEGER", "Products recognised in the batch the page reports (as written, never summed)."),
         _c("batch_stars_3", "INTEGER", "Of which 3 stars, as written."),
@@ -267,6 +295,7 @@ NEWS_ARTICLES = Table(
         _c("parser_version", "VARCHAR", "Extractor version.", True),
     ),
     ("article_id",),
+    foreign_keys=(_fk("document_id", "documents"),),
 )
 
 NEWS_FACTS = Table(
@@ -286,10 +315,14 @@ NEWS_FACTS = Table(
         _c("period", "VARCHAR", "Period of a target or forecast ('2021-2025')."),
         _c("province", "VARCHAR", "Current province of the article."),
         _c("event_date", "DATE", "Event date of the article."),
-        _c("sentence", "VARCHAR", "The sentence the fact was read from.", True),
+        # Not required: a decision fact read from the page's structure (a decision number in a
+        # heading or table) has no sentence of its own.
+        _c("sentence", "VARCHAR", "The sentence the fact was read from; empty when the fact has none (a "
+           "decision number read from a heading or table)."),
         _c("detail_json", "JSON", "The extractor's full record of the fact."),
     ),
     ("fact_id",),
+    foreign_keys=(_fk("article_id", "news_articles"),),
 )
 
 MENTIONS = Table(
@@ -302,14 +335,15 @@ MENTIONS = Table(
     (
         _c("mention_id", "VARCHAR", "Stable id: hash of article and entity.", True),
         _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
-        _c("entity_kind", "VARCHAR", "product | subject.", True),
+        _c("entity_kind", "VARCHAR", "product | subject.", True, enum=("product", "subject")),
         _c("entity_id", "VARCHAR", "products.product_id or subjects.subject_id.", True),
         _c("name_in_text", "VARCHAR", "The words of the article that matched.", True),
         _c("entity_name", "VARCHAR", "The entity's name in the database."),
         _c("score", "DOUBLE", "Match score 0-100 (100 = exact after normalisation).", True),
-        _c("method", "VARCHAR", "exact | fuzzy.", True),
+        _c("method", "VARCHAR", "exact | fuzzy.", True, enum=("exact", "fuzzy")),
     ),
     ("mention_id",),
+    foreign_keys=(_fk("article_id", "news_articles"),),
 )
 
 ADMIN_UNITS = Table(
@@ -320,7 +354,7 @@ ADMIN_UNITS = Table(
     "districts since). Official codes; a code may be reused across the reform (Tuyên Quang is 08 before "
     "and after), so a unit is (level, code, valid_from). Written from ocop_pipeline/data/ by the build.",
     (
-        _c("level", "VARCHAR", "province | district | commune.", True),
+        _c("level", "VARCHAR", "province | district | commune.", True, enum=ADMIN_LEVELS),
         _c("code", "VARCHAR", "Official code (2 digits for provinces, 3 for districts, 5 for communes); null "
            "for a unit gone before 2025 whose code is not held.", False),
         _c("name", "VARCHAR", "Official name with its kind ('Huyện Kim Sơn', 'Xã Yên Mông'; provinces without it).", True),
@@ -373,12 +407,13 @@ SUBJECT_ALIASES = Table(
         _c("tax_code", "VARCHAR", "Tax code given with this spelling."),
         _c("matched_by", "VARCHAR", "How the spelling joined its subject: tax_code | name (fuzzy name score above "
            "the threshold, compatible legal form and place) | curated (entity_decisions.csv) | alone (the "
-           "subject's only spelling, or nothing close enough).", True),
+           "subject's only spelling, or nothing close enough).", True, enum=("tax_code", "name", "curated", "alone")),
         _c("row_count", "INTEGER", "Staging rows with this spelling.", True),
         _c("first_seen", "INTEGER", "Earliest rating year of those rows."),
         _c("last_seen", "INTEGER", "Latest rating year of those rows."),
     ),
     ("alias_id",),
+    foreign_keys=(_fk("subject_id", "subjects"),),
 )
 
 ENTITY_REVIEW = Table(
@@ -419,7 +454,8 @@ RECONCILIATION = Table(
         _c("province", "VARCHAR", "Current province of the article."),
         _c("round_year", "INTEGER", "Year of the event (or publication) the page reports."),
         _c("level", "VARCHAR", "Level the page reports (district | province | national)."),
-        _c("matched_on", "VARCHAR", "decision (the page names a decision the lists carry) | province_year_level.", True),
+        _c("matched_on", "VARCHAR", "decision (the page names a decision the lists carry) | province_year_level.", True,
+           enum=("decision", "province_year_level")),
         _c("round_key", "VARCHAR", "The decision number, or 'province year level'."),
         _c("news_total", "INTEGER", "Products recognised, as the page writes it."),
         _c("official_total", "INTEGER", "Ratings in the official lists for that round."),
@@ -429,7 +465,8 @@ RECONCILIATION = Table(
         _c("official_stars_4", "INTEGER", "4-star ratings in the lists."),
         _c("news_stars_5", "INTEGER", "5-star products, as the page writes it."),
         _c("official_stars_5", "INTEGER", "5-star ratings in the lists."),
-        _c("status", "VARCHAR", "agree | disagree | news_only (no list for that round in the database).", True),
+        _c("status", "VARCHAR", "agree | disagree | news_only (no list for that round in the database).", True,
+           enum=("agree", "disagree", "news_only")),
         _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
         _c("news_url", "VARCHAR", "The page.", True),
         _c("news_source_id", "VARCHAR", "News source (registry name)."),
@@ -437,6 +474,7 @@ RECONCILIATION = Table(
         _c("official_sources", "VARCHAR", "Files or URLs of the official ratings counted, '; '-separated."),
     ),
     ("reconciliation_id",),
+    foreign_keys=(_fk("article_id", "news_articles"),),
 )
 
 PRODUCT_GROUP_CROSSWALK = Table(

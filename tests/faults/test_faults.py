@@ -324,6 +324,9 @@ SQL_PLACEHOLDERS = {
     "RATING_HISTORY_SELECT", "RECONCILE_SELECT", "ENDS_ON",  # module constants (ENDS_ON: core/rules.py)
     "view.name", "view.select", "macro.name", "macro.select",  # views.py definitions
     "view.description.replace(chr(39), chr(39) * 2)",  # views.py's own comment text, quotes doubled
+    "table.description.replace(chr(39), chr(39) * 2)",  # schema.py's table description, quotes doubled
+    "key", "condition", "old_sql",  # releases.py: primary-key columns of schema.py, PRODUCT_CHANGES's
+    # conditions and the empty relation, module constants
 }
 # Non-literal SQL arguments: names bound to constants or to statements built from the above.
 SQL_NAMES = {"_ROWS_SQL", "statement", "sql", "create_table_sql(table)"}

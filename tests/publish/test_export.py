@@ -12,15 +12,19 @@ from pathlib import Path
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
+from openpyxl.utils import get_column_letter
 
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.publish.extract import (
+    MAX_WIDTH,
     SHEET_CHANGES,
     SHEET_PRODUCTS,
     SHEET_PROVINCES,
     SHEET_RATINGS,
     SHEET_SUBJECTS,
+    Sheet,
     build_extract,
+    column_widths,
     export_month,
     month_bounds,
 )
@@ -188,6 +192,31 @@ def test_csv_outputs_neutralise_formulas_but_parquet_keeps_the_value(db, tmp_pat
     assert "single quote" in package["description"]
 
 
+def test_every_data_sheet_has_a_filter_fitted_widths_and_dates_as_dd_mm_yyyy(db, tmp_path):
+    con = connect(db, read_only=True)
+    try:
+        result = export_month(con, "2025-06", tmp_path / "extracts", with_report=False)
+    finally:
+        con.close()
+    wb = openpyxl.load_workbook(result.workbook)
+    for name in (SHEET_PRODUCTS, SHEET_SUBJECTS, SHEET_RATINGS, SHEET_PROVINCES, SHEET_CHANGES):
+        ws = wb[name]
+        assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}", name
+        for column in range(1, ws.max_column + 1):
+            letter = get_column_letter(column)
+            longest = max(len(str(c.value)) if not isinstance(c.value, date) else 10
+                          for c in ws[letter] if c.value is not None)
+            assert ws.column_dimensions[letter].width >= min(MAX_WIDTH, longest), (name, letter)
+            assert ws.column_dimensions[letter].width <= MAX_WIDTH
+        dates = [c for r in ws.iter_rows(min_row=2) for c in r if isinstance(c.value, date)]
+        assert all(c.number_format == "dd/mm/yyyy" for c in dates), name
+    products = wb[SHEET_PRODUCTS]
+    assert any(isinstance(c.value, date) for r in products.iter_rows(min_row=2) for c in r)
+    long_name = "Sản phẩm " * 20  # 180 characters: the width stops at the cap
+    assert column_widths(Sheet("x", ("Tên",), [(long_name,)])) == [float(MAX_WIDTH)]
+    assert column_widths(Sheet("x", ("Tên sản phẩm",), [("Chè",)])) == [len("Tên sản phẩm") + 5.0]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_opens_the_workbook_and_shows_the_formula_as_text(db, tmp_path):
@@ -197,8 +226,9 @@ def test_libreoffice_opens_the_workbook_and_shows_the_formula_as_text(db, tmp_pa
     finally:
         con.close()
     out = tmp_path / "lo"
-    # 44,34,76: comma, double quote, UTF-8; the last token -1 writes every sheet to its own file
-    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    # 44,34,76: comma, double quote, UTF-8; the 9th token (true) saves cells as shown, so dates come
+    # out in the workbook's format; the last token -1 writes every sheet to its own file
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
     proc = subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", csv_filter,
          "--outdir", str(out), str(result.workbook)],
@@ -211,6 +241,18 @@ def test_libreoffice_opens_the_workbook_and_shows_the_formula_as_text(db, tmp_pa
     assert rows[0][1] == "Tên sản phẩm"
     assert EVIL in [r[1] for r in rows]  # LibreOffice read it as text, not as a formula's result "y"
     assert len(rows) == 1 + 6
+    # dates as shown: dd/mm/yyyy ("Ngày quyết định gần nhất")
+    shown = {r[1]: r[rows[0].index("Ngày quyết định gần nhất")] for r in rows[1:]}
+    assert shown["Mật ong"] == "14/06/2022"
+
+    # LibreOffice keeps the filter: saved again as xlsx by it, the sheet still has one
+    again = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "xlsx",
+         "--outdir", str(tmp_path / "lo-xlsx"), str(result.workbook)],
+        check=False, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)})
+    assert again.returncode == 0, again.stderr
+    resaved = openpyxl.load_workbook(tmp_path / "lo-xlsx" / result.workbook.name)
+    assert resaved[SHEET_PRODUCTS].auto_filter.ref == "A1:P7"
 
 
 def test_cli_export_writes_then_reports_unchanged(db, capsys):
