@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ocop_pipeline import news_figures as NF
+from ocop_pipeline import news_numbers as NN
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
     REFORM_DATE,
@@ -34,6 +37,8 @@ _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 _UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
 
 _RX: dict[str, re.Pattern[str]] = {}
+# The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
+_PLAN_HEADING = r"^\s*(?:[IVX]+\.|\d+\.)?\s*(?:mục\s+tiêu|chỉ\s+tiêu)\b"
 
 
 def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -220,7 +225,6 @@ def extract_article(
     products: list[dict] = []
     all_sents: list[str] = []
     context_period: str | None = None
-    pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
     awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
     confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
@@ -229,7 +233,7 @@ def extract_article(
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
     # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
     # later change to a Mention (batch -> candidate) is made to every one alike.
-    sent_info: dict[str, tuple[str | None, str, bool, bool, bool]] = {}
+    sent_info: dict[str, tuple[str | None, str, bool, bool, bool, str, str]] = {}
     mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
     product_memo: dict[tuple[str, str], list[dict]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
@@ -240,33 +244,47 @@ def extract_article(
     prodgate_rx = F.lower_rx(
         "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
     )
-    for para in body:
+    occurrences: list[NF.Occurrence] = []
+    plan_section = False
+    for pi, para in enumerate(body):
+        # A plan document's "I. MỤC TIÊU" section: what follows are targets, whatever the verbs,
+        # until the next numbered heading.
+        if len(para) < 80 and _rx("planhead", _PLAN_HEADING).match(para):
+            plan_section = True
+        elif plan_section and _rx("sectionhead", r"^[IVX]+\.\s", 0).match(para):
+            plan_section = False
         carry: str | None = None
-        for sent in F.sentences(para):
+        for si, sent in enumerate(F.sentences(para)):
             all_sents.append(sent)
             info = sent_info.get(sent)
             if info is None:
                 # Cheap gates: most sentences carry no number and name no product.
                 low = sent.lower()
                 period = F.period_of(sent, low) if "20" in sent else None
-                has_num = english or digit_rx.search(sent) is not None
-                gate = has_num and any(u in low for u in _UNIT_WORDS)
+                units = any(u in low for u in _UNIT_WORDS)
+                # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
+                # `msent` is the sentence the mentions (and their offsets) refer to.
+                msent = NN.digits_for_words(sent, low) if units else sent
+                mlow = low if msent is sent else msent.lower()
+                has_num = english or digit_rx.search(msent) is not None
+                gate = has_num and units
                 plan = bool(period) and plan_rx.search(low) is not None
                 prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan, prod)
-            period, low, gate, plan, prod = info
+                info = sent_info[sent] = (period, low, gate, plan, prod, msent, mlow)
+            period, low, gate, plan, prod, msent, mlow = info
             if gate:
-                ms = mention_memo.get((sent, carry))
+                ms = mention_memo.get((msent, carry))
                 if ms is None:
-                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
+                    ms = mention_memo[(msent, carry)] = F.mentions(msent, carry, mlow)
             else:
                 ms = []
+            if plan_section and ms:
+                ms = [m if m.mode in ("target", "forecast") else replace(m, mode="target") for m in ms]
             sent_mode = None
             for m in ms:
+                occurrences.append(NF.Occurrence(m, msent, pi, si))
                 sent_mode = m.mode
-                if m.mode == "batch":
-                    pending_batch.append((m, sent))
-                else:
+                if m.mode in ("target", "forecast"):
                     other.append((m, sent, period or context_period))
             if ms and ms[-1].mode in ("target", "forecast"):
                 carry = ms[-1].mode
@@ -286,57 +304,61 @@ def extract_article(
                     batch_sentences.append(sent)
                 products.extend(found_products)
 
-    if awaiting and not confirmed and pending_batch:
-        notes.append("results await a recognition decision: counted as candidates")
-        other.extend((m, s, None) for m, s in pending_batch)
-        for m, _s, _p in other:
-            if m.mode == "batch":
-                m.mode = "candidate"
-        pending_batch = []
-
-    for m, sent in pending_batch:
+    # A council's result counts as a result (the devset's convention: "Kết quả, có 29/31 sản phẩm
+    # ..."); a figure still to be decided says so in its own sentence ("đề nghị UBND tỉnh công nhận
+    # 30 sản phẩm"), which the sentence's cues read as a candidate. `awaiting` only sets the status
+    # of listed products.
+    # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
+    # may give the whole of a batch the body splits.
+    title_occs: list[NF.Occurrence] = []
+    if page.title and page.title not in sent_info and any(u in page.title.lower() for u in _UNIT_WORDS):
+        title_occs = [NF.Occurrence(m, page.title, -1, 0) for m in F.mentions(page.title)]
+    figs = NF.select(occurrences, body, title_occs)
+    counts, cumulative = figs.counts, figs.cumulative
+    notes.extend(figs.notes)
+    batch_stars |= figs.batch_stars
+    for s in figs.batch_sentences:
+        if s not in batch_sentences:
+            batch_sentences.append(s)
+    for o in occurrences:
+        m, sent = o.mention, o.sentence
+        key = _count_key(m)
         if m.potential:
             facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
-        if counts[key] is None:
-            counts[key] = m.value
-        elif counts[key] != m.value:
-            notes.append(f"counts.{key}: later value {m.value} kept as a fact only")
-        if m.stars:
-            batch_stars.add(m.stars)
-        if sent not in batch_sentences:
-            batch_sentences.append(sent)
-    for m, sent, period in other:
-        if m.potential:
-            facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        if m.mode == "cumulative":
+        elif o.role != "own":
+            facts.append(_fact(f"{o.role}_figure", key, m, sent))  # one producer's or one place's figure
+        elif o.mode == "batch":
+            facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
+        elif o.mode == "cumulative":
             facts.append(_fact("cumulative", key, m, sent))
-            if cumulative[key] is None:
-                cumulative[key] = m.value
-            elif cumulative[key] != m.value:
-                notes.append(f"cumulative.{key}: later value {m.value} kept as a fact only")
-        elif m.mode in ("target", "forecast"):
-            t = {
-                "text": sent,
-                "number": m.value,
-                "period": F.period_of(sent) or period,
-                "kind": m.mode,
-                "unit": m.unit,
-                "stars": m.stars,
-                "number_max": m.value_max,
-                "qualifier": m.qualifier,
-            }
-            targets.append(t)
-            facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
-        else:
-            facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
+        elif o.mode not in ("target", "forecast"):
+            facts.append(_fact(o.mode if o.mode != "unknown" else "unclassified", key, m, sent))
+    for m, sent, period in other:
+        if m.potential or m.mode not in ("target", "forecast"):
+            continue
+        key = _count_key(m)
+        t = {
+            "text": sent,
+            "number": m.value,
+            "period": F.period_of(sent) or period,
+            "kind": m.mode,
+            "unit": m.unit,
+            "stars": m.stars,
+            "number_max": m.value_max,
+            "qualifier": m.qualifier,
+        }
+        targets.append(t)
+        facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
+    has_batch = any(v is not None for v in counts.values())
+    # Aggregate statistics are results too ("toàn tỉnh có 320 sản phẩm OCOP, trong đó 45 sản phẩm 4
+    # sao"), and so is a re-rating; plans, candidates, fairs and revocations are not.
+    has_stock = any(
+        o.role == "own" and o.mode in ("cumulative", "rerated") and o.mention.unit == "products" and not o.mention.potential
+        for o in occurrences
+    )
 
     # Product lists in list/table form: status from the page's situation.
-    line_status = "rated" if (pending_batch or confirmed) else ("candidate" if awaiting else "mentioned")
+    line_status = "rated" if (has_batch or confirmed) else ("candidate" if awaiting else "mentioned")
     products.extend(F.products_from_lines(body, line_status))
     products = _dedupe_products(products)
     for p in products:
@@ -350,7 +372,7 @@ def extract_article(
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
 
-    has_results = bool(pending_batch) or bool(rated_products)
+    has_results = has_batch or has_stock or bool(rated_products)
 
     # --- places --------------------------------------------------------------------------------
     post_reform = when is not None and when >= REFORM_DATE
@@ -424,7 +446,7 @@ def extract_article(
     if has_results:
         cues: list[str] = []
         for s in batch_sentences:
-            cues.extend(F.level_cues(s, sent_info[s][1]))  # every batch sentence is in sent_info
+            cues.extend(F.level_cues(s))
         if not cues:
             for s in all_sents:
                 low = sent_info[s][1]  # s.lower()
