@@ -18,6 +18,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from ocop_pipeline import news_figures as NF
+from ocop_pipeline import news_level as NL
 from ocop_pipeline import news_numbers as NN
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
@@ -444,26 +445,33 @@ def extract_article(
     # --- level ---------------------------------------------------------------------------------
     level = None
     if has_results:
-        cues: list[str] = []
-        for s in batch_sentences:
-            cues.extend(F.level_cues(s))
-        if not cues:
-            for s in all_sents:
-                low = sent_info[s][1]  # s.lower()
-                # Every confirmation phrase (F._CONFIRM) holds one of these words.
-                has_word = "nhận" in low or "định" in low or "recogni" in low
-                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
-                    cues.extend(F.level_cues(s, low))
-        if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
-            cues.append("national")
-        if cues:
-            level = max(set(cues), key=lambda k: (cues.count(k), -cues.index(k)))
-        else:
-            level = F.regime_level(batch_stars, when, district is not None)
-            if level:
-                notes.append("level inferred from the stars and the rules in force at the date")
-        if level == "district" and post_reform:
-            level = "province"
+        confirm_sents = []
+        for s in all_sents:
+            low = sent_info[s][1]  # s.lower()
+            # Every confirmation phrase (F._CONFIRM) holds one of these words.
+            has_word = "nhận" in low or "định" in low or "recogni" in low
+            if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
+                confirm_sents.append(s)
+        level, how = NL.page_level(
+            batch_sentences=batch_sentences,
+            snapshot_sentences=figs.snapshot_sentences,
+            confirm_sentences=confirm_sents,
+            all_sentences=all_sents,
+            title=page.title,
+            national_decision=any(d["issuer"] == "ministry" for d in decisions),
+            stars=batch_stars,
+            when=when,
+            province=province,
+            district=district if district_type in ("huyện", "thị xã", "quận", "thành phố") else None,
+            post_reform=post_reform,
+        )
+        if how:
+            notes.append(how)
+        # Only the ministry confers 5 stars: a provincial or district batch's "5 sao" is a score
+        # awaiting national review (DOMAIN.md), not a national 5 stars.
+        if level != "national" and counts["stars_5"] is not None and has_batch:
+            notes.append(f"counts.stars_5: {counts['stars_5']} rated 5 stars below national level, not counted")
+            counts["stars_5"] = None
 
     return {
         "url": url,

@@ -197,7 +197,8 @@ def sentences(paragraph: str) -> list[str]:
 # Numbers of products and subjects
 # ---------------------------------------------------------------------------------------------
 
-_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+# "10.322" (Vietnamese) and "13,000" (English) are thousands; "70,9" is a decimal.
+_NUM = r"(\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)"
 _EN_NUMS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -206,13 +207,13 @@ _EN_NUMS = {
 # first character as one class so that re skips every position that cannot start a number (the
 # alternatives keep their order within each first letter, so the same match wins).
 _NUMW = (
-    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
+    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
     r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
 )
 # Any English number word of _NUMW, as a substring (as _NUMW itself finds them).
 _EN_NUM_WORDS = "|".join(_EN_NUMS)
 # _NUMW's digit branch on its own (the same numbers): for text without English number words.
-_NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
+_NUM_DIGITS = r"(\d(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*))"
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
@@ -594,7 +595,8 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         if brk_at is not None and not window and mode == "candidate":
             # "22 sản phẩm tham gia, trong đó 19 sản phẩm được công nhận": the part's own verb, after it.
             own = [k for pos, k in cues if start <= pos < next_start]
-            if "batch" in own or "newbatch" in own:
+            # A star level is an outcome too ("569 sản phẩm tham gia, trong đó 336 sản phẩm đạt 3-5 sao").
+            if "batch" in own or "newbatch" in own or (stars and not pot):
                 mode = "batch"
         if window:
             best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
@@ -833,16 +835,31 @@ def period_of(text: str, low: str | None = None) -> str | None:
 
 _LEVEL = (
     r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
-    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry)"
+    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
+    # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
+    r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|central\s+(?:ocop\s+)?(?:council|product)|"
+    r"thủ\s+tướng|prime\s+minister)"
     r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial[\s-]level|provincial\s+people)"
-    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã)|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people)"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
+    r"toàn\s+tỉnh|được\s+tỉnh|sở\s+(?:nn|nông\s+nghiệp))"
+    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã|quận)|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people|toàn\s+huyện|"
+    r"(?:huyện|thị\s+xã)\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
+    # A city's people's committee or council: a province when the city is a centrally-run one (Hà
+    # Nội, TP HCM ...), a district otherwise (the caller knows which).
+    r"|(?P<city>(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:thành\s+phố|tp)|cấp\s+thành\s+phố|cấp\s+tp|"
+    r"thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
 )
+# Where a level is only proposed to ("đề nghị Trung ương công nhận là sản phẩm OCOP cấp Quốc gia"):
+# the level cue after it names the authority asked, not the one that rated; likewise the Prime
+# Minister after a criteria decision ("theo Quyết định số 148/QĐ-TTg ... của Thủ tướng").
+_PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommended|submitted)[^.;]{0,60}$|/qđ-ttg[^.;]{0,40}$"
 
 
 # Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
-_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
+_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district", "nước",
+                "quốc", "country", "central", "tướng", "minister", "municipal", "tỉnh", "sở", "huyện", "thành phố",
+                "thị xã")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:
@@ -850,11 +867,14 @@ def level_cues(sentence: str, low: str | None = None) -> list[str]:
     if low is None:
         low = sentence.lower()
     if not _folds_like_ignorecase(sentence, low):
-        return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
-    if not any(w in low for w in _LEVEL_WORDS):
+        found = list(_rx("level", _LEVEL).finditer(sentence))
+    elif not any(w in low for w in _LEVEL_WORDS):
         return []
-    # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
-    return [m.lastgroup or "" for m in lower_rx("level", "(?=[bcdhmnpuủ])(?:" + _LEVEL + ")").finditer(low)]
+    else:
+        # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
+        found = list(lower_rx("level", "(?=[bcdhmnpuủtsđ])(?:" + _LEVEL + ")").finditer(low))
+    proposed = _rx("proposed_to", _PROPOSED_TO)
+    return [m.lastgroup or "" for m in found if not proposed.search(low, max(0, m.start() - 80), m.start())]
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
