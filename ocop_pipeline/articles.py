@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ocop_pipeline import news_dates as ND
 from ocop_pipeline import news_figures as NF
 from ocop_pipeline import news_level as NL
 from ocop_pipeline import news_numbers as NN
@@ -212,6 +213,11 @@ def extract_article(
 
     # --- dates ---------------------------------------------------------------------------------
     event, how = F.event_date(body, published)
+    if event is None and published is None and page.published_month is not None:
+        # A dateline with a month only anchors the year of "Ngày 12/11", not what "hôm nay" is.
+        event, how = F.event_date(body, ND.month_end(page.published_month))
+        if how and how.startswith(("today", "yesterday")):
+            event, how = None, None
     if how and how not in ("written",):
         notes.append(f"event date: {how}")
     when = event or published
@@ -369,6 +375,11 @@ def extract_article(
 
     # --- decisions -----------------------------------------------------------------------------
     decisions = F.decisions(body_text, published, low_body)
+    if event is None:
+        event, how = ND.fallback_event_date(body, published, page.published_month, decisions)
+        if event is not None:
+            notes.append(f"event date: {how}")
+            when = event
     documents = F.other_documents(body_text, published, low_body)
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})

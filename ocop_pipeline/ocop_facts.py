@@ -102,17 +102,18 @@ def parse_date(text: str, anchor: date | None = None) -> date | None:
 
 
 _EVENT_RX = (
-    r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
-    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?|on)"
+    r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
+    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|từ)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?"
+    r"|on(?:\s+the\s+(?:morning|afternoon|evening)\s+of)?)"
     r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
     r"(?P<date>" + date_pattern("e_") + r")?"
 )
 # _EVENT_RX past the start of the text, where its "^" branches cannot match: what is left opens with
 # a literal in every branch, so re skips in C to the next ".", ";" or ")" instead of trying the
 # pattern at every position.
-_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
 assert _EVENT_RX.startswith(_EVENT_OPENING)
-_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
+_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]?\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
 
 
 def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
@@ -123,7 +124,8 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
     full date written before it in the text (noted), else stays unknown.
     """
     rx, rest = _rx("event", _EVENT_RX), _rx("event_rest", _EVENT_RX_REST)
-    for para in paragraphs[:4]:
+    # The lead: pages open with a few lines of furniture (kicker, captions) before it.
+    for para in paragraphs[:8]:
         # rx.finditer(head): the match at 0 if any (the only place "^" holds), then the others.
         head = para[:400]
         first = rx.match(head)
@@ -142,6 +144,13 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
                         d = resolve_date(day, month, anchor.year, None)
                         if d is not None and d >= anchor:
                             return d, "year inferred from a date earlier in the text"
+                    # "Ngày 26/11, thành phố tổ chức đánh giá ... năm 2021": the year of the round.
+                    stop = para.find(". ", m.end())
+                    years = _rx("year_in", r"\b(?:năm\s+|for\s+|in\s+)?(20\d\d)\b").findall(para[m.start() : stop if stop > 0 else None])
+                    if anchor is None and years:
+                        d = resolve_date(day, month, max(int(y) for y in years), None)
+                        if d is not None:
+                            return d, "year from the sentence"
                     continue
                 d = resolve_date(day, month, year, published)
                 if d:
