@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ocop_pipeline import news_products as NP
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
     REFORM_DATE,
@@ -229,21 +230,17 @@ def extract_article(
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
     # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
     # later change to a Mention (batch -> candidate) is made to every one alike.
-    sent_info: dict[str, tuple[str | None, str, bool, bool, bool]] = {}
+    sent_info: dict[str, tuple[str | None, str, bool, bool]] = {}
     mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
-    product_memo: dict[tuple[str, str], list[dict]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
     plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
-    # Whether `\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b` occurs, written with each
-    # word's first letter first and the \b before it as a look-behind: re then skips in C to the
-    # next letter that can start one instead of trying the pattern at every position.
-    prodgate_rx = F.lower_rx(
-        "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
-    )
+    para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
     for para in body:
         carry: str | None = None
+        para_sents.append([])
         for sent in F.sentences(para):
             all_sents.append(sent)
+            para_sents[-1].append(sent)
             info = sent_info.get(sent)
             if info is None:
                 # Cheap gates: most sentences carry no number and name no product.
@@ -252,18 +249,15 @@ def extract_article(
                 has_num = english or digit_rx.search(sent) is not None
                 gate = has_num and any(u in low for u in _UNIT_WORDS)
                 plan = bool(period) and plan_rx.search(low) is not None
-                prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan, prod)
-            period, low, gate, plan, prod = info
+                info = sent_info[sent] = (period, low, gate, plan)
+            period, low, gate, plan = info
             if gate:
                 ms = mention_memo.get((sent, carry))
                 if ms is None:
                     ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
             else:
                 ms = []
-            sent_mode = None
             for m in ms:
-                sent_mode = m.mode
                 if m.mode == "batch":
                     pending_batch.append((m, sent))
                 else:
@@ -276,16 +270,9 @@ def extract_article(
                 carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
             if plan:
                 context_period = period
-            if prod:
-                if sent_mode is None:
-                    sent_mode = _sentence_mode(sent, low)
-                found_products = product_memo.get((sent, sent_mode))
-                if found_products is None:
-                    found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
-                if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
-                    batch_sentences.append(sent)
-                products.extend(found_products)
 
+    # The batch the page reports, for the stars of a product list whose header gives none.
+    batch_pairs = [(m.value, m.stars) for m, _s in pending_batch if not m.potential]
     if awaiting and not confirmed and pending_batch:
         notes.append("results await a recognition decision: counted as candidates")
         other.extend((m, s, None) for m, s in pending_batch)
@@ -335,9 +322,14 @@ def extract_article(
         else:
             facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
 
-    # Product lists in list/table form: status from the page's situation.
-    line_status = "rated" if (pending_batch or confirmed) else ("candidate" if awaiting else "mentioned")
-    products.extend(F.products_from_lines(body, line_status))
+    # Products: lists, prose and tables (news_products), and "Tên - Chủ thể" lines and table rows. A
+    # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
+    # without a rating (fair exhibits, examples, candidates) is not a rated product.
+    products = NP.page_products(para_sents, batch_pairs)
+    for p in products:
+        if p["status"] == "rated" and p["sentence"] and p["sentence"] not in batch_sentences:
+            batch_sentences.append(p["sentence"])
+    products.extend(p for p in F.products_from_lines(body, "rated") if p["stars"] and NP.plausible_name(p["name"]))
     products = _dedupe_products(products)
     for p in products:
         if p["status"] == "rated" and p["stars"]:
@@ -505,6 +497,9 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
         name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
         for i, q in enumerate(out):
             qs = fold_key(q.get("subject") or "")
+            # Two products may share a name with different stars (one per district): kept apart.
+            if p["stars"] and q["stars"] and p["stars"] != q["stars"]:
+                continue
             if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
                 if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
                     out[i] = p
