@@ -325,7 +325,7 @@ def extract_article(
     # Products: lists, prose and tables (news_products), and "Tên - Chủ thể" lines and table rows. A
     # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
     # without a rating (fair exhibits, examples, candidates) is not a rated product.
-    products = NP.page_products(para_sents, batch_pairs)
+    products = NP.page_products(para_sents, batch_pairs, page.title)
     for p in products:
         if p["status"] == "rated" and p["sentence"] and p["sentence"] not in batch_sentences:
             batch_sentences.append(p["sentence"])

@@ -124,10 +124,13 @@ _BATCH_HEADER = (
     r"công\s+nhận|chứng\s+nhận|xếp\s+hạng|phân\s+hạng|đạt|được\s+cấp|tái\s+công|đợt\s+này|lần\s+này|"
     r"recogni[sz]ed|certified|rated|awarded|received"
 )
-_CUM_OR_PLAN = (
-    r"đến\s+nay|lũy\s+kế|luỹ\s+kế|tính\s+đến|hiện\s+có|tổng\s+số|phấn\s+đấu|mục\s+tiêu|kế\s+hoạch|"
-    r"dự\s+kiến|so\s+far|in\s+total|aims?\b|plans?\b|targets?\b|đăng\s+ký|hồ\s+sơ|trưng\s+bày|hội\s+chợ"
-)
+# Cue kinds (ocop_facts._CUES) of running totals, plans and candidates: their stars are not the batch's.
+_NOT_BATCH_KINDS = frozenset({"cumulative", "weakcum", "target", "forecast", "candidate"})
+
+
+def _not_batch(low: str) -> bool:
+    """Whether a lower-cased text speaks of running totals, plans or candidates (fairs, dossiers)."""
+    return any(kind in _NOT_BATCH_KINDS for _, kind in F.cue_list(low)) or "hội chợ" in low
 
 
 def _header_before(sentence: str, mark_start: int, floor: int) -> tuple[int, re.Match[str]] | None:
@@ -156,11 +159,16 @@ _SUBJECT_START = (
 _OF = r"\s+(?:của|do|by|produced\s+by|made\s+by|of)\s+"
 # Vietnamese place words that open an address inside a subject ("Công ty X xã Y", "HTX Z, huyện W");
 # "Hợp tác xã", "Tổ hợp tác" are not addresses.
+_ADDR_WORDS = (
+    r"địa\s+chỉ|thôn|xóm|bản|ấp|khu|khóm|tổ|số|đường|phố|làng|buôn|thị\s+trấn|thị\s+xã|tx\.?|thành\s+phố|tp\.?|"
+    r"phường|xã|huyện|quận|tỉnh|đặc\s+khu|h\."
+)
+# Compiled case-sensitive: the place words are matched in any case through (?i:...), a capital after
+# them is a capital.
 _ADDR_IN_SUBJECT = (
-    r"\s*,\s*(?=(?:địa\s+chỉ|thôn|xóm|bản|ấp|khu|khóm|tổ|số|đường|phố|làng|buôn|thị\s+trấn|thị\s+xã|tx\.?|"
-    r"thành\s+phố|tp\.?|phường|xã|huyện|quận|tỉnh|đặc\s+khu)(?!\w))"
-    r"|(?<!hợp tác)(?<!hợp tác )\s+(?=(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|ấp|thôn)\s+[A-ZĐ0-9])"
-    r"|\s+(?:tại|ở)\s+|\s+[-–]\s+(?=(?:tp\.?|thành\s+phố|huyện|thị\s+xã|tx\.?|xã|phường|thị\s+trấn|quận|h\.)\s*\w)"
+    r"\s*,\s*(?=(?i:" + _ADDR_WORDS + r")(?!\w))"
+    r"|(?<!ợp tác)\s+(?=(?i:xã|phường|thị\s+trấn|huyện|thị\s+xã|ấp|thôn|bản)\s+[A-ZĐ0-9])"
+    r"|\s+(?:tại|ở)\s+|\s+[-–]\s+(?=(?i:" + _ADDR_WORDS + r")(?!\w))"
     r"|\s+in\s+(?=[A-ZĐ])|\s*,\s*(?=[A-ZĐ][\w ]{0,30}(?:commune|district|province|ward|city|town)\b)"
 )
 _LEAD_JUNK = (
@@ -361,6 +369,13 @@ _PREDICATE = (
 )
 
 
+def _first_clause(predicate: str) -> str:
+    """A predicate up to its first comma or semicolon after its verb: "đã đạt 03 sao từ năm 2018, hiện có
+    khả năng nâng hạng lên 05 sao" gives its star, not the later one."""
+    m = _rx("clause", r"[,;(]", 0).search(predicate, 2)
+    return predicate[: m.start()] if m else predicate
+
+
 def _cut_predicate(text: str) -> tuple[str, str]:
     m = _rx("predicate", _PREDICATE).search(text)
     if m is None:
@@ -410,9 +425,7 @@ def _page_star(sentences: Sequence[str], batch: Sequence[tuple[int, str | None]]
         low = s.lower()
         if "sao" not in low and "star" not in low:
             continue
-        if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _rx("cumplan", _CUM_OR_PLAN, 0).search(low):
-            continue
-        if _rx("potential", _POTENTIAL, 0).search(low):
+        if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _not_batch(low):
             continue
         for m in _rx("star1", _STAR1).finditer(low):
             if m.group("up"):
@@ -425,6 +438,35 @@ def _page_star(sentences: Sequence[str], batch: Sequence[tuple[int, str | None]]
         v = values.pop()
         return int(v) if v in ("3", "4", "5") else None
     return None
+
+
+def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
+    """{count: star values} of the counted batches the page writes ("8 sản phẩm của 7 chủ thể được xếp
+    hạng 3 sao", "2 sản phẩm có tiềm năng đạt 5 sao"): each count with the star phrase after it, up to the
+    next count; a count in a running total or a plan ("nâng tổng số lên 11 sản phẩm") is not a batch."""
+    out: dict[int, set[str]] = {}
+    noun = _rx("cnoun", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|(?:[\w-]+\s+){0,2}?products?)(?!\w)")
+    for s in sentences:
+        low = s.lower()
+        if "sao" not in low and "star" not in low:
+            continue
+        found = list(noun.finditer(low))
+        prev_end = 0
+        for i, m in enumerate(found):
+            end = found[i + 1].start() if i + 1 < len(found) else len(low)
+            window = low[m.end() : end]
+            cut = _rx("wincut", r"[;.]", 0).search(window)
+            window = window[: cut.start()] if cut else window
+            before = low[prev_end : m.start()]
+            prev_end = m.end()
+            value = _count_value(m.group("count"))
+            stars, status = star_info(window)
+            if value is None or (stars is None and status is None):
+                continue
+            if status is None and (_not_batch(before[-60:] + " " + window)):
+                continue
+            out.setdefault(value, set()).add(status or str(stars))
+    return out
 
 
 def _count_value(word: str | None) -> int | None:
@@ -511,17 +553,19 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
 
 
 def page_products(
-    paragraphs: Sequence[Sequence[str]], batch: Sequence[tuple[int, str | None]] = ()
+    paragraphs: Sequence[Sequence[str]], batch: Sequence[tuple[int, str | None]] = (), title: str | None = None
 ) -> list[dict]:
     """Products of a page, from its paragraphs split into sentences (`paragraphs[i]` is the list of
-    sentences of body block i) and the batch counts the page reports ((value, stars) pairs, for the
-    stars of a list whose header gives none)."""
+    sentences of body block i), the batch counts the page reports ((value, stars) pairs) and its title
+    (which often states the batch: "Huyện X có thêm 7 sản phẩm OCOP 3 sao"), for the stars of a list
+    whose header gives none."""
     flat = [s for para in paragraphs for s in para]
-    page_star = _page_star(flat, batch)
-    by_count = {}
+    heads = [title, *flat] if title else flat
+    page_star = _page_star(heads, batch)
+    by_count = _counted_stars(heads)
     for value, stars in batch:
         if stars in ("3", "4", "5"):
-            by_count.setdefault(value, set()).add(int(stars))
+            by_count.setdefault(value, set()).add(stars)
     out: list[dict] = []
     n_blocks = len(paragraphs)
     for bi, para in enumerate(paragraphs):
@@ -552,15 +596,18 @@ def page_products(
                 if not items:
                     continue
                 hstars, hstatus = star_info(header)
-                pstars, pstatus = star_info(predicate)
+                pstars, pstatus = star_info(_first_clause(predicate))
                 stars, status = (hstars, hstatus) if (hstars or hstatus) else (pstars, pstatus)
                 if stars is None and status is None:
                     example = _rx("example", _EXAMPLE_MARK, 0).search(header[-12:] + " ") is not None
                     hlow = header.lower()
                     recog = bool(count) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
-                    if recog and not example and not _rx("cumplan", _CUM_OR_PLAN, 0).search(hlow):
-                        if count and len(by_count.get(count, ())) == 1:
-                            stars = next(iter(by_count[count]))
+                    known = by_count.get(count, set()) if count else set()
+                    if len(known) == 1 and next(iter(known)) in ("potential_5_star", "proposed_5_star"):
+                        status = next(iter(known))  # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
+                    elif recog and not example and not _not_batch(hlow):
+                        if len(known) == 1:
+                            stars = int(next(iter(known)))
                         elif page_star:
                             stars = page_star
                 if is_open and items and predicate == "":
