@@ -327,7 +327,7 @@ def extract_article(
     # without a rating (fair exhibits, examples, candidates) is not a rated product.
     products = NP.page_products(para_sents, batch_pairs, page.title)
     for p in products:
-        if p["status"] == "rated" and p["sentence"] and p["sentence"] not in batch_sentences:
+        if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
             batch_sentences.append(p["sentence"])
     products.extend(p for p in F.products_from_lines(body, "rated") if p["stars"] and NP.plausible_name(p["name"]))
     products = _dedupe_products(products)

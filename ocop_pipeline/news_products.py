@@ -187,7 +187,7 @@ _BAD_FIRST = {
 }
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
-    r"chủ\s+thể|sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
+    r"chủ\s+thể|(?<!bộ\s)sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
     r"were|was|is|are|has|have|will|products?|entities|producers|according|including)(?!\w)"
     r"|\d\s*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
 )
@@ -455,7 +455,8 @@ def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
         for i, m in enumerate(found):
             end = found[i + 1].start() if i + 1 < len(found) else len(low)
             window = low[m.end() : end]
-            cut = _rx("wincut", r"[;.]", 0).search(window)
+            first_star = _rx("star1", _STAR1).search(window)
+            cut = _rx("wincut", r"[,;.]", 0).search(window, first_star.end() if first_star else 0)
             window = window[: cut.start()] if cut else window
             before = low[prev_end : m.start()]
             prev_end = m.end()
@@ -521,7 +522,9 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         heads.append((start, mk.end(), header, _count_value(noun.group("count")), subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
     # noun right before a capitalised name, with no mark.
-    for nm in _rx("countname", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|products?)\s+(?=[“\"‘]?[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ](?!OCOP))", 0).finditer(sentence):
+    for nm in _rx("countname", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
+        if not sentence[nm.end() :].lstrip("“\"‘")[:1].isupper():
+            continue
         if any(a <= nm.start() < b for a, b, *_ in heads) or any(abs(nm.end() - b) < 3 for _, b, *_ in heads):
             continue
         pre = sentence[max(0, nm.start() - 120) : nm.start()]
@@ -568,9 +571,18 @@ def page_products(
             by_count.setdefault(value, set()).add(stars)
     out: list[dict] = []
     n_blocks = len(paragraphs)
+    line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
     for bi, para in enumerate(paragraphs):
         prev: str | None = None
         prev_rated = False
+        if line_head is not None and para:
+            # One item line (or a group of names with one subject) per block, under the header line.
+            block = " ".join(para)
+            first = _split_outside_parens(_rx("of", _OF, 0).split(block, 1)[0], ",;")[0]
+            if "|" not in block and len(block) < 400 and plausible_name(_clean_name(first)) and parse_list(block, None):
+                para = [block]
+            else:
+                line_head = None
         for si, sent in enumerate(para):
             low = sent.lower()
             if not ("sản phẩm" in low or "product" in low or " của " in low or " by " in low or "sao" in low or ":" in low):
@@ -580,7 +592,18 @@ def page_products(
                 si == len(para) - 1 and bi >= n_blocks - 3 and len(sent) > 60
                 and not sent.rstrip().endswith((".", "!", "?", "…", "\"", "”", ")", ":", "|"))
             )
-            found = _lists_in(sent, prev)
+            if line_head is not None:
+                found = [(line_head[0], sent, "", line_head[1], None)]
+            else:
+                found = _lists_in(sent, prev)
+                if si == len(para) - 1 and sent.rstrip().endswith(":") and len(sent) < 300 and (
+                    _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
+                ):
+                    cm = None
+                    for cm in _rx("hnoun", _HEADER_NOUN).finditer(sent):
+                        pass
+                    line_head = (sent, _count_value(cm.group("count")) if cm else None)
+                    found = []
             if not found:
                 prose = _subject_sentence(sent)
                 if prose:
