@@ -75,8 +75,7 @@ def star_info(text: str) -> tuple[int | None, str | None]:
         a, b = int(up.group("a")), int(up.group("b"))
         if b == 5:
             return (a if a >= 3 else None), "proposed_5_star"
-        # "được nâng hạng từ 3 sao lên 4 sao": the new star; "tham gia nâng hạng": still the old one.
-        return (a if _rx("joinup", r"tham\s+gia\s+nâng|đề\s+nghị\s+nâng|requested", 0).search(low) else b), None
+        return b, None  # "được nâng hạng từ 3 sao lên 4 sao": the new star
     values: set[int] = set()
     five_at = -1
     for m in _rx("star1", _STAR1).finditer(low):
@@ -106,7 +105,7 @@ def star_info(text: str) -> tuple[int | None, str | None]:
 # The word that opens a list: "gồm", "bao gồm", "gồm có", "là", "như", ":", "namely", "including" ...
 _MARK = (
     r"(?:(?<!\w)(?:bao\s+gồm(?:\s+có)?|gồm(?:\s+có)?|là|như(?:\s+sau)?|namely|including|includes?|comprises?|"
-    r"such\s+as|are|were)(?!\w)\s*:?|:)"
+    r"such\s+as|(?<=products\s)of)(?!\w)\s*:?|:)"
 )
 # What the header of a product list names: the products (with their count), or the subject that has them.
 _PRODUCT_WORD = r"(?:sản\s+phẩm|\bSP\b|products?)"
@@ -116,6 +115,10 @@ _NOT_PRODUCTS = (
     r"(?:\d+|các|nhiều)\s+(?:địa\s+phương|huyện|xã|phường|đơn\s+vị|chủ\s+thể|làng\s+nghề|doanh\s+nghiệp|hợp\s+tác\s+xã|"
     r"htx|cơ\s+sở|localities|districts|units|entities|producers)|lĩnh\s+vực|nhóm|ngành\s+hàng|ngành|loại\s+hình|"
     r"gian\s+hàng|hồ\s+sơ|categor|groups?\b|chủ\s+yếu"
+)
+# "9 đơn vị đạt sản phẩm OCOP 4 sao ... bao gồm:": a list of units, not of products.
+_UNITS_BEFORE = (
+    r"(?:\d+|các)\s+(?:đơn\s+vị|chủ\s+thể|doanh\s+nghiệp|hợp\s+tác\s+xã|htx|cơ\s+sở|units|entities|producers)\s+(?:\w+\s+){0,2}$"
 )
 # Examples ("các sản phẩm tiêu biểu như"): without a star in the header they are no rating.
 _EXAMPLE_MARK = r"(?<!\w)(?:như|such\s+as)(?!\w)"
@@ -184,12 +187,16 @@ _BAD_FIRST = {
     "chủ", "hội", "ubnd", "sở", "phòng", "bộ", "the", "a", "an", "these", "they", "this", "which", "other", "others",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "commune", "district", "province",
     "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
+    # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
+    "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "đặc", "ngoài", "cụ", "bên", "qua",
+    "hiện", "tuy", "nhờ", "do", "vì", "nhưng",
 }
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
     r"chủ\s+thể|(?<!bộ\s)sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
     r"were|was|is|are|has|have|will|products?|entities|producers|according|including)(?!\w)"
-    r"|\d\s*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
+    r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
+    r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward)(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -285,11 +292,27 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
     return parts
 
 
+def _and_next(text: str) -> str:
+    """"A của X và B của Y", "A (xã X) và B (xã Y)": a "và" before another item with its own subject or
+    parenthesis ends the first item (it becomes a comma). Not inside a subject ("HTX trồng và sản xuất
+    dược liệu Bảo Châu (xã Y)"): after "của X" only a next "của" or a closed parenthesis splits."""
+    out, last = [], 0
+    of_rx = _rx("of", _OF, 0)
+    for m in _rx("andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?[^,;()]{2,80}?(?P<of>" + _OF + r")?(?(of)|\s*\())", 0).finditer(text):
+        left = text[last : m.start()]
+        if m.group("of") is None and of_rx.search(left) and not left.rstrip().endswith(")"):
+            continue
+        out.append(left)
+        last = m.end()
+    out.append(text[last:])
+    return ", ".join(out)
+
+
 def _parse_group(text: str, need: int | None) -> list[_Item]:
     """The items of one list (or of one ";" segment of it)."""
     items: list[_Item] = []
     # "A của X và B của Y": a "và" before another item with its own subject ends the first item.
-    text = _rx("andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?[^,;()]{2,80}?" + _OF + r")", 0).sub(", ", text)
+    text = _and_next(text)
     parts = [p for p in _split_outside_parens(text, ",") if p.strip()]
     pending: list[str] = []  # names waiting for the subject of a later part
     last_subject_item: list[_Item] = []
@@ -297,11 +320,11 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
         of = _rx("of", _OF, 0).search(part)
         paren_subject = None
         for inner in _paren_parts(part):
-            if _rx("psubj", r"^\s*" + _SUBJECT_START, 0).match(inner):
+            if _rx("psubj", r"^\s*" + _SUBJECT_START).match(inner):
                 paren_subject = inner
                 break
-        if of is None and paren_subject is None and _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")", 0).search(part):
-            of = _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")", 0).search(part)
+        if of is None and paren_subject is None and _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part):
+            of = _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part)
         if of is not None and not plausible_name(_clean_name(part[: of.start()])) and not pending:
             of = None
         if of is None and paren_subject is None:
@@ -363,7 +386,7 @@ def parse_list(text: str, need: int | None = None) -> list[_Item]:
 
 # A predicate after a list: "... đạt 3 sao", "... được công nhận OCOP 4 sao", "... were recognised as".
 _PREDICATE = (
-    r"(?:,\s*|\s+)(?:(?:đều|cũng|đã|vừa|mới|tiếp\s+tục|chính\s+thức)\s+)*"
+    r"(?:,\s*|\s+)(?:(?:đều|cũng|đã|vừa|mới|tiếp\s+tục|chính\s+thức|xuất\s+sắc|lần\s+đầu|cùng)\s+)*"
     r"(?:đạt|được\s+(?:công|chứng|xếp|cấp|đánh|tham|nâng|phân|bình|hội|ubnd|ủy|chủ|thủ|bộ|trao)|xếp\s+hạng|"
     r"requested|received|recogni[sz]ed|were|was|has\s+been|have\s+been|is|are|will)(?!\w)"
 )
@@ -504,20 +527,20 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
             continue
         start, noun = found
         header = sentence[start : mk.start()]
-        if word in ("are", "were") and not _rx("enbe", r"products?\s*$", 0).search(header.strip()):
-            continue
-        if word == "là" and _rx("lanoun", r"(?:đây|đó|này)\s*$", 0).search(sentence[:mk.start()]):
-            pass
-        if _rx("notprod", _NOT_PRODUCTS, 0).search(header[noun.end() - start :]):
+        if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
+            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
+        if _rx("notprod", _NOT_PRODUCTS, 0).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE, 0).search(
+            sentence[max(0, start - 40) : start]
+        ):
             continue
         subj = None
         pre = sentence[max(heads[-1][1] if heads else 0, start - 120) : start]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$", 0).search(pre)
+        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
         if sm:
             subj = sm.group("s").strip()
         else:
             om = _rx("hdrof", _OF + r"(?P<s>" + _SUBJECT_START + r".*)$", 0).search(header)
-            if om and _rx("hdrsubj", r"^" + _SUBJECT_START, 0).match(om.group("s")):
+            if om and _rx("hdrsubj", r"^" + _SUBJECT_START).match(om.group("s")):
                 subj = _subject_of(om.group("s"))[0]
         heads.append((start, mk.end(), header, _count_value(noun.group("count")), subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
@@ -528,7 +551,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         if any(a <= nm.start() < b for a, b, *_ in heads) or any(abs(nm.end() - b) < 3 for _, b, *_ in heads):
             continue
         pre = sentence[max(0, nm.start() - 120) : nm.start()]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$", 0).search(pre)
+        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
         heads.append((nm.start(), nm.end(), sentence[max(0, nm.start() - 60) : nm.end()], _count_value(nm.group("count")),
                       sm.group("s").strip() if sm else None))
     heads.sort()
@@ -550,7 +573,7 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
         return None
     if _rx("sp_start", r"^\s*(?:sản\s+phẩm)\s+[“\"]?\w", 0).match(listed):
         return listed, predicate
-    if _rx("of_subj", _OF + _SUBJECT_START, 0).search(listed) and listed[:1].isupper():
+    if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and listed[:1].isupper():
         return listed, predicate
     return None
 
@@ -608,7 +631,7 @@ def page_products(
                 prose = _subject_sentence(sent)
                 if prose:
                     found = [("", prose[0], prose[1], None, None)]
-                elif prev_rated and is_open and _rx("of_subj", _OF + _SUBJECT_START, 0).search(sent):
+                elif prev_rated and is_open and _rx("of_subj", _OF + _SUBJECT_START).search(sent):
                     # A cut-off sentence continuing a rated enumeration: names whole, subject and star cut.
                     found = [("", sent, "", None, None)]
             made_rated = False
