@@ -184,7 +184,7 @@ _BAD_FIRST = {
     "đó", "trong", "theo", "tại", "ở", "với", "cho", "từ", "đến", "ngày", "tháng", "đợt", "sau", "trước", "toàn",
     "tổng", "gồm", "là", "được", "đã", "đạt", "có", "và", "hoặc", "cùng", "còn", "riêng", "thêm", "mỗi", "xã", "phường",
     "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "tp", "tp.", "tx", "tx.", "h.", "khu", "thị", "thành", "đặc", "ông", "bà",
-    "chủ", "hội", "ubnd", "sở", "phòng", "bộ", "the", "a", "an", "these", "they", "this", "which", "other", "others",
+    "chủ", "hội", "ubnd", "sở", "phòng", "the", "a", "an", "these", "they", "this", "which", "other", "others",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "commune", "district", "province",
     "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
@@ -206,6 +206,7 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
+    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
     # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
     return name
@@ -507,7 +508,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     floor = 0
     heads: list[tuple[int, int, str, int | None, str | None]] = []  # (start, list start, header, count, subj)
     lead = _rx("leadmark", r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|"
-               r"they\s+include|including|namely)\s*:?\s*", 0).match(sentence)
+               r"they\s+include|including|namely)\s*:?\s*").match(sentence)
     if lead and prev:
         cm = None
         for cm in _rx("hnoun", _HEADER_NOUN).finditer(prev):
@@ -595,8 +596,8 @@ def page_products(
     out: list[dict] = []
     n_blocks = len(paragraphs)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
+    prev: str | None = None  # the sentence before, across blocks: "Bao gồm: ..." may open the next block
     for bi, para in enumerate(paragraphs):
-        prev: str | None = None
         prev_rated = False
         if line_head is not None and para:
             # One item line (or a group of names with one subject) per block, under the header line.
