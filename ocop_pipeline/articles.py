@@ -329,7 +329,12 @@ def extract_article(
     for p in products:
         if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
             batch_sentences.append(p["sentence"])
-    products.extend(p for p in F.products_from_lines(body, "rated") if p["stars"] and NP.plausible_name(p["name"]))
+    listed = [fold_key(p["name"]) for p in products]
+    for p in F.products_from_lines(body, "rated"):
+        key = fold_key(p["name"])
+        # A line the lists above have split already ("A và B của HTX Y" -> A, B) is not one more product.
+        if p["stars"] and NP.plausible_name(p["name"]) and not any(k != key and k in key for k in listed):
+            products.append(p)
     products = _dedupe_products(products)
     for p in products:
         if p["status"] == "rated" and p["stars"]:

@@ -326,7 +326,7 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                 break
         if of is None and paren_subject is None and _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part):
             of = _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part)
-        if of is not None and not plausible_name(_clean_name(part[: of.start()])) and not pending:
+        if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
         if of is None and paren_subject is None:
             if last_subject_item and not any(_rx("of", _OF, 0).search(p) for p in parts[i + 1 :]):
@@ -530,7 +530,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         header = sentence[start : mk.start()]
         if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
             continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
-        if _rx("notprod", _NOT_PRODUCTS, 0).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE, 0).search(
+        if _rx("notprod", _NOT_PRODUCTS).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE).search(
             sentence[max(0, start - 40) : start]
         ):
             continue
@@ -544,6 +544,10 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
             if om and _rx("hdrsubj", r"^" + _SUBJECT_START).match(om.group("s")):
                 subj = _subject_of(om.group("s"))[0]
         heads.append((start, mk.end(), header, _count_value(noun.group("count")), subj))
+    # "Công ty TNHH Nấm Phùng Gia với sản phẩm nấm đùi gà Phùng Gia": a subject, then its product.
+    for wm in _rx("withprod", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+với\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+").finditer(sentence):
+        if not any(a <= wm.start() < b for a, b, *_ in heads):
+            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, wm.group("s").strip()))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
     # noun right before a capitalised name, with no mark.
     for nm in _rx("countname", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
@@ -572,7 +576,7 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     listed, predicate = _cut_predicate(sentence)
     if not predicate or star_info(predicate) == (None, None):
         return None
-    if _rx("sp_start", r"^\s*(?:sản\s+phẩm)\s+[“\"]?\w", 0).match(listed):
+    if _rx("sp_start", r"^\s*(?:sản\s+phẩm)\s+[“\"]?\w").match(listed):
         return listed, predicate
     if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and listed[:1].isupper():
         return listed, predicate
@@ -588,6 +592,9 @@ def page_products(
     whose header gives none."""
     flat = [s for para in paragraphs for s in para]
     heads = [title, *flat] if title else flat
+    if title and (not flat or title != flat[0]):
+        # A title often names the product itself ("X của Công ty Y tiếp tục được xếp hạng 4 sao").
+        paragraphs = [[title], *paragraphs]
     page_star = _page_star(heads, batch)
     by_count = _counted_stars(heads)
     for value, stars in batch:
@@ -646,12 +653,13 @@ def page_products(
                 pstars, pstatus = star_info(_first_clause(predicate))
                 stars, status = (hstars, hstatus) if (hstars or hstatus) else (pstars, pstatus)
                 if stars is None and status is None:
-                    example = _rx("example", _EXAMPLE_MARK, 0).search(header[-12:] + " ") is not None
+                    example = _rx("example", _EXAMPLE_MARK).search(header[-12:] + " ") is not None
                     hlow = header.lower()
                     recog = bool(count) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
                     known = by_count.get(count, set()) if count else set()
-                    if len(known) == 1 and next(iter(known)) in ("potential_5_star", "proposed_5_star"):
-                        status = next(iter(known))  # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
+                    if known and known <= {"potential_5_star", "proposed_5_star"}:
+                        # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
+                        status = "potential_5_star" if "potential_5_star" in known else "proposed_5_star"
                     elif recog and not example and not _not_batch(hlow):
                         if len(known) == 1:
                             stars = int(next(iter(known)))
