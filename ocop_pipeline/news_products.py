@@ -153,7 +153,7 @@ def _header_before(sentence: str, mark_start: int, floor: int) -> tuple[int, re.
 # ---------------------------------------------------------------------------------------------
 
 _SUBJECT_START = (
-    r"(?:" + F.SUBJECT_KW + r"|Cở\s+sở|hộ\s+(?:ông|bà|anh|chị)|hộ\s+kinh\s+doanh|hộ\s+sản\s+xuất|chủ\s+thể|tiệm|"
+    r"(?<!\w)(?:" + F.SUBJECT_KW + r"|Cở\s+sở|hộ\s+(?:ông|bà|anh|chị)|hộ\s+kinh\s+doanh|hộ\s+sản\s+xuất|chủ\s+thể|tiệm|"
     r"nhà\s+hàng|trung\s+tâm|làng\s+nghề|ông|bà|"
     r"[\w.&' -]{0,80}?(?:cooperative|company|co\.?\s*,?\s*ltd|jsc|facility|household|family-run|workshop|enterprise)"
     r"|household\s+business)"
@@ -550,7 +550,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
             heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, wm.group("s").strip()))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
     # noun right before a capitalised name, with no mark.
-    for nm in _rx("countname", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
+    for nm in _rx("countname", r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+|(?:đối\s+với|cho|là)\s+(?:các\s+)?)(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
         if not sentence[nm.end() :].lstrip("“\"‘")[:1].isupper():
             continue
         if any(a <= nm.start() < b for a, b, *_ in heads) or any(abs(nm.end() - b) < 3 for _, b, *_ in heads):
@@ -652,6 +652,8 @@ def page_products(
                 hstars, hstatus = star_info(header)
                 pstars, pstatus = star_info(_first_clause(predicate))
                 stars, status = (hstars, hstatus) if (hstars or hstatus) else (pstars, pstatus)
+                if stars == 5 and _rx("proposed", _PROPOSED, 0).search(low):
+                    stars, status = None, "proposed_5_star"  # "trình Hội đồng Trung ương xem xét ... 5 sao"
                 if stars is None and status is None:
                     example = _rx("example", _EXAMPLE_MARK).search(header[-12:] + " ") is not None
                     hlow = header.lower()
