@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ocop_pipeline import news_figures as NF
+from ocop_pipeline import news_numbers as NN
 from ocop_pipeline import news_products as NP
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
@@ -35,6 +38,8 @@ _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 _UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
 
 _RX: dict[str, re.Pattern[str]] = {}
+# The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
+_PLAN_HEADING = r"^\s*(?:[IVX]+\.|\d+\.)?\s*(?:mục\s+tiêu|chỉ\s+tiêu)\b"
 
 
 def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -221,24 +226,29 @@ def extract_article(
     products: list[dict] = []
     all_sents: list[str] = []
     context_period: str | None = None
-    pending_batch: list[tuple[F.Mention, str]] = []
     other: list[tuple[F.Mention, str, str | None]] = []
-    awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
-    confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
     english = language == "en"
     # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
     # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
     # later change to a Mention (batch -> candidate) is made to every one alike.
-    sent_info: dict[str, tuple[str | None, str, bool, bool]] = {}
+    sent_info: dict[str, tuple[str | None, str, bool, bool, str, str]] = {}
     mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
     plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    occurrences: list[NF.Occurrence] = []
+    plan_section = False
     para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
-    for para in body:
+    for pi, para in enumerate(body):
+        # A plan document's "I. MỤC TIÊU" section: what follows are targets, whatever the verbs,
+        # until the next numbered heading.
+        if len(para) < 80 and _rx("planhead", _PLAN_HEADING).match(para):
+            plan_section = True
+        elif plan_section and _rx("sectionhead", r"^[IVX]+\.\s", 0).match(para):
+            plan_section = False
         carry: str | None = None
         para_sents.append([])
-        for sent in F.sentences(para):
+        for si, sent in enumerate(F.sentences(para)):
             all_sents.append(sent)
             para_sents[-1].append(sent)
             info = sent_info.get(sent)
@@ -246,21 +256,27 @@ def extract_article(
                 # Cheap gates: most sentences carry no number and name no product.
                 low = sent.lower()
                 period = F.period_of(sent, low) if "20" in sent else None
-                has_num = english or digit_rx.search(sent) is not None
-                gate = has_num and any(u in low for u in _UNIT_WORDS)
+                units = any(u in low for u in _UNIT_WORDS)
+                # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
+                # `msent` is the sentence the mentions (and their offsets) refer to.
+                msent = NN.digits_for_words(sent, low) if units else sent
+                mlow = low if msent is sent else msent.lower()
+                has_num = english or digit_rx.search(msent) is not None
+                gate = has_num and units
                 plan = bool(period) and plan_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan)
-            period, low, gate, plan = info
+                info = sent_info[sent] = (period, low, gate, plan, msent, mlow)
+            period, low, gate, plan, msent, mlow = info
             if gate:
-                ms = mention_memo.get((sent, carry))
+                ms = mention_memo.get((msent, carry))
                 if ms is None:
-                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
+                    ms = mention_memo[(msent, carry)] = F.mentions(msent, carry, mlow)
             else:
                 ms = []
+            if plan_section and ms:
+                ms = [m if m.mode in ("target", "forecast") else replace(m, mode="target") for m in ms]
             for m in ms:
-                if m.mode == "batch":
-                    pending_batch.append((m, sent))
-                else:
+                occurrences.append(NF.Occurrence(m, msent, pi, si))
+                if m.mode in ("target", "forecast"):
                     other.append((m, sent, period or context_period))
             if ms and ms[-1].mode in ("target", "forecast"):
                 carry = ms[-1].mode
@@ -271,60 +287,68 @@ def extract_article(
             if plan:
                 context_period = period
 
-    # The batch the page reports, for the stars of a product list whose header gives none.
-    batch_pairs = [(m.value, m.stars) for m, _s in pending_batch if not m.potential]
-    if awaiting and not confirmed and pending_batch:
-        notes.append("results await a recognition decision: counted as candidates")
-        other.extend((m, s, None) for m, s in pending_batch)
-        for m, _s, _p in other:
-            if m.mode == "batch":
-                m.mode = "candidate"
-        pending_batch = []
-
-    for m, sent in pending_batch:
+    # A council's result counts as a result (the devset's convention: "Kết quả, có 29/31 sản phẩm
+    # ..."); a figure still to be decided says so in its own sentence ("đề nghị UBND tỉnh công nhận
+    # 30 sản phẩm"), which the sentence's cues read as a candidate. Products keep the stars their
+    # text gives them (news_products), awaiting or not.
+    # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
+    # may give the whole of a batch the body splits.
+    title_occs: list[NF.Occurrence] = []
+    if page.title and page.title not in sent_info and any(u in page.title.lower() for u in _UNIT_WORDS):
+        title_occs = [NF.Occurrence(m, page.title, -1, 0) for m in F.mentions(page.title)]
+    figs = NF.select(occurrences, body, title_occs)
+    counts, cumulative = figs.counts, figs.cumulative
+    notes.extend(figs.notes)
+    batch_stars |= figs.batch_stars
+    for s in figs.batch_sentences:
+        if s not in batch_sentences:
+            batch_sentences.append(s)
+    for o in occurrences:
+        m, sent = o.mention, o.sentence
+        key = _count_key(m)
         if m.potential:
             facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
-        if counts[key] is None:
-            counts[key] = m.value
-        elif counts[key] != m.value:
-            notes.append(f"counts.{key}: later value {m.value} kept as a fact only")
-        if m.stars:
-            batch_stars.add(m.stars)
-        if sent not in batch_sentences:
-            batch_sentences.append(sent)
-    for m, sent, period in other:
-        if m.potential:
-            facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        if m.mode == "cumulative":
+        elif o.role != "own":
+            facts.append(_fact(f"{o.role}_figure", key, m, sent))  # one producer's or one place's figure
+        elif o.mode == "batch":
+            facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
+        elif o.mode == "cumulative":
             facts.append(_fact("cumulative", key, m, sent))
-            if cumulative[key] is None:
-                cumulative[key] = m.value
-            elif cumulative[key] != m.value:
-                notes.append(f"cumulative.{key}: later value {m.value} kept as a fact only")
-        elif m.mode in ("target", "forecast"):
-            t = {
-                "text": sent,
-                "number": m.value,
-                "period": F.period_of(sent) or period,
-                "kind": m.mode,
-                "unit": m.unit,
-                "stars": m.stars,
-                "number_max": m.value_max,
-                "qualifier": m.qualifier,
-            }
-            targets.append(t)
-            facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
-        else:
-            facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
+        elif o.mode not in ("target", "forecast"):
+            facts.append(_fact(o.mode if o.mode != "unknown" else "unclassified", key, m, sent))
+    for m, sent, period in other:
+        if m.potential or m.mode not in ("target", "forecast"):
+            continue
+        key = _count_key(m)
+        t = {
+            "text": sent,
+            "number": m.value,
+            "period": F.period_of(sent) or period,
+            "kind": m.mode,
+            "unit": m.unit,
+            "stars": m.stars,
+            "number_max": m.value_max,
+            "qualifier": m.qualifier,
+        }
+        targets.append(t)
+        facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
+    has_batch = any(v is not None for v in counts.values())
+    # Aggregate statistics are results too ("toàn tỉnh có 320 sản phẩm OCOP, trong đó 45 sản phẩm 4
+    # sao"), and so is a re-rating; plans, candidates, fairs and revocations are not.
+    has_stock = any(
+        o.role == "own" and o.mode in ("cumulative", "rerated") and o.mention.unit == "products" and not o.mention.potential
+        for o in occurrences
+    )
 
     # Products: lists, prose and tables (news_products), and "Tên - Chủ thể" lines and table rows. A
     # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
-    # without a rating (fair exhibits, examples, candidates) is not a rated product.
+    # without a rating (fair exhibits, examples, candidates) is not a rated product. The batch the
+    # page reports gives the stars of a list whose header gives none.
+    batch_pairs = [
+        (o.mention.value, o.mention.stars)
+        for o in occurrences
+        if o.mode == "batch" and o.role == "own" and o.mention.unit == "products" and not o.mention.potential
+    ]
     products = NP.page_products(para_sents, batch_pairs, page.title)
     for p in products:
         if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
@@ -347,7 +371,7 @@ def extract_article(
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
 
-    has_results = bool(pending_batch) or bool(rated_products)
+    has_results = has_batch or has_stock or bool(rated_products)
 
     # --- places --------------------------------------------------------------------------------
     post_reform = when is not None and when >= REFORM_DATE
@@ -421,7 +445,7 @@ def extract_article(
     if has_results:
         cues: list[str] = []
         for s in batch_sentences:
-            cues.extend(F.level_cues(s, sent_info[s][1]))  # every batch sentence is in sent_info
+            cues.extend(F.level_cues(s))
         if not cues:
             for s in all_sents:
                 low = sent_info[s][1]  # s.lower()
@@ -479,13 +503,6 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
     }
 
 
-def _sentence_mode(sent: str, low: str | None = None) -> str:
-    kinds = [kind for _, kind in F.cue_list(sent.lower() if low is None else low)]
-    if not kinds:
-        return "unknown"
-    return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
-
-
 def _sentence_of(sents: list[str], needle: str) -> str | None:
     n = needle.replace(" ", "")
     for s in sents:
@@ -502,9 +519,6 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
         name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
         for i, q in enumerate(out):
             qs = fold_key(q.get("subject") or "")
-            # Two products may share a name with different stars (one per district): kept apart.
-            if p["stars"] and q["stars"] and p["stars"] != q["stars"]:
-                continue
             if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
                 if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
                     out[i] = p

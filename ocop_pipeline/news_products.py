@@ -188,7 +188,7 @@ _BAD_FIRST = {
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "commune", "district", "province",
     "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
-    "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "đặc", "ngoài", "cụ", "bên", "qua",
+    "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng",
 }
 _BAD_WORDS = (
@@ -224,9 +224,7 @@ def plausible_name(name: str) -> bool:
         return False
     if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + F.SUBJECT_KW + r")\b").match(name):
         return False
-    if _rx("badwords", _BAD_WORDS).search(name):
-        return False
-    return True
+    return not _rx("badwords", _BAD_WORDS).search(name)
 
 
 def _split_outside_parens(text: str, seps: str) -> list[str]:
@@ -267,7 +265,7 @@ def _paren_parts(item: str) -> list[str]:
 
 
 class _Item:
-    __slots__ = ("name", "subject", "stars", "status", "open")
+    __slots__ = ("name", "open", "stars", "status", "subject")
 
     def __init__(self, name: str, subject: str | None, stars: int | None, status: str | None) -> None:
         self.name, self.subject, self.stars, self.status, self.open = name, subject, stars, status, False
@@ -332,11 +330,11 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
             if last_subject_item and not any(_rx("of", _OF, 0).search(p) for p in parts[i + 1 :]):
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
                 # or its address goes on.
-                if not _rx("addrpart", r"^\s*(?:" + _ADDRESS_START.pattern[1:] + r")", re.I).match(part.strip()):
-                    if not _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
-                        for it in last_subject_item:
-                            if it.subject and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject):
-                                it.subject = (it.subject + ", " + part.strip()).strip(" ,")
+                address = _rx("addrpart", r"^\s*(?:" + _ADDRESS_START.pattern[1:] + r")").match(part.strip())
+                if not address and not _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
+                    for it in last_subject_item:
+                        if it.subject and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject):
+                            it.subject = (it.subject + ", " + part.strip()).strip(" ,")
                 continue
             pending.append(part)
             continue
@@ -360,8 +358,6 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                     made.append(_Item(name, subj, stars, status))
         items.extend(made)
         last_subject_item = made
-    for raw in pending:
-        pass
     if pending:
         tail = ", ".join(pending)
         for raw in _split_names(tail, None if need is None else max(need - len(items), 1)):

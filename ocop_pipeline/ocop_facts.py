@@ -244,26 +244,44 @@ _MENTION_REV = r"(?P<rstar>" + _STAR.replace("?P<", "?P<r_") + r")\s*(?::|có|l�
 
 _CUES = {
     "target": r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra|hướng\s+tới|ít\s+nhất|tối\s+thiểu|"
-    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|at\s+least|\bby\s+20\d\d",
+    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|"
+    # "at least 150 products" is a target; "products with at least three stars" is a star floor.
+    r"at\s+least(?!\s+(?:three|four|five|[345])[\s-]stars?)|\bby\s+20\d\d",
     "forecast": r"dự\s+kiến|ước\s+(?:đạt|tính)|expected|forecast",
-    "candidate": r"đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
-    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|nominated|proposed|candidates?|registered|"
+    # Taken back: a revocation's figures are neither a batch nor a stock.
+    "revoked": r"thu\s+hồi|revok",
+    # "tổ chức đánh giá 61 sản phẩm": evaluated, not yet rated (the result follows, or not).
+    "candidate": r"tổ\s+chức\s+(?:đánh\s+giá|chấm\s+điểm)|họp\s+(?:đánh\s+giá|chấm\s+điểm)|"
+    r"tiến\s+hành\s+(?:đánh\s+giá|chấm\s+điểm)|đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình|chương\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|"
+    r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
+    r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",
     "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
-    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
-    r"lên\s+(?=\d)|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
-    r"currently|now\s+has",
+    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
+    r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
+    # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
+    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
+    r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
     "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
     r"the\s+province\s+has",
+    # A re-rating or a re-issued certificate: results, but not the page's new batch. Before "batch",
+    # whose "công nhận" would otherwise match first at the same place.
+    # A first rating said in so many words outranks a re-rating named beside it ("tái công nhận và
+    # công nhận mới"); read as a batch.
+    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
+    "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|"
-    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|"
+    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
 _CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
-_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2, "weakcum": 1}
+_CUE_PRIORITY = {
+    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 2.7, "rerated": 2.5, "batch": 2, "weakcum": 1,
+}
 
 # A council's result still awaiting the decision that recognises it.
 _AWAIT = (
@@ -488,7 +506,7 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         value = _num(m.group("rn"))
         if value is None:
             continue
-        found.append((m.start(), m.end(), value, None, "products", stars, pot))
+        found.append((m.start(), m.end(), value, None, "products", stars, pot, None))
         taken.append((m.start("rn"), m.end("rn")))
     # Without an English number word only a digit starts a number: the digit-only pattern lets re
     # skip in C to the next digit instead of trying every "t", "n", "s", "e" and "f".
@@ -515,34 +533,69 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         elif m.group("post_star"):
             stars, _ = _stars_of(m, "")
             pot = _potential_before(sentence, m.start("post_star"))
+        # "4 sản phẩm đạt 2 sao", "57 sản phẩm từ 2 - 4 sao": below OCOP (3 stars), not a count of it.
+        if _rx("below_ocop", r"\s*(?:OCOP\s+)?(?:(?:đạt|từ|hạng)\s+)+[12]\s*(?:sao|[-–]|đến)").match(
+            sentence, m.end("punit") if m.group("punit") else m.end()
+        ):
+            continue
+        if stars is None and unit == "products" and "điểm" in low:
+            stars, pot = _stars_by_score(sentence, m.end())
+        substar = None
         if unit == "subjects":
-            stars = None
-        found.append((m.start(), m.end(), value, value_max, unit, stars, pot))
+            # "26 sản phẩm của 7 chủ thể đạt 4 sao": the stars follow the subjects, and belong to the products.
+            substar, stars = (stars, pot), None
+        found.append((m.start(), m.end(), value, value_max, unit, stars, pot, substar))
     found.sort()
 
     if not found:
         return []
+    found = _attach_stars(sentence, low, found)
     cues = cue_list(low)
     # `;|\bnăm\s+20\d\d|\bin\s+20\d\d` under re.I on the sentence, or the same lower-cased on the
     # lower-cased copy when that finds the same spans (_folds_like_ignorecase), written with its
     # literals first (the look-behind after a letter is the \b before it): re then skips in C to
     # the next ";", "n" or "i" instead of trying the pattern at every position.
+    # The year must open a clause: "năm 2021" after a noun ("sản phẩm OCOP năm 2021 của 88 chủ thể")
+    # qualifies that noun and starts nothing.
     if low is not sentence and _folds_like_ignorecase(sentence, low):
-        fresh_rx, fresh_text = _rx("fresh_low", r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d", 0), low
+        fresh_rx, fresh_text = _rx("fresh_low", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", 0), low
     else:
-        fresh_rx, fresh_text = _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d"), sentence
+        fresh_rx, fresh_text = _rx("fresh", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", re.IGNORECASE), sentence
+    # Where a breakdown opens ("..., trong đó 12 sản phẩm đạt 4 sao"): the cues before it belong to
+    # the whole, which the parts inherit.
+    brk_rx = _rx("breakdown", r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them|\(", re.IGNORECASE)
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
     set_here = False
-    for start, end, value, value_max, unit, stars, pot in found:
+    for i, (start, end, value, value_max, unit, stars, pot, _sub) in enumerate(found):
+        # A mention's own words end where the next mention starts, past the subjects of the same
+        # products ("8 sản phẩm của 7 chủ thể được công nhận": the verb is the products' too).
+        j = i + 1
+        if (
+            j < len(found) and unit == "products" and found[j][4] == "subjects"
+            and _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$").match(sentence[end : found[j][0]])
+        ):
+            j += 1
+        next_start = found[j][0] if j < len(found) else len(sentence)
         # A stronger cue earlier in the clause still governs ("Đến nay, đã công nhận 320"), but a new
         # clause or a new year starts afresh ("...còn hiệu lực; năm 2024 công nhận thêm 45").
         fresh_at = None
         for fm in fresh_rx.finditer(fresh_text, prev_end, start):
             fresh_at = fm.start()
         lo = prev_end if fresh_at is None or not out else fresh_at
+        brk_at = None
+        if out:
+            for bm in brk_rx.finditer(sentence, lo, start):
+                brk_at = bm.end()
+        if brk_at is not None:
+            lo = brk_at
         window = [k for pos, k in cues if lo <= pos < start]
+        if brk_at is not None and not window and mode == "candidate":
+            # "22 sản phẩm tham gia, trong đó 19 sản phẩm được công nhận": the part's own verb, after it.
+            own = [k for pos, k in cues if start <= pos < next_start]
+            if "batch" in own or "newbatch" in own:
+                mode = "batch"
         if window:
             best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
             if not (set_here and fresh_at is None and best == "batch" and _CUE_PRIORITY.get(mode, 0) > 2):
@@ -550,11 +603,15 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
             set_here = True
         elif fresh_at is not None and out and sentence[fresh_at] != ";":
             mode = "unknown"  # "..., năm 2024 có 40 sản phẩm được công nhận": the verb comes after
+        stop = _rx("clause_end", r"[;,]").search(sentence, end)
+        limit = min(stop.start() if stop else len(sentence), next_start)
+        after = [k for pos, k in cues if start <= pos < limit]
+        if mode == "batch" and ("candidate" in after or "revoked" in after):
+            # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình": the words after the
+            # number say what the products are.
+            mode = "revoked" if "revoked" in after else "candidate"
         if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
-            stop = _rx("clause_end", r"[;,]").search(sentence, end)
-            limit = stop.start() if stop else len(sentence)
-            after = [k for pos, k in cues if start <= pos < limit]
             if "batch" in after or (mode == "unknown" and after):
                 mode = max(after, key=lambda k: _CUE_PRIORITY[k or ""]) or mode
                 if mode == "weakcum" and "batch" in after:
@@ -563,6 +620,8 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
                 mode = "batch"
         if mode == "weakcum":
             mode = "cumulative"
+        elif mode == "newbatch":
+            mode = "batch"
         qual = None
         lead = sentence[max(prev_end, start - 14) : start]
         # Every qualifier ends in t, u, g, n, r or y (any case) before the spaces: most numbers have
@@ -580,6 +639,77 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
 _QUAL = r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$"
 _QUAL_LAST = frozenset("tugnryTUGNRY")
 assert {w[-1] for w in _split_alternatives(_QUAL[1 : _QUAL.index(")")])} <= _QUAL_LAST
+
+
+# "32 sản phẩm đạt từ 50 điểm trở lên", "2 sản phẩm đạt trên 90 điểm": a score says the stars.
+_SCORE = (
+    r"[^\d,;.()]{0,40}?\bđạt\s+(?:điểm\s+(?:trung\s+bình\s+)?)?(?P<rel>trên|từ|hơn)?\s*(?P<pts>\d{2,3})"
+    r"(?:[,.]\d+)?\s*điểm(?P<up>\s*trở\s+lên)?"
+)
+
+
+def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
+    """(stars, potential) from a score written after a count (DOMAIN.md: 5 stars 90-100, 4 stars
+    70-<90, 3 stars 50-<70); a provincial 90 is only a potential 5 stars."""
+    m = _rx("score", _SCORE).match(sentence, pos)
+    if m is None:
+        return None, False
+    pts = int(m.group("pts"))
+    floor = bool(m.group("rel") or m.group("up"))
+    if pts >= 90:
+        return "5", True
+    level = 4 if pts >= 70 else 3 if pts >= 50 else 0
+    if not level:
+        return None, False
+    return (f"{level}+" if floor else str(level)), False
+
+
+_UPGRADE = (
+    r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
+    r"(?:lên|to)\s+(?P<to>[345]|three|four|five)[\s-]*(?:sao|stars?)"
+)
+_Found = tuple  # (start, end, value, value_max, unit, stars, potential, (subject's stars, potential) | None)
+
+
+def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
+    """Stars written away from their number: "26 sản phẩm của 7 chủ thể đạt 4 sao" (after the
+    subjects), and a sentence with one count of products and one star level, before or after it
+    ("8 sản phẩm của 7 chủ thể được UBND huyện (tỉnh X) đánh giá ... đạt tiêu chuẩn OCOP 3 sao",
+    "công nhận sản phẩm OCOP 5 sao cho 5 sản phẩm")."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        f, nxt = out[i], out[i + 1]
+        if (
+            f[4] == "products" and f[5] is None and nxt[4] == "subjects" and nxt[7] and nxt[7][0]
+            and _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$").match(sentence[f[1] : nxt[0]])
+        ):
+            out[i] = (*f[:5], nxt[7][0], nxt[7][1], None)
+    for i, f in enumerate(out):
+        # "1 sản phẩm (na Chi Lăng) nâng cấp từ 3 sao lên 4 sao": the stars it has now.
+        if f[4] == "products" and f[5] is None:
+            stop = out[i + 1][0] if i + 1 < len(out) else len(sentence)
+            up = _rx("upgrade", _UPGRADE).match(sentence, f[1], stop)
+            if up:
+                out[i] = (*f[:5], _STAR_WORD.get(up.group("to").lower(), 0) and str(_STAR_WORD[up.group("to").lower()]), False, None)
+    products = [i for i, f in enumerate(out) if f[4] == "products"]
+    if len(products) != 1 or out[products[0]][5] is not None:
+        return out
+    i = products[0]
+    if "sao" not in low and "star" not in low and "*" not in low and "★" not in low:
+        return out
+    if _folds_like_ignorecase(sentence, low):
+        stars_found = _star_matches(lower_rx("star", _STAR), low)
+    else:
+        stars_found = list(_rx("star", _STAR).finditer(sentence))
+    specs = set()
+    for m in stars_found:
+        if _potential_before(sentence, m.start()):
+            return out  # "... tiềm năng 5 sao": not the count's stars
+        specs.add(_stars_of(m, "")[0])
+    # One level only: "nâng hạng từ 3 sao lên 4 sao" names two and says which of neither.
+    if len(specs) == 1:
+        out[i] = (*out[i][:5], specs.pop(), False, None)
+    return out
 
 
 def _potential_before(sentence: str, pos: int) -> bool:
@@ -735,7 +865,7 @@ def regime_level(stars: set[str], when: date | None, has_district: bool) -> str 
         return "national"
     if when is None:
         return None
-    if date(2023, 2, 1) <= when < date(2025, 7, 6):
+    if date(2023, 2, 24) <= when < date(2025, 7, 6):
         if stars == {"3"} and has_district:
             return "district"
         if "4" in stars or stars == {"3-4"}:
