@@ -653,7 +653,9 @@ def page_products(
                 if stars is None and status is None:
                     example = _rx("example", _EXAMPLE_MARK).search(header[-12:] + " ") is not None
                     hlow = header.lower()
-                    recog = bool(count) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
+                    # A counted list, a recognition verb, or a subject's own products ("Công ty X với sản
+                    # phẩm Y") on a page whose batch has one star value.
+                    recog = bool(count) or bool(hsubj) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
                     known = by_count.get(count, set()) if count else set()
                     if known and known <= {"potential_5_star", "proposed_5_star"}:
                         # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
