@@ -21,6 +21,7 @@ from ocop_pipeline import news_dates as ND
 from ocop_pipeline import news_figures as NF
 from ocop_pipeline import news_level as NL
 from ocop_pipeline import news_numbers as NN
+from ocop_pipeline import news_products as NP
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.admin_units import (
     REFORM_DATE,
@@ -233,26 +234,18 @@ def extract_article(
     all_sents: list[str] = []
     context_period: str | None = None
     other: list[tuple[F.Mention, str, str | None]] = []
-    awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
-    confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
     english = language == "en"
     # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
     # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
     # later change to a Mention (batch -> candidate) is made to every one alike.
-    sent_info: dict[str, tuple[str | None, str, bool, bool, bool, str, str]] = {}
+    sent_info: dict[str, tuple[str | None, str, bool, bool, str, str]] = {}
     mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
-    product_memo: dict[tuple[str, str], list[dict]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
     plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
-    # Whether `\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b` occurs, written with each
-    # word's first letter first and the \b before it as a look-behind: re then skips in C to the
-    # next letter that can start one instead of trying the pattern at every position.
-    prodgate_rx = F.lower_rx(
-        "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
-    )
     occurrences: list[NF.Occurrence] = []
     plan_section = False
+    para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
     for pi, para in enumerate(body):
         # A plan document's "I. MỤC TIÊU" section: what follows are targets, whatever the verbs,
         # until the next numbered heading.
@@ -261,8 +254,10 @@ def extract_article(
         elif plan_section and _rx("sectionhead", r"^[IVX]+\.\s", 0).match(para):
             plan_section = False
         carry: str | None = None
+        para_sents.append([])
         for si, sent in enumerate(F.sentences(para)):
             all_sents.append(sent)
+            para_sents[-1].append(sent)
             info = sent_info.get(sent)
             if info is None:
                 # Cheap gates: most sentences carry no number and name no product.
@@ -276,9 +271,8 @@ def extract_article(
                 has_num = english or digit_rx.search(msent) is not None
                 gate = has_num and units
                 plan = bool(period) and plan_rx.search(low) is not None
-                prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan, prod, msent, mlow)
-            period, low, gate, plan, prod, msent, mlow = info
+                info = sent_info[sent] = (period, low, gate, plan, msent, mlow)
+            period, low, gate, plan, msent, mlow = info
             if gate:
                 ms = mention_memo.get((msent, carry))
                 if ms is None:
@@ -287,10 +281,8 @@ def extract_article(
                 ms = []
             if plan_section and ms:
                 ms = [m if m.mode in ("target", "forecast") else replace(m, mode="target") for m in ms]
-            sent_mode = None
             for m in ms:
                 occurrences.append(NF.Occurrence(m, msent, pi, si))
-                sent_mode = m.mode
                 if m.mode in ("target", "forecast"):
                     other.append((m, sent, period or context_period))
             if ms and ms[-1].mode in ("target", "forecast"):
@@ -301,20 +293,11 @@ def extract_article(
                 carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
             if plan:
                 context_period = period
-            if prod:
-                if sent_mode is None:
-                    sent_mode = _sentence_mode(sent, low)
-                found_products = product_memo.get((sent, sent_mode))
-                if found_products is None:
-                    found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
-                if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
-                    batch_sentences.append(sent)
-                products.extend(found_products)
 
     # A council's result counts as a result (the devset's convention: "Kết quả, có 29/31 sản phẩm
     # ..."); a figure still to be decided says so in its own sentence ("đề nghị UBND tỉnh công nhận
-    # 30 sản phẩm"), which the sentence's cues read as a candidate. `awaiting` only sets the status
-    # of listed products.
+    # 30 sản phẩm"), which the sentence's cues read as a candidate. Products keep the stars their
+    # text gives them (news_products), awaiting or not.
     # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
     # may give the whole of a batch the body splits.
     title_occs: list[NF.Occurrence] = []
@@ -364,9 +347,25 @@ def extract_article(
         for o in occurrences
     )
 
-    # Product lists in list/table form: status from the page's situation.
-    line_status = "rated" if (has_batch or confirmed) else ("candidate" if awaiting else "mentioned")
-    products.extend(F.products_from_lines(body, line_status))
+    # Products: lists, prose and tables (news_products), and "Tên - Chủ thể" lines and table rows. A
+    # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
+    # without a rating (fair exhibits, examples, candidates) is not a rated product. The batch the
+    # page reports gives the stars of a list whose header gives none.
+    batch_pairs = [
+        (o.mention.value, o.mention.stars)
+        for o in occurrences
+        if o.mode == "batch" and o.role == "own" and o.mention.unit == "products" and not o.mention.potential
+    ]
+    products = NP.page_products(para_sents, batch_pairs, page.title)
+    for p in products:
+        if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
+            batch_sentences.append(p["sentence"])
+    listed = [fold_key(p["name"]) for p in products]
+    for p in F.products_from_lines(body, "rated"):
+        key = fold_key(p["name"])
+        # A line the lists above have split already ("A và B của HTX Y" -> A, B) is not one more product.
+        if p["stars"] and NP.plausible_name(p["name"]) and not any(k != key and k in key for k in listed):
+            products.append(p)
     products = _dedupe_products(products)
     for p in products:
         if p["status"] == "rated" and p["stars"]:
@@ -521,13 +520,6 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
         "qualifier": m.qualifier,
         "sentence": sentence,
     }
-
-
-def _sentence_mode(sent: str, low: str | None = None) -> str:
-    kinds = [kind for _, kind in F.cue_list(sent.lower() if low is None else low)]
-    if not kinds:
-        return "unknown"
-    return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
 
 
 def _sentence_of(sents: list[str], needle: str) -> str | None:

@@ -1,0 +1,194 @@
+"""Products named in news pages (ocop_pipeline.news_products through extract_article).
+
+Each test is a page written for it that reproduces one construction of real OCOP news writing; the
+names, subjects and figures may be real, the sentences are not copied from any page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ocop_pipeline.articles import extract_article
+from ocop_pipeline.news_products import plausible_name, star_info
+
+
+def products(text: str, title: str | None = None) -> dict[str, dict]:
+    page = (title + "\n\n" + text) if title else text
+    r = extract_article(page, published_hint=date(2024, 11, 20))
+    return {p["name"]: p for p in r["products"]}
+
+
+def test_counted_header_with_star_and_comma_list_with_places():
+    got = products(
+        "Năm 2024, UBND huyện Bình Giang ra quyết định công nhận các sản phẩm OCOP của huyện.\n"
+        "Cụ thể, 4 sản phẩm đạt 3 sao gồm: dưa lưới xã Cổ Bì, gạo Bắc thơm (xã Nhân Quyền), "
+        "mì mòi (xã Vĩnh Hưng) và lược Vạc (xã Thái Học)."
+    )
+    assert set(got) == {"dưa lưới xã Cổ Bì", "gạo Bắc thơm", "mì mòi", "lược Vạc"}
+    assert all(p["stars"] == 3 and p["subject"] is None for p in got.values())
+
+
+def test_semicolon_list_shared_subject_and_stars_from_the_batch_count():
+    got = products(
+        "Năm 2023, huyện Đồng Hỷ có 4 sản phẩm của 3 chủ thể được UBND huyện cấp giấy chứng nhận OCOP 3 sao.\n"
+        "4 sản phẩm gồm: Măng tươi lục trúc MTQ và Măng khô lục trúc MTQ của HTX măng lục trúc MTQ (thị trấn "
+        "Trại Cau); Mật ong Phúc Thành của HTX nuôi ong Phúc Thành (xã Hóa Trung); Trà TN GABA của Công ty CP "
+        "Thương mại và Sản xuất TNTea (xã Hòa Bình).\n"
+        "Tính đến nay, huyện có 44 sản phẩm OCOP, gồm 26 sản phẩm 3 sao, 17 sản phẩm 4 sao và 1 sản phẩm 5 sao."
+    )
+    assert got["Măng tươi lục trúc MTQ"]["subject"] == "HTX măng lục trúc MTQ"
+    assert got["Măng khô lục trúc MTQ"]["subject"] == "HTX măng lục trúc MTQ"
+    assert got["Trà TN GABA"]["subject"] == "Công ty CP Thương mại và Sản xuất TNTea"
+    assert {p["stars"] for p in got.values()} == {3} and len(got) == 4
+
+
+def test_several_star_headers_in_one_sentence():
+    got = products(
+        "Đợt này, thành phố có 4 sản phẩm được tỉnh công nhận gồm: 01 sản phẩm 4 sao là Chả mực Kitasea của "
+        "Công ty TNHH MTV KITA xã Tịnh Khê và 3 sản phẩm 3 sao là: Cá bống sông Trà Phi Yến của bà Phạm Thị Yến "
+        "xã Tịnh Ấn Tây; Chả lụa Lê Vinh và Chả bò Lê Vinh của ông Lê Văn Vinh xã Nghĩa Dũng."
+    )
+    assert got["Chả mực Kitasea"]["stars"] == 4 and got["Chả mực Kitasea"]["subject"] == "Công ty TNHH MTV KITA"
+    assert got["Cá bống sông Trà Phi Yến"] | {} and got["Cá bống sông Trà Phi Yến"]["subject"] == "bà Phạm Thị Yến"
+    assert got["Chả bò Lê Vinh"]["stars"] == 3 and got["Chả bò Lê Vinh"]["subject"] == "ông Lê Văn Vinh"
+    assert len(got) == 4
+
+
+def test_star_in_the_predicate_after_the_list():
+    got = products(
+        "Sản phẩm công nhận đợt 1 gồm nước cốt hoa Atiso Ngọc Hoàn của Công ty TNHH Hoàn Ngọc, phường Hải Lĩnh "
+        "đạt 4 sao. Sữa hạt dinh dưỡng và sữa hạt cho người tiểu đường của Công ty TNHH Hồng Hoa Organic Care, "
+        "phường Nguyệt Viên đạt 3 sao."
+    )
+    assert got["nước cốt hoa Atiso Ngọc Hoàn"]["stars"] == 4
+    assert got["nước cốt hoa Atiso Ngọc Hoàn"]["subject"] == "Công ty TNHH Hoàn Ngọc"
+    assert got["Sữa hạt dinh dưỡng"]["stars"] == 3 and got["sữa hạt cho người tiểu đường"]["stars"] == 3
+    assert "phường Hải Lĩnh" not in got and len(got) == 3
+
+
+def test_item_lines_under_a_header_line_and_subjects_with_commas():
+    got = products(
+        "UBND huyện Cần Đước cấp giấy chứng nhận sản phẩm OCOP 3 sao cho các sản phẩm như sau:\n"
+        "Khô cá dứa, khô cá sặc của Công ty TNHH thương mại dịch vụ Quý Phước, ấp Rạch Cát xã Long Hựu Đông.\n"
+        "Sản phẩm Dưa leo, Bầu sao, Bí xanh của Hợp tác xã nông nghiệp, thương mại, dịch vụ Thuận Giàu, Ấp 2 xã "
+        "Long Định.\n"
+        "Các chủ thể được sử dụng nhãn hiệu chứng nhận OCOP trên bao bì, nhãn hàng hóa theo quy định."
+    )
+    assert set(got) == {"Khô cá dứa", "khô cá sặc", "Dưa leo", "Bầu sao", "Bí xanh"}  # "Bầu sao" is a gourd
+    assert got["Bí xanh"]["subject"] == "Hợp tác xã nông nghiệp, thương mại, dịch vụ Thuận Giàu"
+    assert all(p["stars"] == 3 for p in got.values())
+
+
+def test_subject_has_n_products_and_the_title_gives_the_star():
+    got = products(
+        "Công ty cổ phần Ong Tam Đảo có 3 sản phẩm Tacumin, mật ong quất, mật ong hoa rừng. Công ty TNHH Nấm "
+        "Phùng Gia với sản phẩm nấm đùi gà Phùng Gia.",
+        title="Vĩnh Phúc: 4 sản phẩm tiếp tục được xếp hạng OCOP 4 sao",
+    )
+    assert got["Tacumin"]["subject"] == "Công ty cổ phần Ong Tam Đảo" and got["Tacumin"]["stars"] == 4
+    assert got["nấm đùi gà Phùng Gia"]["subject"] == "Công ty TNHH Nấm Phùng Gia"
+    assert len(got) == 4
+
+
+def test_potential_five_star_products_are_not_five_star():
+    got = products(
+        "Hà Nội công nhận 10 sản phẩm đạt 3 sao, 8 sản phẩm đạt 4 sao và 2 sản phẩm có tiềm năng đạt 5 sao, "
+        "đề nghị Trung ương công nhận. Hai sản phẩm được đề xuất là: Bộ bát đĩa gốm sứ hoa sen đỏ của Công ty "
+        "TNHH Gốm sứ Quang Vinh, và Bộ sản phẩm gốm men suối ngọc của Hợp tác xã gốm sứ Tân Thịnh."
+    )
+    assert set(got) == {"Bộ bát đĩa gốm sứ hoa sen đỏ", "Bộ sản phẩm gốm men suối ngọc"}
+    assert all(p["stars"] is None and p["status"] == "potential_5_star" for p in got.values())
+
+
+def test_table_flattened_one_cell_per_line():
+    got = products(
+        "Ngày 01/8/2022, UBND tỉnh phê duyệt kết quả chấm điểm 2 sản phẩm OCOP tiềm năng 5 sao.\n"
+        "2 sản phẩm gồm\nTT\nSản phẩm\nChủ thể\nĐịa chỉ\nKết quả chấm điểm\n"
+        "1\nNước mắm Lú Huế\nHTX nước mắm truyền thống Phú Thuận\nThôn An Dương, xã Phú Thuận\n94\n"
+        "2\nBộ đèn trang trí, rổ, rá\nHTX mây tre đan Bao La\nxã Quảng Phú, huyện Quảng Điền\n96\n"
+        "Đây là 2 sản phẩm của làng nghề truyền thống."
+    )
+    assert set(got) == {"Nước mắm Lú Huế", "Bộ đèn trang trí, rổ, rá"}
+    assert got["Nước mắm Lú Huế"]["subject"] == "HTX nước mắm truyền thống Phú Thuận"
+    assert all(p["status"] == "potential_5_star" and p["stars"] is None for p in got.values())
+
+
+def test_english_list_after_a_star_sentence():
+    got = products(
+        "The provincial People's Committee has recognised 5 more OCOP products. Accordingly, four products "
+        "from two producers were rated four stars. These include honey-soaked deer velvet, dried deer velvet "
+        "and deer velvet powder produced by Dong Tien Agricultural Cooperative in Ia Toi Commune, and black "
+        "garlic by Phu Sinh Trading Co., Ltd in Ly Son Special Zone."
+    )
+    assert set(got) == {"honey-soaked deer velvet", "dried deer velvet", "deer velvet powder", "black garlic"}
+    assert got["dried deer velvet"]["subject"] == "Dong Tien Agricultural Cooperative"
+    assert got["black garlic"]["subject"] == "Phu Sinh Trading Co. Ltd"
+    assert all(p["stars"] == 4 for p in got.values())
+
+
+def test_and_inside_a_name_that_is_not_the_last_of_its_list():
+    got = products(
+        "Có 3 sản phẩm mới được công nhận OCOP 4 sao: bánh Vicosap dừa sáp và khoai lang, bánh Vicosap dừa sáp "
+        "và bí đỏ, mật hoa dừa tươi Organic Sokfarm."
+    )
+    assert set(got) == {"bánh Vicosap dừa sáp và khoai lang", "bánh Vicosap dừa sáp và bí đỏ",
+                        "mật hoa dừa tươi Organic Sokfarm"}
+
+
+def test_unrated_names_places_units_and_examples_are_not_products():
+    fair = products(
+        "Hội chợ sản phẩm OCOP năm 2022 có 100 gian hàng, quy tụ nhiều sản phẩm tiêu biểu như: giò me Tiến "
+        "Giáp (Hương Khê), nước mắm Hoài Yến (Thạch Hà), cam Hoài Luân (Vũ Quang)."
+    )
+    assert fair == {}
+    places = products(
+        "Hội đồng đã đánh giá 7 sản phẩm OCOP có tiềm năng đạt 4 sao, 5 sao thuộc 5 địa phương là Cẩm Thành, "
+        "Bình Sơn, Trà Bồng, Thọ Phong, Lý Sơn."
+    )
+    assert places == {}
+    units = products(
+        "9 đơn vị có sản phẩm OCOP 4 sao được tỉnh trao cúp gồm: HTX Nông nghiệp Sen quê Bác; Công ty TNHH "
+        "Đức Phong; Công ty CP Tập đoàn Bometa."
+    )
+    assert units == {}
+    stock = products(
+        "Lũy kế đến hết năm 2024, toàn tỉnh có 157 sản phẩm OCOP, trong đó 140 sản phẩm đạt 3 sao. Một số sản "
+        "phẩm tiêu biểu như: Cá kho Nhân Hậu, chuối ngự Đại Hoàng, lụa tơ tằm Nha Xá."
+    )
+    assert stock == {}
+
+
+def test_an_excerpt_cut_inside_the_last_name_leaves_it_out():
+    text = (
+        "UBND tỉnh công nhận 9 sản phẩm OCOP 3 sao.\n"
+        "Huyện Long Mỹ có 3 sản phẩm đạt 3 sao gồm chả cá thát lát nguyên chất, cá thát lát tẩm gia vị và "
+        "chả cá thát lát cuộn. Sản phẩm đặc biệt của huyện còn có các loại cá thát lát rút xương khô và Rượu cam sà"
+    )
+    got = products(text)
+    assert set(got) == {"chả cá thát lát nguyên chất", "cá thát lát tẩm gia vị", "chả cá thát lát cuộn"}
+
+
+def test_cut_inside_an_address_keeps_the_whole_name():
+    got = products(
+        "Đợt 02 năm 2024 có 3 sản phẩm xếp hạng 03 sao được công nhận như: Sản phẩm gạo ST25, gạo hương lài "
+        "của Công ty TNHH Giàu Thanh Hồng (ấp An Thái, xã An Cư); Sản phẩm bánh kẹp xếp của cơ sở Thanh Hương "
+        "(ấp Lương Nhơn, x"
+    )
+    assert set(got) == {"gạo ST25", "gạo hương lài", "bánh kẹp xếp"}
+    assert got["bánh kẹp xếp"]["subject"] == "cơ sở Thanh Hương" and got["bánh kẹp xếp"]["stars"] == 3
+
+
+def test_upgrade_and_proposal_stars():
+    assert star_info("được nâng hạng từ 3 sao lên 4 sao") == (4, None)
+    assert star_info("được tham gia nâng hạng từ 4 sao lên 5 sao") == (4, "proposed_5_star")
+    assert star_info("có tiềm năng đạt 5 sao") == (None, "potential_5_star")
+    assert star_info("đạt 3 sao, 4 sao") == (None, None)
+    assert star_info("đạt từ 3 sao trở lên") == (None, None)
+    assert star_info("(4*)") == (4, None) and star_info("rated four stars") == (4, None)
+
+
+def test_plausible_names():
+    for bad in ("thành phố Tây Ninh", "HTX Nông nghiệp Phú Mỹ", "các sản phẩm thuộc 12 công ty", "sau", "xã Tam Dân)",
+                "In particular", "huyện Phụng Hiệp", "rated five stars"):
+        assert not plausible_name(bad), bad
+    for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
+        assert plausible_name(good), good
