@@ -37,7 +37,7 @@ PARSER_VERSION = "articles-1"
 
 _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # A sentence without one of these words holds no count of products or subjects.
-_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
+_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp", "others")
 
 _RX: dict[str, re.Pattern[str]] = {}
 # The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").

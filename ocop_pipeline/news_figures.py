@@ -135,8 +135,9 @@ def _roles(occs: list[Occurrence]) -> None:
                     o.role = "place"
             prev_end = m.end
         # One place with a number is the page's own subject ("huyện Tây Sơn có 9 sản phẩm"); two or
-        # more make a list by place, and what follows the first of them belongs to the list.
-        if placed >= 2:
+        # more make a list by place, and what follows the first of them belongs to the list; so
+        # does one that opens a breakdown ("Trong đó, Thành phố Ngã Bảy có 1 sản phẩm 4 sao").
+        if placed >= 2 or (placed and _rx("opener", _OPENER).match(sent)):
             first = next(i for i, o in enumerate(group) if o.role == "place")
             for o in group[first:]:
                 if o.role == "own":

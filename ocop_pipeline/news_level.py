@@ -18,12 +18,23 @@ July 2025 there are no districts.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.normalize import fold_key
 
 _CENTRAL = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "thua thien hue"}
+
+
+_PROPOSAL = re.compile(r"đề\s+nghị|đề\s+xuất|\bproposed|\brecommended", re.IGNORECASE)
+
+
+def _aims(sentence: str) -> bool:
+    """Whether a sentence states a target, a forecast or a proposal rather than what was done."""
+    return bool(_PROPOSAL.search(sentence)) or any(
+        kind in ("target", "forecast") for _, kind in F.cue_list(sentence.lower())
+    )
 
 
 def _vote(cues: list[str]) -> str | None:
@@ -64,7 +75,9 @@ def page_level(
     if level is None:
         level = _vote(cues_of(confirm_sentences))
     if level is None:
-        level = _vote(cues_of(([title] if title else []) + all_sentences))
+        # Not the sentences of plans and proposals ("phấn đấu có 8 sản phẩm OCOP 5 sao cấp quốc gia").
+        said = [s for s in ([title] if title else []) + all_sentences if not _aims(s)]
+        level = _vote(cues_of(said))
         how = "level from the page's wording" if level else None
     if level is None:
         level = F.regime_level(stars, when, district is not None)

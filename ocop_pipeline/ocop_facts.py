@@ -229,10 +229,13 @@ _STAR = (
     r"(?P<s1b>[345])\s*sao\s*(?:và|hoặc|,|-|–|đến|tới)\s*(?P<s2b>[345])\s*sao|"
     r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
     r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
-    r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
+    r"|(?P<eal>(?:at\s+least|no\s+less\s+than)\s+)?(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
     r"(?P<eup>\s+(?:and|or)\s+(?:above|higher|more))?"
 )
-_PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))|(?:new\s+)?(?:OCOP\s+)?products?)"
+_PRODUCT_UNIT = (
+    r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))"
+    r"|(?:(?:new|more|additional)\s+)?(?:star-rated\s+)?(?:OCOP\s+)?products?|others)"
+)
 _SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
 _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 
@@ -240,12 +243,12 @@ _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 # look-aheads: the star phrase is tried at every length of the lazy gap before it, and re enters
 # each of its branches (they open with a group, not a literal) before failing; the look-ahead fails
 # in one comparison. Both cases, so that they hold lower-cased as well as under re.I.
-_STAR_FIRST = "(?=[345hHtTmMlLfF])"
-_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbB])"
+_STAR_FIRST = "(?=[345hHtTmMlLfFaAnN])"
+_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbBmMaA])"
 _MENTION = (
     # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
     r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
-    r"(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    r"(?:(?:new|more|additional)\s+)?(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")(?:-rated)?\s+)?(?:OCOP\s+)?"
     + _UNIT_FIRST + r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
     r"(?:" + _GAP + _STAR_FIRST + r"(?P<post_star>" + _STAR + r"))?"
 )
@@ -271,7 +274,7 @@ _CUES = {
     r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
     r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
     # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
-    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
+    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+(?:\w+\s+)?total|bringing\s+the\s+(?:\w+\s+)?total|"
     r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
@@ -284,7 +287,7 @@ _CUES = {
     "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
     "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
@@ -345,7 +348,7 @@ def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
     s2 = g(prefix + "s2") or g(prefix + "e2") or g(prefix + "s2b")
     a = _STAR_WORD.get(s1.lower())
     b = _STAR_WORD.get(s2.lower()) if s2 else None
-    if g(prefix + "up") or g(prefix + "eup"):
+    if g(prefix + "up") or g(prefix + "eup") or g(prefix + "eal"):
         spec = f"{a}+"
     elif b and b != a:
         spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
@@ -672,7 +675,9 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
     level = 4 if pts >= 70 else 3 if pts >= 50 else 0
     if not level:
         return None, False
-    return (f"{level}+" if floor else str(level)), False
+    # "trên 70 điểm" is 4 stars below the national level (5 stars is the ministry's); "từ 50 điểm
+    # trở lên" may be 3 or 4.
+    return (f"{level}+" if floor and level == 3 else str(level)), False
 
 
 _UPGRADE = (
