@@ -63,10 +63,23 @@ _PLACE = (
 )
 
 
+_PLACE_WORD = r"huyện|thị\s+xã|thành\s+phố|tp|h\.|quận|xã|phường|làng\s+nghề|district|commune"
+_PLACE_WORDS = ("huyện", "thị xã", "thành phố", "tp", "h.", "quận", "xã", "phường", "làng nghề", "district", "commune")
+
+
 def _place_entry(before: str) -> bool:
     """Whether the text before a number ends in a place's name (capitalised) and a link word."""
-    m = _rx("place", _PLACE).search(before)
-    return bool(m) and all(w[:1].isupper() for w in m.group("name").split())
+    low = before.lower()
+    if not any(w in low for w in _PLACE_WORDS):
+        return False
+    # From the last place word on, anchored: searching the whole window for a pattern anchored at
+    # its end would try it from every position.
+    starts = [m.start() for m in _rx("place_word", _PLACE_WORD).finditer(low)]
+    for start in reversed(starts):
+        m = _rx("place", _PLACE).match(before, start)
+        if m:
+            return all(w[:1].isupper() for w in m.group("name").split())
+    return False
 
 
 @dataclass
@@ -128,7 +141,13 @@ def _roles(occs: list[Occurrence]) -> None:
                 after = sent[m.end : m.end + 80]
                 clause_start = max(sent.rfind(c, 0, m.start) for c in ",;:.(") + 1
                 before = sent[max(clause_start, prev_end) : m.start]
-                if _rx("of_producer", _OF_PRODUCER).match(after) or _rx("producer_has", _PRODUCER_HAS).search(before):
+                # Cheap tests first: a producer's name holds a subject word, a place entry a place word.
+                low_before = before.lower()
+                if (after[:12].lstrip()[:1] in "cCdDbBfFoOkK" and _rx("of_producer", _OF_PRODUCER).match(after)) or (
+                    low_before.rstrip().endswith(("có", "has", "with", "với"))
+                    and any(w in low_before for w in F._SUBJECT_WORDS)
+                    and _rx("producer_has", _PRODUCER_HAS).search(before)
+                ):
                     o.role = "producer"
                 elif _place_entry(sent[max(prev_end, m.start - 45) : m.start]):
                     placed += 1

@@ -847,48 +847,91 @@ def period_of(text: str, low: str | None = None) -> str | None:
     return m.group("y") if m else None
 
 
-_LEVEL = (
-    r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
-    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
-    # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
-    r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|central\s+(?:ocop\s+)?(?:council|product)|"
-    r"thủ\s+tướng|prime\s+minister)"
-    r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
-    r"toàn\s+tỉnh|được\s+tỉnh|sở\s+(?:nn|nông\s+nghiệp))"
-    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã|quận)|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people|toàn\s+huyện|"
-    r"(?:huyện|thị\s+xã)\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
+# Who recognised, or the scope of a statistic, by kind. Every alternative opens with a literal letter
+# (see _level_dispatch).
+_LEVEL_KINDS = {
+    "national": (
+        r"cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
+        r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
+        # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
+        r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|"
+        r"central\s+(?:ocop\s+)?(?:council|product)|thủ\s+tướng|prime\s+minister"
+    ),
+    "province": (
+        r"cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|ubnd\s+tỉnh|ủy\s+ban\s+nhân\s+dân\s+tỉnh|chủ\s+tịch\s+ubnd\s+tỉnh|"
+        r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|toàn\s+tỉnh|được\s+tỉnh|"
+        r"sở\s+(?:nn|nông\s+nghiệp)"
+    ),
+    "district": (
+        r"cấp\s+huyện|ubnd\s+(?:huyện|thị\s+xã|quận)|ủy\s+ban\s+nhân\s+dân\s+(?:huyện|thị\s+xã|quận)|"
+        r"chủ\s+tịch\s+ubnd\s+(?:huyện|thị\s+xã|quận)|hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|"
+        r"district[\s-]level|district\s+people|toàn\s+huyện|"
+        r"huyện\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)|"
+        r"thị\s+xã\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
     # A city's people's committee or council: a province when the city is a centrally-run one (Hà
     # Nội, TP HCM ...), a district otherwise (the caller knows which).
-    r"|(?P<city>(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:thành\s+phố|tp)|cấp\s+thành\s+phố|cấp\s+tp|"
-    r"thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
-)
+    "city": (
+        r"ubnd\s+(?:thành\s+phố|tp)|ủy\s+ban\s+nhân\s+dân\s+(?:thành\s+phố|tp)|chủ\s+tịch\s+ubnd\s+(?:thành\s+phố|tp)|"
+        r"cấp\s+thành\s+phố|cấp\s+tp|thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
+}
+
+
+def _level_dispatch() -> re.Pattern[str]:
+    """_LEVEL_KINDS as one lower-case pattern, its alternatives grouped under their first letter
+    (each its own group `<kind>_<n>`, so that the match names its kind): re skips in C to the next
+    letter that can start one, as for the cue words (_cue_dispatch). Within a kind the alternatives
+    keep their order, and kinds are tried in the order above."""
+    rx = _RX.get("level_dispatch")
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        for kind, pattern in _LEVEL_KINDS.items():
+            for n, alt in enumerate(_split_alternatives(pattern.lower())):
+                assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+                by_letter.setdefault(alt[0], []).append(f"(?P<{kind}_{n}>{alt[1:]})")
+        rx = _RX["level_dispatch"] = re.compile("|".join(c + "(?:" + "|".join(a) + ")" for c, a in by_letter.items()))
+    return rx
+
+
 # Where a level is only proposed to ("đề nghị Trung ương công nhận là sản phẩm OCOP cấp Quốc gia"):
 # the level cue after it names the authority asked, not the one that rated; likewise the Prime
 # Minister after a criteria decision ("theo Quyết định số 148/QĐ-TTg ... của Thủ tướng").
+_PROPOSED_WORDS = ("đề", "trình", "gửi", "propos", "recommend", "submit", "qđ-ttg")
 _PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommended|submitted)[^.;]{0,60}$|/qđ-ttg[^.;]{0,40}$"
 
 
-# Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
-_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district", "nước",
-                "quốc", "country", "central", "tướng", "minister", "municipal", "tỉnh", "sở", "huyện", "thành phố",
-                "thị xã")
+# Every alternative of _LEVEL_KINDS holds one of these (lower case): a sentence without any has no cue.
+_LEVEL_WORDS = ("cấp tỉnh", "cấp huyện", "cấp quốc", "cấp trung", "cấp thành", "cấp tp", "bộ nn", "bộ nông", "bnn",
+                "hội đồng", "national", "ministry", "ubnd", "ủy ban", "provincial", "district", "cả nước",
+                "toàn quốc", "country", "central", "thủ tướng", "minister", "municipal", "toàn tỉnh", "toàn huyện",
+                "được tỉnh", "sở nn", "sở nông", "tổ chức đánh giá", "đã công nhận")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:
-    """The level cues (_LEVEL) of a sentence; `low` is sentence.lower() when the caller has it."""
+    """The level cues (_LEVEL_KINDS) of a sentence; `low` is sentence.lower() when the caller has it."""
+    return [kind for _, kind in level_cue_spans(sentence, low)]
+
+
+def level_cue_spans(text: str, low: str | None = None) -> list[tuple[int, str]]:
+    """(position, kind) of the level cues of a text (positions in `text` when lower() keeps its
+    offsets, as for Vietnamese; in its cleaned copy otherwise)."""
     if low is None:
-        low = sentence.lower()
-    if not _folds_like_ignorecase(sentence, low):
-        found = list(_rx("level", _LEVEL).finditer(sentence))
-    elif not any(w in low for w in _LEVEL_WORDS):
+        low = text.lower()
+    if not _folds_like_ignorecase(text, low):
+        low = clean_text(text).lower()
+    if not any(w in low for w in _LEVEL_WORDS):
         return []
-    else:
-        # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
-        found = list(lower_rx("level", "(?=[bcdhmnpuủtsđ])(?:" + _LEVEL + ")").finditer(low))
     proposed = _rx("proposed_to", _PROPOSED_TO)
-    return [m.lastgroup or "" for m in found if not proposed.search(low, max(0, m.start() - 80), m.start())]
+    out = []
+    for m in _level_dispatch().finditer(low):
+        before = low[max(0, m.start() - 80) : m.start()]
+        # Every _PROPOSED_TO phrase holds one of these: most windows have none, and the pattern
+        # (anchored at the window's end) would be tried at each of its positions.
+        if any(w in before for w in _PROPOSED_WORDS) and proposed.search(before):
+            continue
+        out.append((m.start(), (m.lastgroup or "").rsplit("_", 1)[0]))
+    return out
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
