@@ -26,6 +26,7 @@ without one, its snapshot), following the devset's conventions (../shared/news_d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ocop_pipeline import ocop_facts as F
@@ -63,18 +64,16 @@ _PLACE = (
 )
 
 
+# _PLACE's place words, lower case.
 _PLACE_WORD = r"huyện|thị\s+xã|thành\s+phố|tp|h\.|quận|xã|phường|làng\s+nghề|district|commune"
-_PLACE_WORDS = ("huyện", "thị xã", "thành phố", "tp", "h.", "quận", "xã", "phường", "làng nghề", "district", "commune")
 
 
 def _place_entry(before: str) -> bool:
     """Whether the text before a number ends in a place's name (capitalised) and a link word."""
     low = before.lower()
-    if not any(w in low for w in _PLACE_WORDS):
-        return False
     # From the last place word on, anchored: searching the whole window for a pattern anchored at
     # its end would try it from every position.
-    starts = [m.start() for m in _rx("place_word", _PLACE_WORD).finditer(low)]
+    starts = [m.start() for m in _rx("place_word", _PLACE_WORD, 0).finditer(low)]
     for start in reversed(starts):
         m = _rx("place", _PLACE).match(before, start)
         if m:
@@ -130,16 +129,25 @@ def _roles(occs: list[Occurrence]) -> None:
     by_sentence: dict[tuple[int, int], list[Occurrence]] = {}
     for o in occs:
         by_sentence.setdefault((o.para, o.sent), []).append(o)
+    # A sentence the page repeats (a lead, a caption) has the same mentions, hence the same roles.
+    done: dict[str, list[str]] = {}
     for group in by_sentence.values():
         sent = group[0].sentence
+        known = done.get(sent)
+        if known is not None and len(known) == len(group):
+            for o, role in zip(group, known):
+                o.role = role
+            continue
         placed = 0
         prev_end = 0
+        puncts = [c.start() for c in _rx("clause_punct", r"[,;:.(]", 0).finditer(sent)]
         for o in group:
             m = o.mention
             o.role = "own"
             if m.unit == "products":
                 after = sent[m.end : m.end + 80]
-                clause_start = max(sent.rfind(c, 0, m.start) for c in ",;:.(") + 1
+                i = bisect_left(puncts, m.start)
+                clause_start = puncts[i - 1] + 1 if i else 0
                 before = sent[max(clause_start, prev_end) : m.start]
                 # Cheap tests first: a producer's name holds a subject word, a place entry a place word.
                 low_before = before.lower()
@@ -165,6 +173,7 @@ def _roles(occs: list[Occurrence]) -> None:
             for o in group:
                 if o.role == "place":
                     o.role = "own"
+        done[sent] = [o.role for o in group]
 
 
 def _inherit(own: str, whole: str) -> str | None:
@@ -328,9 +337,14 @@ def mark_structure(occs: list[Occurrence], paragraphs: list[str]) -> None:
     """Set the opener and list-item flags from the sentences and paragraphs."""
     opener = _rx("opener", _OPENER)
     item = _rx("list_item", _LIST_ITEM)
+    opens: dict[str, bool] = {}
+    items: dict[int, bool] = {}
     for o in occs:
-        o.opener = bool(opener.match(o.sentence))
-        o.list_item = bool(item.match(paragraphs[o.para])) and o.para > 0
+        if o.sentence not in opens:
+            opens[o.sentence] = bool(opener.match(o.sentence))
+        if o.para not in items:
+            items[o.para] = bool(item.match(paragraphs[o.para])) and o.para > 0
+        o.opener, o.list_item = opens[o.sentence], items[o.para]
 
 
 def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occurrence] | None = None) -> Figures:

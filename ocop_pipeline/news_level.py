@@ -25,6 +25,9 @@ from itertools import accumulate
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.normalize import fold_key
 
+# The page's wording is read in its lead: who acted is said there, and reading the whole page for it
+# costs as much as the rest of the level.
+_LEAD = 10
 _CENTRAL = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "thua thien hue"}
 
 
@@ -88,7 +91,7 @@ def page_level(
     if level is None:
         level = _vote(cues_of(confirm_sentences))
     if level is None:
-        level = _vote(cues_of(([title] if title else []) + all_sentences, said_only=True))
+        level = _vote(cues_of(([title] if title else []) + all_sentences[:_LEAD], said_only=True))
         how = "level from the page's wording" if level else None
     if level is None:
         level = F.regime_level(stars, when, district is not None)
