@@ -199,6 +199,13 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
             # The same sentence: parts of the whole unless the mode changes ("công nhận 45 sản
             # phẩm, nâng tổng số lên 320").
             joined = m.mode in (current.mode, "unknown")
+            if not joined and current.mode == "unknown" and all(x.sentence is o.sentence for x in current.items):
+                # A whole without a verb and its parts with one ("có 59 sản phẩm: trong đó 1 sản
+                # phẩm được phân hạng 5 sao, ..."): the parts say what the whole is.
+                current.mode = m.mode
+                for x in current.items:
+                    x.mode = m.mode
+                joined = True
         elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key, occs):
             joined = _inherit(m.mode, current.mode) is not None
         elif region is not None and region[0] == o.para and m.stars is not None:

@@ -278,7 +278,7 @@ _CUES = {
     r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
-    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
+    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)(?:\s+[^\s,.;]+){0,3}?\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
     r"the\s+province\s+has",
     # A re-rating or a re-issued certificate: results, but not the page's new batch. Before "batch",
     # whose "công nhận" would otherwise match first at the same place.
@@ -287,7 +287,7 @@ _CUES = {
     "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
     "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|được\s+đánh\s+giá,?\s+(?:phân|xếp)\s+hạng|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
@@ -620,10 +620,15 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         stop = _rx("clause_end", r"[;,]").search(sentence, end)
         limit = min(stop.start() if stop else len(sentence), next_start)
         after = [k for pos, k in cues if start <= pos < limit]
-        if mode == "batch" and ("candidate" in after or "revoked" in after):
-            # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình": the words after the
-            # number say what the products are.
-            mode = "revoked" if "revoked" in after else "candidate"
+        # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình", "toàn tỉnh có 207 sản phẩm
+        # tham gia dự thi": the words right after the number say what the products are (up to
+        # the next clause: "... được xếp hạng và tiếp tục lựa chọn sản phẩm tham gia").
+        own_end = min(limit, end + 60)
+        joined = _rx("and_clause", r"\s(?:và|and)\s").search(sentence, end, own_end)
+        own_end = joined.start() if joined else own_end
+        own = [k for pos, k in cues if start <= pos < own_end]
+        if mode in ("batch", "weakcum", "cumulative", "unknown") and ("candidate" in own or "revoked" in own):
+            mode = "revoked" if "revoked" in own else "candidate"
         if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
             if "batch" in after or (mode == "unknown" and after):

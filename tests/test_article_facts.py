@@ -381,3 +381,29 @@ def test_a_year_less_date_takes_the_published_year():
                              "Ngày 15/10, Phó Chủ tịch UBND tỉnh đã ký Quyết định công nhận 8 sản phẩm đạt 4 sao."),
                         published_hint=date(2024, 10, 20))
     assert r["event_date"] == "2024-10-15"
+
+
+def test_entries_to_a_contest_are_not_the_stock():
+    r = extract_article(page(
+        "Đồng Tháp đánh giá sản phẩm OCOP năm 2023",
+        "Năm 2023, toàn tỉnh có 200 sản phẩm tham gia dự thi đánh giá, phân hạng sản phẩm OCOP của 100 chủ thể.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {} and cumulative(r) == {}
+
+
+def test_a_participation_in_another_clause_does_not_undo_the_batch():
+    r = extract_article(page(
+        "Thanh Hóa: sản phẩm OCOP đợt 1 năm 2021",
+        "Trong đợt 1 năm 2021, đã có 9 sản phẩm được xếp hạng sản phẩm OCOP cấp tỉnh và tiếp tục rà soát lựa chọn những "
+        "sản phẩm tham gia đánh giá đợt 2.",
+    ))
+    assert counts(r) == {"total": 9} and r["has_rating_results"] is True
+
+
+def test_a_whole_without_a_verb_takes_its_parts_standing():
+    r = extract_article(page(
+        "Chương Mỹ phát triển sản phẩm OCOP",
+        "Năm 2020, toàn huyện Chương Mỹ có 50 sản phẩm được đánh giá, phân hạng chương trình OCOP: trong đó 40 sản phẩm "
+        "phân hạng 4 sao; 10 sản phẩm được phân hạng 3 sao.",
+    ))
+    assert counts(r) == {"total": 50, "stars_3": 10, "stars_4": 40}
