@@ -118,7 +118,8 @@ _NOT_PRODUCTS = (
 )
 # "9 đơn vị đạt sản phẩm OCOP 4 sao ... bao gồm:": a list of units, not of products.
 _UNITS_BEFORE = (
-    r"(?:\d+|các)\s+(?:đơn\s+vị|chủ\s+thể|doanh\s+nghiệp|hợp\s+tác\s+xã|htx|cơ\s+sở|units|entities|producers)\s+(?:\w+\s+){0,2}$"
+    r"(?:(?<!\d)\d{1,3}|các)\s+(?:đơn\s+vị|chủ\s+thể|doanh\s+nghiệp|hợp\s+tác\s+xã|htx|cơ\s+sở|huyện|xã|địa\s+phương|"
+    r"units|entities|producers|districts|localities)\s+(?:\w+\s+){0,3}$|không\s+có\s+$|chưa\s+có\s+$"
 )
 # Examples ("các sản phẩm tiêu biểu như"): without a star in the header they are no rating.
 _EXAMPLE_MARK = r"(?<!\w)(?:như|such\s+as)(?!\w)"
@@ -180,7 +181,7 @@ _LEAD_JUNK = (
 )
 # First words that no product name opens with: function words, counts, places, verbs.
 _BAD_FIRST = {
-    "các", "những", "nhiều", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "này", "đây",
+    "các", "những", "nhiều", "một", "năm", "này", "đây",
     "đó", "trong", "theo", "tại", "ở", "với", "cho", "từ", "đến", "ngày", "tháng", "đợt", "sau", "trước", "toàn",
     "tổng", "gồm", "là", "được", "đã", "đạt", "có", "và", "hoặc", "cùng", "còn", "riêng", "thêm", "mỗi", "xã", "phường",
     "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "tp", "tp.", "tx", "tx.", "h.", "khu", "thị", "thành", "đặc", "ông", "bà",
@@ -189,14 +190,15 @@ _BAD_FIRST = {
     "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
-    "hiện", "tuy", "nhờ", "do", "vì", "nhưng",
+    "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
 }
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
     r"chủ\s+thể|(?<!bộ\s)sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
     r"were|was|is|are|has|have|will|products?|entities|producers|according|including)(?!\w)"
     r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
-    r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward)(?!\w)"
+    r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward|items?|beverages|"
+    r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định)(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -291,6 +293,17 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
     return parts
 
 
+_EN_ORG_END = r"(?:cooperative|company|co\.?\s*ltd\.?|ltd\.?|jsc|facility|household|workshop|enterprise|group)\s*$"
+
+
+def _subject_goes_on(subject: str) -> bool:
+    """Whether a subject cut at a comma is unfinished: a Vietnamese one ending in a common noun ("Hợp
+    tác xã nông nghiệp"), an English one not yet at its kind ("Sáu Nhung Agriculture, Production")."""
+    if _rx("vi_subject", r"^(?:" + F.SUBJECT_KW + r")").match(subject) and not _rx("en_org", _EN_ORG_END).search(subject):
+        return subject.split()[-1][:1].islower()
+    return not _rx("en_org", _EN_ORG_END).search(subject)
+
+
 def _and_next(text: str) -> str:
     """"A của X và B của Y", "A (xã X) và B (xã Y)": a "và" before another item with its own subject or
     parenthesis ends the first item (it becomes a comma). Not inside a subject ("HTX trồng và sản xuất
@@ -331,11 +344,19 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
                 # or its address goes on.
                 address = _rx("addrpart", r"^\s*(?:" + _ADDRESS_START.pattern[1:] + r")").match(part.strip())
-                if not address and not _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
-                    for it in last_subject_item:
-                        if it.subject and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject):
-                            it.subject = (it.subject + ", " + part.strip()).strip(" ,")
-                continue
+                if address or _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
+                    continue
+                # "Hợp tác xã nông nghiệp, thương mại, ...": a subject ending in a common noun goes on;
+                # one ending in a proper name ("hộ kinh doanh Trần Công Hà") is whole, and what follows
+                # it is another name.
+                open_subjects = [
+                    it for it in last_subject_item
+                    if it.subject and _subject_goes_on(it.subject) and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject)
+                ]
+                for it in open_subjects:
+                    it.subject = (it.subject + ", " + part.strip()).strip(" ,")  # type: ignore[operator]
+                if open_subjects:
+                    continue
             pending.append(part)
             continue
         if of is not None:
@@ -523,7 +544,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
                 heads.append((start, mk.end(), sentence[start : mk.start()], None, None))
             continue
         start, noun = found
-        header = sentence[start : mk.start()]
+        header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
         if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
             continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
         if _rx("notprod", _NOT_PRODUCTS).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE).search(
@@ -651,7 +672,7 @@ def page_products(
                 if stars == 5 and _rx("proposed", _PROPOSED, 0).search(low):
                     stars, status = None, "proposed_5_star"  # "trình Hội đồng Trung ương xem xét ... 5 sao"
                 if stars is None and status is None:
-                    example = _rx("example", _EXAMPLE_MARK).search(header[-12:] + " ") is not None
+                    example = _rx("example", _EXAMPLE_MARK).search(header[-16:] + " ") is not None
                     hlow = header.lower()
                     # A counted list, a recognition verb, or a subject's own products ("Công ty X với sản
                     # phẩm Y") on a page whose batch has one star value.
