@@ -191,7 +191,17 @@ _BAD_FIRST = {
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
+    # verbs that open a clause, not a name
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới",
+    "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
+# The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
+# category, not a product.
+_CATEGORIES = frozenset(fold_key(c) for c in (
+    "thực phẩm", "đồ uống", "dược liệu", "sản phẩm từ dược liệu", "thủ công mỹ nghệ", "sinh vật cảnh", "thảo dược",
+    "vải và may mặc", "lưu niệm", "nội thất", "trang trí", "dịch vụ du lịch", "du lịch cộng đồng", "lương thực",
+    "hàng tiêu dùng", "nông sản", "đặc sản", "food", "drinks", "beverages", "handicrafts", "herbs", "tourism",
+))
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
     r"chủ\s+thể|(?<!bộ\s)sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
@@ -219,7 +229,7 @@ def plausible_name(name: str) -> bool:
     if not name or len(name) < 2 or len(name) > 90:
         return False
     words = name.split()
-    if len(words) > 12 or not any(c.isalpha() for c in name):
+    if len(words) > 12 or not any(c.isalpha() for c in name) or fold_key(name) in _CATEGORIES:
         return False
     first = words[0].lower().strip("“\"‘'")
     if first in _BAD_FIRST or first[:1].isdigit():
@@ -250,6 +260,8 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
     text = _rx("subjlead", r"^(?:chủ\s+thể\s+|the\s+)", 0).sub("", text)
+    # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
+    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
     if m is None:
         m2 = _rx("parenin", r"\s*\(", 0).search(text)
