@@ -160,7 +160,7 @@ _SUBJECT_START = (
     r"|household\s+business)"
 )
 # The word that opens an item's subject.
-_OF = r"\s+(?:của|do|by|produced\s+by|made\s+by|of)\s+"
+_OF = r"\s+(?:của|do|by|produced\s+by|made\s+by|of(?=\s+(?-i:[A-ZĐ])))\s+"  # "two types of rice" is no subject
 # Vietnamese place words that open an address inside a subject ("Công ty X xã Y", "HTX Z, huyện W");
 # "Hợp tác xã", "Tổ hợp tác" are not addresses.
 _ADDR_WORDS = (
@@ -291,6 +291,10 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
     parts = [p for p in _split_outside_parens(names, ",") if p.strip()]
     if not parts:
         return []
+    if _rx("counted", _COUNTED).match(parts[-1]):
+        # "five kinds of sedge baskets and bags", "two types of rice": a counted description, no names.
+        parts.pop()
+        return parts
     last = parts.pop()
     ands = list(_rx("and", r"\s+(?:và|and|&)\s+", 0).finditer(last))
     if need is not None and len(parts) + 1 < need:
@@ -305,6 +309,8 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
     return parts
 
 
+# "five kinds of ...", "two types of rice", "02 sản phẩm ...": a counted description, not a name.
+_COUNTED = r"^\s*(?:and\s+|và\s+)?" + _COUNT + r"\s+(?:kinds?|types?|loại|sản\s+phẩm|products?)\b"
 _EN_ORG_END = r"(?:cooperative|company|co\.?\s*ltd\.?|ltd\.?|jsc|facility|household|workshop|enterprise|group)\s*$"
 
 
@@ -322,10 +328,16 @@ def _and_next(text: str) -> str:
     dược liệu Bảo Châu (xã Y)"): after "của X" only a next "của" or a closed parenthesis splits."""
     out, last = [], 0
     of_rx = _rx("of", _OF, 0)
-    for m in _rx("andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?[^,;()]{2,80}?(?P<of>" + _OF + r")?(?(of)|\s*\())", 0).finditer(text):
+    # The item after "và" runs to its own "của"/"by" over glosses in parentheses, not over another "và".
+    item = r"(?:(?!\s(?:và|and)\s)(?:[^,;()]|\([^()]*\))){2,80}?"
+    for m in _rx(
+        "andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?(?:" + item + r"(?P<of>" + _OF + r")|[^,;()]{2,80}?\s*\())", 0
+    ).finditer(text):
         left = text[last : m.start()]
         if m.group("of") is None and of_rx.search(left) and not left.rstrip().endswith(")"):
             continue
+        if _rx("counted", _COUNTED).match(left.split(",")[-1]):
+            continue  # "five kinds of sedge baskets and bags by X": one counted description
         out.append(left)
         last = m.end()
     out.append(text[last:])
@@ -552,8 +564,8 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         if found is None:
             # English "Ten have received four-star rating, namely ..." names no product noun.
             if word in ("namely", "including") and star_info(sentence[max(0, mk.start() - 80) : mk.start()])[0]:
-                start = max(0, sentence.rfind(",", 0, mk.start() - 1) + 1, heads[-1][1] if heads else 0)
-                heads.append((start, mk.end(), sentence[start : mk.start()], None, None))
+                start = max(0, mk.start() - 100, heads[-1][1] if heads else 0)
+                heads.append((start, mk.end(), sentence[start : mk.end()], None, None))
             continue
         start, noun = found
         header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
@@ -594,6 +606,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         body = sentence[lstart:end]
         # The next header is often joined by "và" / ";" / ",": not part of the last item.
         body = _rx("joiner", r"(?:[,;]?\s*(?:và|còn|and)?\s*)$", 0).sub("", body)
+        body = _rx("they_are", r"^\s*(?:they|these|it)\s+(?:are|is|include)\s+").sub("", body)  # "namely They are ..."
         listed, predicate = _cut_predicate(body)
         out.append((header, listed, predicate, count, subj))
     return out
@@ -645,7 +658,7 @@ def page_products(
                 line_head = None
         for si, sent in enumerate(para):
             low = sent.lower()
-            if not ("sản phẩm" in low or "product" in low or " của " in low or " by " in low or "sao" in low or ":" in low):
+            if not any(w in low for w in ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")):
                 prev = sent
                 continue
             is_open = (
