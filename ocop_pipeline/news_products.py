@@ -63,13 +63,28 @@ _PROPOSED = (
 )
 
 
+# Points out of 100 (DOMAIN.md): 90-100 is 5★ (provincially: potential, awaiting the ministry), 70-<90
+# 4★, 50-<70 3★. "đạt 92,4 điểm", "trên 70 điểm"; "từ 50 điểm trở lên" is a floor, not a band.
+_POINTS = r"(?:trên|từ|đạt|over|above|scored)\s+(?P<p>\d{2})(?:[.,]\d+)?\s*(?:điểm|points)(?!\s*trở\s+lên)"
+
+
+def _points_star(low: str) -> tuple[int | None, str | None]:
+    m = _rx("points", _POINTS, 0).search(low) if ("điểm" in low or "point" in low) else None
+    if m is None:
+        return None, None
+    p = int(m.group("p"))
+    if p >= 90:
+        return None, "potential_5_star"
+    return (4 if p >= 70 else 3 if p >= 50 else None), None
+
+
 def star_info(text: str) -> tuple[int | None, str | None]:
     """(stars, status) that a header, predicate or item gives: (4, None); (None, 'potential_5_star')
     for "tiềm năng 5 sao"; (None, 'proposed_5_star') for 5★ put to the ministry; (None, None) for no
     star or several ("3 sao, 4 sao")."""
     low = text.lower()
     if "sao" not in low and "*" not in low and "★" not in low and "star" not in low:
-        return None, None
+        return _points_star(low)
     up = _rx("upgrade", _UPGRADE).search(low)
     if up:
         a, b = int(up.group("a")), int(up.group("b"))
@@ -187,7 +202,7 @@ _BAD_FIRST = {
     "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "tp", "tp.", "tx", "tx.", "h.", "khu", "thị", "thành", "đặc", "ông", "bà",
     "chủ", "hội", "ubnd", "sở", "phòng", "the", "a", "an", "these", "they", "this", "which", "other", "others",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "commune", "district", "province",
-    "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
+    "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao",
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
@@ -263,11 +278,10 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
     # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
     text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
-    if m is None:
-        m2 = _rx("parenin", r"\s*\(", 0).search(text)
-        subj, addr = (text[: m2.start()], text[m2.end() :]) if m2 else (text, None)
-    else:
-        subj, addr = text[: m.start()], text[m.end() :]
+    m2 = _rx("parenin", r"\s*\(", 0).search(text)
+    if m2 is not None and (m is None or m2.start() < m.start()):
+        m = m2  # "Công ty TNHH Tâm Thùy (xã Long Tiên, huyện Cai Lậy)"
+    subj, addr = (text[: m.start()], text[m.end() :]) if m else (text, None)
     subj = re.sub(r"\s+", " ", subj).strip(" ,;.-–()")
     if not subj or len(subj.split()) > 16:
         return None, addr
@@ -364,7 +378,7 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
         if of is None and paren_subject is None:
-            if last_subject_item and not any(_rx("of", _OF, 0).search(p) for p in parts[i + 1 :]):
+            if last_subject_item and not pending:
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
                 # or its address goes on.
                 address = _rx("addrpart", r"^\s*(?:" + _ADDRESS_START.pattern[1:] + r")").match(part.strip())
@@ -569,6 +583,10 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
             continue
         start, noun = found
         header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
+        # English puts the star before the noun: "there were 3-star OCOP products, namely ...".
+        en = _rx("enstar", r"(?:[345]|three|four|five)[\s-]*stars?\s+(?:ocop\s+)?$").search(sentence[max(0, start - 30) : start])
+        if en:
+            header = en.group() + header
         if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
             continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
         if _rx("notprod", _NOT_PRODUCTS).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE).search(
