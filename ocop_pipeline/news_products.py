@@ -152,16 +152,41 @@ def _not_batch(low: str) -> bool:
     return any(kind in _NOT_BATCH_KINDS for _, kind in F.cue_list(low)) or "hội chợ" in low
 
 
-def _header_before(sentence: str, mark_start: int, floor: int) -> tuple[int, re.Match[str]] | None:
+# The patterns below run on the lower-cased sentence (same offsets) and open with a literal, so that re
+# skips in C to the next place one can start (the look-behind after a first letter is the word
+# boundary before it), instead of trying alternatives and optional counts at every position.
+_NOUN_LOW = r"sản\s+phẩm|p(?<!\w.)roducts?(?!\w)|s(?<!\w.)p(?!\w)"
+_COUNT_BEFORE = r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?$"
+_MARK_LOW = (
+    r"(?:b(?<!\w.)ao\s+gồm(?:\s+có)?|g(?<!\w.)ồm(?:\s+có)?|l(?<!\w.)à|n(?<!\w.)(?:hư(?:\s+sau)?|amely)|"
+    r"i(?<!\w.)nclud(?:ing|es?)|c(?<!\w.)omprises?|s(?<!\w.)uch\s+as|o(?<=products\so)f)(?!\w)\s*:?|:"
+)
+
+
+def _nouns(low: str, lo: int, hi: int) -> list[tuple[int, int, int | None]]:
+    """(start, end, count) of every product noun in low[lo:hi]: "sản phẩm", "7 sản phẩm", "five more products";
+    start is the count's when there is one."""
+    out = []
+    for m in _rx("noun_low", _NOUN_LOW, 0).finditer(low, lo, hi):
+        c = _rx("count_before", _COUNT_BEFORE, 0).search(low, max(lo, m.start() - 30), m.start())
+        out.append((c.start() if c else m.start(), m.end(), _count_value(c.group("count")) if c else None))
+    return out
+
+
+def _header_before(low: str, mark_start: int, floor: int) -> tuple[int, int, int | None] | None:
     """The product noun that a list mark at mark_start belongs to: the last "N sản phẩm" / "sản phẩm" /
     "products" between floor and the mark, at most 140 characters back."""
-    lo = max(floor, mark_start - 140)
-    found = None
-    for m in _rx("hnoun", _HEADER_NOUN).finditer(sentence, lo, mark_start):
-        found = m
-    if found is None:
+    found = _nouns(low, max(floor, mark_start - 140), mark_start)
+    return found[-1] if found else None
+
+
+def _subject_has(sentence: str, end: int, floor: int) -> str | None:
+    """The subject right before "có N sản phẩm" / "với sản phẩm" ending at `end`: "Công ty X có ..."."""
+    pre = sentence[max(floor, end - 120) : end]
+    if not pre.rstrip().lower().endswith((" có", " với")):
         return None
-    return found.start(), found
+    sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s*$").search(pre)
+    return sm.group("s").strip() if sm else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,22 +549,20 @@ def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
     hạng 3 sao", "2 sản phẩm có tiềm năng đạt 5 sao"): each count with the star phrase after it, up to the
     next count; a count in a running total or a plan ("nâng tổng số lên 11 sản phẩm") is not a batch."""
     out: dict[int, set[str]] = {}
-    noun = _rx("cnoun", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|(?:[\w-]+\s+){0,2}?products?)(?!\w)")
     for s in sentences:
         low = s.lower()
         if "sao" not in low and "star" not in low:
             continue
-        found = list(noun.finditer(low))
+        found = [n for n in _nouns(low, 0, len(low)) if n[2] is not None]
         prev_end = 0
-        for i, m in enumerate(found):
-            end = found[i + 1].start() if i + 1 < len(found) else len(low)
-            window = low[m.end() : end]
+        for i, (n_start, n_end, value) in enumerate(found):
+            end = found[i + 1][0] if i + 1 < len(found) else len(low)
+            window = low[n_end:end]
             first_star = _rx("star1", _STAR1).search(window)
             cut = _rx("wincut", r"[,;.]", 0).search(window, first_star.end() if first_star else 0)
             window = window[: cut.start()] if cut else window
-            before = low[prev_end : m.start()]
-            prev_end = m.end()
-            value = _count_value(m.group("count"))
+            before = low[prev_end:n_start]
+            prev_end = n_end
             stars, status = star_info(window)
             if value is None or (stars is None and status is None):
                 continue
@@ -560,64 +583,65 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     """(header, list text, predicate, count, subject) of every product list in a sentence. A sentence
     opening with its mark ("Bao gồm: ...", "These include ...") takes the previous one as header."""
     out: list[tuple[str, str, str, int | None, str | None]] = []
+    low = sentence.lower()
+    if len(low) != len(sentence):  # a letter whose lower case is longer: keep offsets exact
+        low = sentence
     floor = 0
     heads: list[tuple[int, int, str, int | None, str | None]] = []  # (start, list start, header, count, subj)
     lead = _rx("leadmark", r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|"
                r"they\s+include|including|namely)\s*:?\s*").match(sentence)
     if lead and prev:
-        cm = None
-        for cm in _rx("hnoun", _HEADER_NOUN).finditer(prev):
-            pass
-        heads.append((0, lead.end(), prev, _count_value(cm.group("count")) if cm else None, None))
+        prev_nouns = _nouns(prev.lower(), 0, len(prev))
+        heads.append((0, lead.end(), prev, prev_nouns[-1][2] if prev_nouns else None, None))
         floor = lead.end()
-    for mk in _rx("mark", _MARK).finditer(sentence, floor):
+    for mk in _rx("mark_low", _MARK_LOW, 0).finditer(low, floor):
         if heads and mk.start() < heads[-1][1]:
             continue
-        word = mk.group().strip(" :").lower()
-        found = _header_before(sentence, mk.start(), heads[-1][1] if heads else 0)
+        word = mk.group().strip(" :")
+        found = _header_before(low, mk.start(), heads[-1][1] if heads else 0)
         if found is None:
             # English "Ten have received four-star rating, namely ..." names no product noun.
             if word in ("namely", "including") and star_info(sentence[max(0, mk.start() - 80) : mk.start()])[0]:
                 start = max(0, mk.start() - 100, heads[-1][1] if heads else 0)
                 heads.append((start, mk.end(), sentence[start : mk.end()], None, None))
             continue
-        start, noun = found
+        start, noun_end, count = found
+        if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
+            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
         header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
         # English puts the star before the noun: "there were 3-star OCOP products, namely ...".
         en = _rx("enstar", r"(?:[345]|three|four|five)[\s-]*stars?\s+(?:ocop\s+)?$").search(sentence[max(0, start - 30) : start])
         if en:
             header = en.group() + header
-        if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
-            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
-        if _rx("notprod", _NOT_PRODUCTS).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE).search(
+        if _rx("notprod", _NOT_PRODUCTS).search(sentence[noun_end : mk.start()]) or _rx("unitsbefore", _UNITS_BEFORE).search(
             sentence[max(0, start - 40) : start]
         ):
             continue
-        subj = None
-        pre = sentence[max(heads[-1][1] if heads else 0, start - 120) : start]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
-        if sm:
-            subj = sm.group("s").strip()
-        else:
+        subj = _subject_has(sentence, start, heads[-1][1] if heads else 0)
+        hlow = low[start : mk.start()]
+        if subj is None and (" của " in hlow or " do " in hlow or " by " in hlow or " of " in hlow):
             om = _rx("hdrof", _OF + r"(?P<s>" + _SUBJECT_START + r".*)$", 0).search(header)
             if om and _rx("hdrsubj", r"^" + _SUBJECT_START).match(om.group("s")):
                 subj = _subject_of(om.group("s"))[0]
-        heads.append((start, mk.end(), header, _count_value(noun.group("count")), subj))
+        heads.append((start, mk.end(), header, count, subj))
     # "Công ty TNHH Nấm Phùng Gia với sản phẩm nấm đùi gà Phùng Gia": a subject, then its product.
-    for wm in _rx("withprod", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+với\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+").finditer(sentence):
-        if not any(a <= wm.start() < b for a, b, *_ in heads):
-            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, wm.group("s").strip()))
+    for wm in _rx("withprod", r"v(?<!\w.)ới\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+", 0).finditer(low):
+        subj = _subject_has(sentence, wm.start() + 3, 0)  # up to "với"
+        if subj and not any(a <= wm.start() < b for a, b, *_ in heads):
+            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
-    # noun right before a capitalised name, with no mark.
-    for nm in _rx("countname", r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+|(?:đối\s+với|cho|là)\s+(?:các\s+)?)(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
-        if not sentence[nm.end() :].lstrip("“\"‘")[:1].isupper():
+    # noun (or one after "đối với", "cho", "là") right before a capitalised name, with no mark.
+    for start, end, count in _nouns(low, 0, len(low)):
+        after = sentence[end:]
+        name_start = after.lstrip()
+        if not after[:1].isspace() or name_start[:4] == "OCOP" or not name_start.lstrip("“\"‘")[:1].isupper():
             continue
-        if any(a <= nm.start() < b for a, b, *_ in heads) or any(abs(nm.end() - b) < 3 for _, b, *_ in heads):
+        if count is None and not _rx("forprod", r"(?:đối\s+với|cho|là)\s+(?:các\s+)?$", 0).search(low, max(0, start - 16), start):
             continue
-        pre = sentence[max(0, nm.start() - 120) : nm.start()]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
-        heads.append((nm.start(), nm.end(), sentence[max(0, nm.start() - 60) : nm.end()], _count_value(nm.group("count")),
-                      sm.group("s").strip() if sm else None))
+        if any(a <= start < b for a, b, *_ in heads) or any(abs(end - b) < 3 for _, b, *_ in heads):
+            continue
+        lstart = end + len(after) - len(name_start)
+        heads.append((start, lstart, sentence[max(0, start - 60) : lstart], count, _subject_has(sentence, start, 0)))
     heads.sort()
     for n, (start, lstart, header, count, subj) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(sentence)
