@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.addresses import _ADDRESS_START  # one home for the words that open an address
@@ -78,6 +79,7 @@ def _points_star(low: str) -> tuple[int | None, str | None]:
     return (4 if p >= 70 else 3 if p >= 50 else None), None
 
 
+@lru_cache(maxsize=8192)
 def star_info(text: str) -> tuple[int | None, str | None]:
     """(stars, status) that a header, predicate or item gives: (4, None); (None, 'potential_5_star')
     for "tiềm năng 5 sao"; (None, 'proposed_5_star') for 5★ put to the ministry; (None, None) for no
@@ -455,6 +457,15 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
 def parse_list(text: str, need: int | None = None) -> list[_Item]:
     """The items of a list as written after its header: ";" separates items (or groups of items with one
     subject) when the list uses it, else ","."""
+    return [_Item(n, subj, st, status) for n, subj, st, status in _parsed(text, need)]
+
+
+@lru_cache(maxsize=8192)
+def _parsed(text: str, need: int | None) -> tuple[tuple[str, str | None, int | None, str | None], ...]:
+    return tuple((it.name, it.subject, it.stars, it.status) for it in _parse_list(text, need))
+
+
+def _parse_list(text: str, need: int | None) -> list[_Item]:
     text = _rx("coltd", r"\bCo\s*[.,]+\s*,?\s*Ltd\b\.?", 0).sub("Co. Ltd", text)
     segments = [s for s in _split_outside_parens(text, ";") if s.strip()]
     if len(segments) > 1:
@@ -506,7 +517,7 @@ def _flattened_tables(blocks: Sequence[str]) -> Iterable[tuple[int, dict[str, st
     while i < len(blocks):
         heads: list[str] = []
         j = i
-        while j < len(blocks) and len(blocks[j]) < 40 and fold_key(blocks[j]) and blocks[j].strip().lower() in _TABLE_HEADS:
+        while j < len(blocks) and len(blocks[j]) < 40 and blocks[j].strip().lower() in _TABLE_HEADS:
             heads.append(_TABLE_HEADS[blocks[j].strip().lower()])
             j += 1
         if len(heads) >= 3 and "name" in heads and heads[0] == "no":
@@ -526,22 +537,29 @@ def _page_star(sentences: Sequence[str], batch: Sequence[tuple[int, str | None]]
     totals nor plans."""
     values: set[str] = {s for _, s in batch if s}
     for s in sentences:
-        low = s.lower()
-        if "sao" not in low and "star" not in low:
-            continue
-        if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _not_batch(low):
-            continue
-        for m in _rx("star1", _STAR1).finditer(low):
-            if m.group("up"):
-                values.add("3+")
-            else:
-                values.add(str(_STAR_VALUE[(m.group("d") or m.group("w") or m.group("e")).lower()]))
-        if _rx("range", _RANGE, 0).search(low):
-            values.add("range")
+        values.update(_recognition_stars(s))
     if len(values) == 1:
         v = values.pop()
         return int(v) if v in ("3", "4", "5") else None
     return None
+
+
+# Pages repeat sentences (lead and body, captions) and a crawl repeats a site's sentences: what one
+# sentence gives is read once.
+@lru_cache(maxsize=8192)
+def _recognition_stars(s: str) -> frozenset[str]:
+    """The star values of one recognition sentence that is neither a running total nor a plan."""
+    low = s.lower()
+    if "sao" not in low and "star" not in low:
+        return frozenset()
+    if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _not_batch(low):
+        return frozenset()
+    values = set()
+    for m in _rx("star1", _STAR1).finditer(low):
+        values.add("3+" if m.group("up") else str(_STAR_VALUE[(m.group("d") or m.group("w") or m.group("e")).lower()]))
+    if _rx("range", _RANGE, 0).search(low):
+        values.add("range")
+    return frozenset(values)
 
 
 def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
@@ -550,9 +568,16 @@ def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
     next count; a count in a running total or a plan ("nâng tổng số lên 11 sản phẩm") is not a batch."""
     out: dict[int, set[str]] = {}
     for s in sentences:
-        low = s.lower()
-        if "sao" not in low and "star" not in low:
-            continue
+        for value, star in _counted_in(s):
+            out.setdefault(value, set()).add(star)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _counted_in(s: str) -> tuple[tuple[int, str], ...]:
+    out: list[tuple[int, str]] = []
+    low = s.lower()
+    if "sao" in low or "star" in low:
         found = [n for n in _nouns(low, 0, len(low)) if n[2] is not None]
         prev_end = 0
         for i, (n_start, n_end, value) in enumerate(found):
@@ -568,8 +593,8 @@ def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
                 continue
             if status is None and (_not_batch(before[-60:] + " " + window)):
                 continue
-            out.setdefault(value, set()).add(status or str(stars))
-    return out
+            out.append((value, status or str(stars)))
+    return tuple(out)
 
 
 def _count_value(word: str | None) -> int | None:
@@ -577,6 +602,19 @@ def _count_value(word: str | None) -> int | None:
         return None
     w = word.lower()
     return int(w) if w.isdigit() else _NUM_WORDS.get(w)
+
+
+_LEAD_MARK = r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|they\s+include|including|namely)\s*:?\s*"
+
+
+def _lists_of(sentence: str, prev: str | None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
+    """_lists_in, read once per sentence (and per previous sentence only when it is the header)."""
+    return _lists_cached(sentence, prev if _rx("leadmark", _LEAD_MARK).match(sentence) else None)
+
+
+@lru_cache(maxsize=8192)
+def _lists_cached(sentence: str, prev: str | None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
+    return tuple(_lists_in(sentence, prev))
 
 
 def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int | None, str | None]]:
@@ -588,8 +626,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
         low = sentence
     floor = 0
     heads: list[tuple[int, int, str, int | None, str | None]] = []  # (start, list start, header, count, subj)
-    lead = _rx("leadmark", r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|"
-               r"they\s+include|including|namely)\s*:?\s*").match(sentence)
+    lead = _rx("leadmark", _LEAD_MARK).match(sentence)
     if lead and prev:
         prev_nouns = _nouns(prev.lower(), 0, len(prev))
         heads.append((0, lead.end(), prev, prev_nouns[-1][2] if prev_nouns else None, None))
@@ -654,6 +691,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     return out
 
 
+@lru_cache(maxsize=8192)
 def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     """Prose naming products without a header: "Sản phẩm X của Y đạt 4 sao", "X và Y của Công ty Z,
     phường W đạt 3 sao": (list text, predicate)."""
@@ -710,7 +748,7 @@ def page_products(
             if line_head is not None:
                 found = [(line_head[0], sent, "", line_head[1], None)]
             else:
-                found = _lists_in(sent, prev)
+                found = list(_lists_of(sent, prev))
                 if si == len(para) - 1 and sent.rstrip().endswith(":") and len(sent) < 300 and (
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
                 ):
