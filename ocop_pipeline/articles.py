@@ -17,7 +17,9 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
+from ocop_pipeline import news_dates as ND
 from ocop_pipeline import news_figures as NF
+from ocop_pipeline import news_level as NL
 from ocop_pipeline import news_numbers as NN
 from ocop_pipeline import news_products as NP
 from ocop_pipeline import ocop_facts as F
@@ -35,7 +37,7 @@ PARSER_VERSION = "articles-1"
 
 _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # A sentence without one of these words holds no count of products or subjects.
-_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
+_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp", "others")
 
 _RX: dict[str, re.Pattern[str]] = {}
 # The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
@@ -212,6 +214,11 @@ def extract_article(
 
     # --- dates ---------------------------------------------------------------------------------
     event, how = F.event_date(body, published)
+    if event is None and published is None and page.published_month is not None:
+        # A dateline with a month only anchors the year of "Ngày 12/11", not what "hôm nay" is.
+        event, how = F.event_date(body, ND.month_end(page.published_month))
+        if how and how.startswith(("today", "yesterday")):
+            event, how = None, None
     if how and how not in ("written",):
         notes.append(f"event date: {how}")
     when = event or published
@@ -367,6 +374,11 @@ def extract_article(
 
     # --- decisions -----------------------------------------------------------------------------
     decisions = F.decisions(body_text, published, low_body)
+    if event is None:
+        event, how = ND.fallback_event_date(body, published, page.published_month, decisions)
+        if event is not None:
+            notes.append(f"event date: {how}")
+            when = event
     documents = F.other_documents(body_text, published, low_body)
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
@@ -443,26 +455,33 @@ def extract_article(
     # --- level ---------------------------------------------------------------------------------
     level = None
     if has_results:
-        cues: list[str] = []
-        for s in batch_sentences:
-            cues.extend(F.level_cues(s))
-        if not cues:
-            for s in all_sents:
-                low = sent_info[s][1]  # s.lower()
-                # Every confirmation phrase (F._CONFIRM) holds one of these words.
-                has_word = "nhận" in low or "định" in low or "recogni" in low
-                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
-                    cues.extend(F.level_cues(s, low))
-        if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
-            cues.append("national")
-        if cues:
-            level = max(set(cues), key=lambda k: (cues.count(k), -cues.index(k)))
-        else:
-            level = F.regime_level(batch_stars, when, district is not None)
-            if level:
-                notes.append("level inferred from the stars and the rules in force at the date")
-        if level == "district" and post_reform:
-            level = "province"
+        confirm_sents = []
+        for s in all_sents:
+            low = sent_info[s][1]  # s.lower()
+            # Every confirmation phrase (F._CONFIRM) holds one of these words.
+            has_word = "nhận" in low or "định" in low or "recogni" in low
+            if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
+                confirm_sents.append(s)
+        level, how = NL.page_level(
+            batch_sentences=batch_sentences,
+            snapshot_sentences=figs.snapshot_sentences,
+            confirm_sentences=confirm_sents,
+            all_sentences=all_sents,
+            title=page.title,
+            national_decision=any(d["issuer"] == "ministry" for d in decisions),
+            stars=batch_stars,
+            when=when,
+            province=province,
+            district=district if district_type in ("huyện", "thị xã", "quận", "thành phố") else None,
+            post_reform=post_reform,
+        )
+        if how:
+            notes.append(how)
+        # Only the ministry confers 5 stars: a provincial or district batch's "5 sao" is a score
+        # awaiting national review (DOMAIN.md), not a national 5 stars.
+        if level != "national" and counts["stars_5"] is not None and has_batch:
+            notes.append(f"counts.stars_5: {counts['stars_5']} rated 5 stars below national level, not counted")
+            counts["stars_5"] = None
 
     return {
         "url": url,

@@ -135,8 +135,9 @@ def _roles(occs: list[Occurrence]) -> None:
                     o.role = "place"
             prev_end = m.end
         # One place with a number is the page's own subject ("huyện Tây Sơn có 9 sản phẩm"); two or
-        # more make a list by place, and what follows the first of them belongs to the list.
-        if placed >= 2:
+        # more make a list by place, and what follows the first of them belongs to the list; so
+        # does one that opens a breakdown ("Trong đó, Thành phố Ngã Bảy có 1 sản phẩm 4 sao").
+        if placed >= 2 or (placed and _rx("opener", _OPENER).match(sent)):
             first = next(i for i, o in enumerate(group) if o.role == "place")
             for o in group[first:]:
                 if o.role == "own":
@@ -264,9 +265,10 @@ def _pick(groups: list[Group], mode: str) -> tuple[dict[str, int | None], list[G
         elif whole is not None and any(v is not None and v > whole for v in f.values()):
             continue
         else:
-            f = dict(f, total=None)  # a part ("Ba sản phẩm ... đạt 3 sao") is not the whole
-            if result["subjects"] is not None:
-                f["subjects"] = None
+            # A part ("Ba sản phẩm ... đạt 3 sao") is not the whole, nor are its subjects the
+            # whole's; subjects on their own ("trao giấy chứng nhận cho 8 chủ thể") are.
+            only_subjects = all(o.mention.unit == "subjects" for o in g.items)
+            f = dict(f, total=None, subjects=f["subjects"] if only_subjects else None)
         changed = False
         for k, v in f.items():
             if result[k] is None and v is not None:
@@ -275,6 +277,27 @@ def _pick(groups: list[Group], mode: str) -> tuple[dict[str, int | None], list[G
         if changed:
             used.append(g)
     return result, used
+
+
+def _complete(result: dict[str, int | None], groups: list[Group], modes: tuple[str, ...]) -> list[Group]:
+    """Fill what the primary figures lack from groups of other modes that state the same whole: a
+    headline's "99 sản phẩm đạt 3 đến 4 sao" and the body's "Đến nay có 99 sản phẩm OCOP, trong đó
+    24 sản phẩm 4 sao ..." are one figure."""
+    used = []
+    if result["total"] is None:
+        return used
+    for g in groups:
+        if g.mode not in modes:
+            continue
+        f = _fill({}, g)  # its whole, written or implied ("9 sản phẩm OCOP hạng 3 sao")
+        if f["total"] != result["total"]:
+            continue
+        for k, v in f.items():
+            if result[k] is None and v is not None:
+                result[k] = v
+                if g not in used:
+                    used.append(g)
+    return used
 
 
 def _explicit_total(g: Group) -> bool:
@@ -314,6 +337,9 @@ def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occur
                     counts[f"stars_{m.stars}"] = m.value
                 notes.append("counts.total from the title")
                 break
+    if any(v is not None for v in counts.values()):
+        batch_groups = batch_groups + _complete(counts, groups, ("unknown", "cumulative"))
+    cum_groups = cum_groups + _complete(cumulative, groups, ("unknown",))
     batch_sentences = list(dict.fromkeys(o.sentence for g in batch_groups for o in g.items if o.role == "own"))
     snapshot_sentences = list(dict.fromkeys(o.sentence for g in cum_groups for o in g.items if o.role == "own"))
     batch_stars = {o.mention.stars for g in batch_groups for o in g.items if o.role == "own" and o.mention.stars}

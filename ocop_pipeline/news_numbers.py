@@ -42,6 +42,16 @@ _GATE = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "bẩy", "tám"
          "si", "se", "ei", "ni", "te", "el", "fi")
 
 
+_OF_RX: list[re.Pattern[str]] = []
+
+
+def _rx_of() -> re.Pattern[str]:
+    """ "29/31 sản phẩm": 29 of the 31 (the share of a whole, as in "đạt 29/31 sản phẩm")."""
+    if not _OF_RX:
+        _OF_RX.append(re.compile(r"(?<![\d/.])(\d{1,4})/\d{1,4}(?=\s+(?:sản\s+phẩm|products?)\b)", re.IGNORECASE))
+    return _OF_RX[0]
+
+
 def _vi_value(words: str) -> int:
     parts = words.lower().split()
     if parts[0] == "mười":
@@ -52,9 +62,13 @@ def _vi_value(words: str) -> int:
 
 
 def digits_for_words(sentence: str, low: str | None = None) -> str:
-    """The sentence with counted number words as digits ("bốn sản phẩm" -> "4 sản phẩm"); the same
-    object when there is none. `low` is sentence.lower() when the caller has it."""
+    """The sentence with counted number words as digits ("bốn sản phẩm" -> "4 sản phẩm"), and "29/31
+    sản phẩm" (29 of 31) as "29 sản phẩm"; the same object when there is none. `low` is
+    sentence.lower() when the caller has it."""
     low = sentence.lower() if low is None else low
+    if "/" in sentence and _rx_of().search(sentence):
+        sentence = _rx_of().sub(r"\1", sentence)
+        low = sentence.lower()
     if not any(g in low for g in _GATE):
         return sentence
     out: list[str] = []

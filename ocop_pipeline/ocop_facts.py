@@ -102,17 +102,18 @@ def parse_date(text: str, anchor: date | None = None) -> date | None:
 
 
 _EVENT_RX = (
-    r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
-    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?|on)"
+    r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
+    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|từ)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?"
+    r"|on(?:\s+the\s+(?:morning|afternoon|evening)\s+of)?)"
     r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
     r"(?P<date>" + date_pattern("e_") + r")?"
 )
 # _EVENT_RX past the start of the text, where its "^" branches cannot match: what is left opens with
 # a literal in every branch, so re skips in C to the next ".", ";" or ")" instead of trying the
 # pattern at every position.
-_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
 assert _EVENT_RX.startswith(_EVENT_OPENING)
-_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
+_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]?\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
 
 
 def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
@@ -123,7 +124,8 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
     full date written before it in the text (noted), else stays unknown.
     """
     rx, rest = _rx("event", _EVENT_RX), _rx("event_rest", _EVENT_RX_REST)
-    for para in paragraphs[:4]:
+    # The lead: pages open with a few lines of furniture (kicker, captions) before it.
+    for para in paragraphs[:8]:
         # rx.finditer(head): the match at 0 if any (the only place "^" holds), then the others.
         head = para[:400]
         first = rx.match(head)
@@ -142,6 +144,13 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
                         d = resolve_date(day, month, anchor.year, None)
                         if d is not None and d >= anchor:
                             return d, "year inferred from a date earlier in the text"
+                    # "Ngày 26/11, thành phố tổ chức đánh giá ... năm 2021": the year of the round.
+                    stop = para.find(". ", m.end())
+                    years = _rx("year_in", r"\b(?:năm\s+|for\s+|in\s+)?(20\d\d)\b").findall(para[m.start() : stop if stop > 0 else None])
+                    if anchor is None and years:
+                        d = resolve_date(day, month, max(int(y) for y in years), None)
+                        if d is not None:
+                            return d, "year from the sentence"
                     continue
                 d = resolve_date(day, month, year, published)
                 if d:
@@ -197,7 +206,8 @@ def sentences(paragraph: str) -> list[str]:
 # Numbers of products and subjects
 # ---------------------------------------------------------------------------------------------
 
-_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+# "10.322" (Vietnamese) and "13,000" (English) are thousands; "70,9" is a decimal.
+_NUM = r"(\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)"
 _EN_NUMS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -206,23 +216,26 @@ _EN_NUMS = {
 # first character as one class so that re skips every position that cannot start a number (the
 # alternatives keep their order within each first letter, so the same match wins).
 _NUMW = (
-    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
+    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
     r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
 )
 # Any English number word of _NUMW, as a substring (as _NUMW itself finds them).
 _EN_NUM_WORDS = "|".join(_EN_NUMS)
 # _NUMW's digit branch on its own (the same numbers): for text without English number words.
-_NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
+_NUM_DIGITS = r"(\d(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*))"
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
     r"(?P<s1b>[345])\s*sao\s*(?:và|hoặc|,|-|–|đến|tới)\s*(?P<s2b>[345])\s*sao|"
     r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
     r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
-    r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
+    r"|(?P<eal>(?:at\s+least|no\s+less\s+than)\s+)?(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
     r"(?P<eup>\s+(?:and|or)\s+(?:above|higher|more))?"
 )
-_PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))|(?:new\s+)?(?:OCOP\s+)?products?)"
+_PRODUCT_UNIT = (
+    r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))"
+    r"|(?:(?:new|more|additional)\s+)?(?:star-rated\s+)?(?:OCOP\s+)?products?|others)"
+)
 _SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
 _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 
@@ -230,12 +243,12 @@ _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 # look-aheads: the star phrase is tried at every length of the lazy gap before it, and re enters
 # each of its branches (they open with a group, not a literal) before failing; the look-ahead fails
 # in one comparison. Both cases, so that they hold lower-cased as well as under re.I.
-_STAR_FIRST = "(?=[345hHtTmMlLfF])"
-_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbB])"
+_STAR_FIRST = "(?=[345hHtTmMlLfFaAnN])"
+_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbBmMaA])"
 _MENTION = (
     # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
     r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
-    r"(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    r"(?:(?:new|more|additional)\s+)?(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")(?:-rated)?\s+)?(?:OCOP\s+)?"
     + _UNIT_FIRST + r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
     r"(?:" + _GAP + _STAR_FIRST + r"(?P<post_star>" + _STAR + r"))?"
 )
@@ -261,7 +274,7 @@ _CUES = {
     r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
     r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
     # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
-    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
+    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+(?:\w+\s+)?total|bringing\s+the\s+(?:\w+\s+)?total|"
     r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
@@ -274,7 +287,7 @@ _CUES = {
     "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
     "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
@@ -335,7 +348,7 @@ def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
     s2 = g(prefix + "s2") or g(prefix + "e2") or g(prefix + "s2b")
     a = _STAR_WORD.get(s1.lower())
     b = _STAR_WORD.get(s2.lower()) if s2 else None
-    if g(prefix + "up") or g(prefix + "eup"):
+    if g(prefix + "up") or g(prefix + "eup") or g(prefix + "eal"):
         spec = f"{a}+"
     elif b and b != a:
         spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
@@ -594,7 +607,8 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         if brk_at is not None and not window and mode == "candidate":
             # "22 sản phẩm tham gia, trong đó 19 sản phẩm được công nhận": the part's own verb, after it.
             own = [k for pos, k in cues if start <= pos < next_start]
-            if "batch" in own or "newbatch" in own:
+            # A star level is an outcome too ("569 sản phẩm tham gia, trong đó 336 sản phẩm đạt 3-5 sao").
+            if "batch" in own or "newbatch" in own or (stars and not pot):
                 mode = "batch"
         if window:
             best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
@@ -661,7 +675,9 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
     level = 4 if pts >= 70 else 3 if pts >= 50 else 0
     if not level:
         return None, False
-    return (f"{level}+" if floor else str(level)), False
+    # "trên 70 điểm" is 4 stars below the national level (5 stars is the ministry's); "từ 50 điểm
+    # trở lên" may be 3 or 4.
+    return (f"{level}+" if floor and level == 3 else str(level)), False
 
 
 _UPGRADE = (
@@ -833,16 +849,31 @@ def period_of(text: str, low: str | None = None) -> str | None:
 
 _LEVEL = (
     r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
-    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry)"
+    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
+    # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
+    r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|central\s+(?:ocop\s+)?(?:council|product)|"
+    r"thủ\s+tướng|prime\s+minister)"
     r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial[\s-]level|provincial\s+people)"
-    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã)|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people)"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
+    r"toàn\s+tỉnh|được\s+tỉnh|sở\s+(?:nn|nông\s+nghiệp))"
+    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã|quận)|"
+    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people|toàn\s+huyện|"
+    r"(?:huyện|thị\s+xã)\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
+    # A city's people's committee or council: a province when the city is a centrally-run one (Hà
+    # Nội, TP HCM ...), a district otherwise (the caller knows which).
+    r"|(?P<city>(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:thành\s+phố|tp)|cấp\s+thành\s+phố|cấp\s+tp|"
+    r"thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
 )
+# Where a level is only proposed to ("đề nghị Trung ương công nhận là sản phẩm OCOP cấp Quốc gia"):
+# the level cue after it names the authority asked, not the one that rated; likewise the Prime
+# Minister after a criteria decision ("theo Quyết định số 148/QĐ-TTg ... của Thủ tướng").
+_PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommended|submitted)[^.;]{0,60}$|/qđ-ttg[^.;]{0,40}$"
 
 
 # Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
-_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
+_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district", "nước",
+                "quốc", "country", "central", "tướng", "minister", "municipal", "tỉnh", "sở", "huyện", "thành phố",
+                "thị xã")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:
@@ -850,11 +881,14 @@ def level_cues(sentence: str, low: str | None = None) -> list[str]:
     if low is None:
         low = sentence.lower()
     if not _folds_like_ignorecase(sentence, low):
-        return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
-    if not any(w in low for w in _LEVEL_WORDS):
+        found = list(_rx("level", _LEVEL).finditer(sentence))
+    elif not any(w in low for w in _LEVEL_WORDS):
         return []
-    # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
-    return [m.lastgroup or "" for m in lower_rx("level", "(?=[bcdhmnpuủ])(?:" + _LEVEL + ")").finditer(low)]
+    else:
+        # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
+        found = list(lower_rx("level", "(?=[bcdhmnpuủtsđ])(?:" + _LEVEL + ")").finditer(low))
+    proposed = _rx("proposed_to", _PROPOSED_TO)
+    return [m.lastgroup or "" for m in found if not proposed.search(low, max(0, m.start() - 80), m.start())]
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
