@@ -326,6 +326,18 @@ class _Item:
         self.name, self.subject, self.stars, self.status, self.open = name, subject, stars, status, False
 
 
+def _split_capital_and(part: str) -> list[str]:
+    """A comma part that is not the last of its list splits at "và" only before a capital: "Mắm tôm X và
+    Mắm tép X, ..." are two; "bánh dừa sáp và khoai lang, ..." is one."""
+    out, pos = [], 0
+    for a in _rx("and", r"\s+(?:và|and|&)\s+", 0).finditer(part):
+        if part[a.end() : a.end() + 1].isupper():
+            out.append(part[pos : a.start()])
+            pos = a.end()
+    out.append(part[pos:])
+    return out
+
+
 def _split_names(names: str, need: int | None = None) -> list[str]:
     """'A, B và C' -> [A, B, C]. Only the last comma part splits at "và"/"and" ("bánh dừa sáp và chuối,
     ..." is one product), and when the header's count says how many there are, only as often as needed."""
@@ -337,6 +349,7 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
         parts.pop()
         return parts
     last = parts.pop()
+    parts = [q for p in parts for q in _split_capital_and(p)]
     ands = list(_rx("and", r"\s+(?:và|and|&)\s+", 0).finditer(last))
     if need is not None and len(parts) + 1 < need:
         ands = ands[: need - len(parts) - 1]
@@ -433,11 +446,12 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
             subj, _addr = _subject_of(paren_subject or "")
             subj = _rx("dashcut", r"\s+[-–]\s+.*$", 0).sub("", subj) if subj else subj
         stars, status = star_info(" ".join(_paren_parts(part)))
-        group = [*pending, names_text]
+        # "A và B, cùng do Công ty X": a chunk left with no name ("cùng") is no item.
+        group = [c for c in (*pending, names_text) if _clean_name(c) and _clean_name(c).lower() not in _BAD_FIRST]
         pending = []
         made: list[_Item] = []
         for j, chunk in enumerate(group):
-            chunk_names = _split_names(chunk, None) if j == len(group) - 1 else [chunk]
+            chunk_names = _split_names(chunk, None) if j == len(group) - 1 else _split_capital_and(chunk)
             for raw in chunk_names:
                 name = _clean_name(raw)
                 if plausible_name(name):
