@@ -709,12 +709,14 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
 def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     """Prose naming products without a header: "Sản phẩm X của Y đạt 4 sao", "X và Y của Công ty Z,
     phường W đạt 3 sao": (list text, predicate)."""
+    sentence = _rx("adverbial", r"^\s*(?:trong\s+đó|cụ\s+thể|đặc\s+biệt|ngoài\s+ra|theo\s+đó|bên\s+cạnh\s+đó|riêng|"
+                   r"đáng\s+chú\s+ý|in\s+particular|meanwhile|besides)\s*,\s*").sub("", sentence)
     listed, predicate = _cut_predicate(sentence)
     if not predicate or star_info(predicate) == (None, None):
         return None
     if _rx("sp_start", r"^\s*(?:sản\s+phẩm)\s+[“\"]?\w").match(listed):
         return listed, predicate
-    if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and listed[:1].isupper():
+    if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and (listed[:1].isupper() or listed[:4].lower() == "the "):
         return listed, predicate
     return None
 
@@ -771,6 +773,13 @@ def page_products(
                         pass
                     line_head = (sent, _count_value(cm.group("count")) if cm else None)
                     found = []
+                elif found and ";" in sent:
+                    # "Trong đó, sản phẩm X được nâng cấp lên 4 sao; 7 sản phẩm đạt 3 sao gồm: ...": a
+                    # clause with no list of its own may still name a product in prose.
+                    for clause in sent.split(";"):
+                        prose = None if _rx("mark_low", _MARK_LOW, 0).search(clause.lower()) else _subject_sentence(clause)
+                        if prose:
+                            found.append(("", prose[0], prose[1], None, None))
             if not found:
                 prose = _subject_sentence(sent)
                 if prose:
