@@ -776,10 +776,12 @@ def page_products(
                 elif found and ";" in sent:
                     # "Trong đó, sản phẩm X được nâng cấp lên 4 sao; 7 sản phẩm đạt 3 sao gồm: ...": a
                     # clause with no list of its own may still name a product in prose.
+                    clauses = []
                     for clause in sent.split(";"):
                         prose = None if _rx("mark_low", _MARK_LOW, 0).search(clause.lower()) else _subject_sentence(clause)
                         if prose:
-                            found.append(("", prose[0], prose[1], None, None))
+                            clauses.append(("", prose[0], prose[1], None, None))
+                    found = clauses + found  # in reading order: such a clause comes before the list
             if not found:
                 prose = _subject_sentence(sent)
                 if prose:
