@@ -242,7 +242,7 @@ _BAD_FIRST = {
 _CATEGORIES = frozenset(fold_key(c) for c in (
     "thực phẩm", "đồ uống", "dược liệu", "sản phẩm từ dược liệu", "thủ công mỹ nghệ", "sinh vật cảnh", "thảo dược",
     "vải và may mặc", "lưu niệm", "nội thất", "trang trí", "dịch vụ du lịch", "du lịch cộng đồng", "lương thực",
-    "hàng tiêu dùng", "nông sản", "đặc sản", "food", "drinks", "beverages", "handicrafts", "herbs", "tourism",
+    "hàng tiêu dùng", "nông sản", "đặc sản", "du lịch", "food", "drinks", "beverages", "handicrafts", "herbs", "tourism",
 ))
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
@@ -250,7 +250,8 @@ _BAD_WORDS = (
     r"were|was|is|are|has|have|will|products?|entities|producers|according|including)(?!\w)"
     r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
     r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward|items?|beverages|"
-    r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định)(?!\w)"
+    r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định|"
+    r"liên\s+kết|chuỗi\s+giá\s+trị)(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -260,7 +261,8 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
-    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)  # "Hạt sen sấy (2019) 62": a score or a year
+    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)
+    name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
     # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
     return name
