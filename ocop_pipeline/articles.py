@@ -538,6 +538,9 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
         name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
         for i, q in enumerate(out):
             qs = fold_key(q.get("subject") or "")
+            # Two products may share a name with different stars (one per district): kept apart.
+            if p["stars"] and q["stars"] and p["stars"] != q["stars"]:
+                continue
             if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
                 if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
                     out[i] = p

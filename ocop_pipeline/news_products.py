@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.addresses import _ADDRESS_START  # one home for the words that open an address
@@ -63,13 +64,29 @@ _PROPOSED = (
 )
 
 
+# Points out of 100 (DOMAIN.md): 90-100 is 5★ (provincially: potential, awaiting the ministry), 70-<90
+# 4★, 50-<70 3★. "đạt 92,4 điểm", "trên 70 điểm"; "từ 50 điểm trở lên" is a floor, not a band.
+_POINTS = r"(?:trên|từ|đạt|over|above|scored)\s+(?P<p>\d{2})(?:[.,]\d+)?\s*(?:điểm|points)(?!\s*trở\s+lên)"
+
+
+def _points_star(low: str) -> tuple[int | None, str | None]:
+    m = _rx("points", _POINTS, 0).search(low) if ("điểm" in low or "point" in low) else None
+    if m is None:
+        return None, None
+    p = int(m.group("p"))
+    if p >= 90:
+        return None, "potential_5_star"
+    return (4 if p >= 70 else 3 if p >= 50 else None), None
+
+
+@lru_cache(maxsize=8192)
 def star_info(text: str) -> tuple[int | None, str | None]:
     """(stars, status) that a header, predicate or item gives: (4, None); (None, 'potential_5_star')
     for "tiềm năng 5 sao"; (None, 'proposed_5_star') for 5★ put to the ministry; (None, None) for no
     star or several ("3 sao, 4 sao")."""
     low = text.lower()
     if "sao" not in low and "*" not in low and "★" not in low and "star" not in low:
-        return None, None
+        return _points_star(low)
     up = _rx("upgrade", _UPGRADE).search(low)
     if up:
         a, b = int(up.group("a")), int(up.group("b"))
@@ -118,7 +135,8 @@ _NOT_PRODUCTS = (
 )
 # "9 đơn vị đạt sản phẩm OCOP 4 sao ... bao gồm:": a list of units, not of products.
 _UNITS_BEFORE = (
-    r"(?:\d+|các)\s+(?:đơn\s+vị|chủ\s+thể|doanh\s+nghiệp|hợp\s+tác\s+xã|htx|cơ\s+sở|units|entities|producers)\s+(?:\w+\s+){0,2}$"
+    r"(?:(?<!\d)\d{1,3}|các)\s+(?:đơn\s+vị|chủ\s+thể|doanh\s+nghiệp|hợp\s+tác\s+xã|htx|cơ\s+sở|huyện|xã|địa\s+phương|"
+    r"units|entities|producers|districts|localities)\s+(?:\w+\s+){0,3}$|không\s+có\s+$|chưa\s+có\s+$"
 )
 # Examples ("các sản phẩm tiêu biểu như"): without a star in the header they are no rating.
 _EXAMPLE_MARK = r"(?<!\w)(?:như|such\s+as)(?!\w)"
@@ -136,16 +154,41 @@ def _not_batch(low: str) -> bool:
     return any(kind in _NOT_BATCH_KINDS for _, kind in F.cue_list(low)) or "hội chợ" in low
 
 
-def _header_before(sentence: str, mark_start: int, floor: int) -> tuple[int, re.Match[str]] | None:
+# The patterns below run on the lower-cased sentence (same offsets) and open with a literal, so that re
+# skips in C to the next place one can start (the look-behind after a first letter is the word
+# boundary before it), instead of trying alternatives and optional counts at every position.
+_NOUN_LOW = r"sản\s+phẩm|p(?<!\w.)roducts?(?!\w)|s(?<!\w.)p(?!\w)"
+_COUNT_BEFORE = r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?$"
+_MARK_LOW = (
+    r"(?:b(?<!\w.)ao\s+gồm(?:\s+có)?|g(?<!\w.)ồm(?:\s+có)?|l(?<!\w.)à|n(?<!\w.)(?:hư(?:\s+sau)?|amely)|"
+    r"i(?<!\w.)nclud(?:ing|es?)|c(?<!\w.)omprises?|s(?<!\w.)uch\s+as|o(?<=products\so)f)(?!\w)\s*:?|:"
+)
+
+
+def _nouns(low: str, lo: int, hi: int) -> list[tuple[int, int, int | None]]:
+    """(start, end, count) of every product noun in low[lo:hi]: "sản phẩm", "7 sản phẩm", "five more products";
+    start is the count's when there is one."""
+    out = []
+    for m in _rx("noun_low", _NOUN_LOW, 0).finditer(low, lo, hi):
+        c = _rx("count_before", _COUNT_BEFORE, 0).search(low, max(lo, m.start() - 30), m.start())
+        out.append((c.start() if c else m.start(), m.end(), _count_value(c.group("count")) if c else None))
+    return out
+
+
+def _header_before(low: str, mark_start: int, floor: int) -> tuple[int, int, int | None] | None:
     """The product noun that a list mark at mark_start belongs to: the last "N sản phẩm" / "sản phẩm" /
     "products" between floor and the mark, at most 140 characters back."""
-    lo = max(floor, mark_start - 140)
-    found = None
-    for m in _rx("hnoun", _HEADER_NOUN).finditer(sentence, lo, mark_start):
-        found = m
-    if found is None:
+    found = _nouns(low, max(floor, mark_start - 140), mark_start)
+    return found[-1] if found else None
+
+
+def _subject_has(sentence: str, end: int, floor: int) -> str | None:
+    """The subject right before "có N sản phẩm" / "với sản phẩm" ending at `end`: "Công ty X có ..."."""
+    pre = sentence[max(floor, end - 120) : end]
+    if not pre.rstrip().lower().endswith((" có", " với")):
         return None
-    return found.start(), found
+    sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s*$").search(pre)
+    return sm.group("s").strip() if sm else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,7 +202,7 @@ _SUBJECT_START = (
     r"|household\s+business)"
 )
 # The word that opens an item's subject.
-_OF = r"\s+(?:của|do|by|produced\s+by|made\s+by|of)\s+"
+_OF = r"\s+(?:của|do|by|produced\s+by|made\s+by|of(?=\s+(?-i:[A-ZĐ])))\s+"  # "two types of rice" is no subject
 # Vietnamese place words that open an address inside a subject ("Công ty X xã Y", "HTX Z, huyện W");
 # "Hợp tác xã", "Tổ hợp tác" are not addresses.
 _ADDR_WORDS = (
@@ -180,23 +223,35 @@ _LEAD_JUNK = (
 )
 # First words that no product name opens with: function words, counts, places, verbs.
 _BAD_FIRST = {
-    "các", "những", "nhiều", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "này", "đây",
+    "các", "những", "nhiều", "một", "năm", "này", "đây",
     "đó", "trong", "theo", "tại", "ở", "với", "cho", "từ", "đến", "ngày", "tháng", "đợt", "sau", "trước", "toàn",
     "tổng", "gồm", "là", "được", "đã", "đạt", "có", "và", "hoặc", "cùng", "còn", "riêng", "thêm", "mỗi", "xã", "phường",
     "huyện", "quận", "tỉnh", "thôn", "ấp", "bản", "tp", "tp.", "tx", "tx.", "h.", "khu", "thị", "thành", "đặc", "ông", "bà",
     "chủ", "hội", "ubnd", "sở", "phòng", "the", "a", "an", "these", "they", "this", "which", "other", "others",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "commune", "district", "province",
-    "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao", "điểm",
+    "products", "product", "ocop", "số", "lần", "kết", "đơn", "chương", "tiêu", "hạng", "sao",
     # sentence adverbials: "In particular, ...", "Đặc biệt, ...", "Ngoài ra, ..."
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
-    "hiện", "tuy", "nhờ", "do", "vì", "nhưng",
+    "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
+    # verbs that open a clause, not a name
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới",
+    "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
+# The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
+# category, not a product.
+_CATEGORIES = frozenset(fold_key(c) for c in (
+    "thực phẩm", "đồ uống", "dược liệu", "sản phẩm từ dược liệu", "thủ công mỹ nghệ", "sinh vật cảnh", "thảo dược",
+    "vải và may mặc", "lưu niệm", "nội thất", "trang trí", "dịch vụ du lịch", "du lịch cộng đồng", "lương thực",
+    "hàng tiêu dùng", "nông sản", "đặc sản", "du lịch", "food", "drinks", "beverages", "handicrafts", "herbs", "tourism",
+))
 _BAD_WORDS = (
     r"(?<!\w)(?:là|được|đã|đạt|có|sẽ|tham\s+gia|công\s+nhận|xếp\s+hạng|phân\s+hạng|gồm|chứng\s+nhận|đánh\s+giá|"
     r"chủ\s+thể|(?<!bộ\s)sản\s+phẩm|ocop|doanh\s+nghiệp|hợp\s+tác\s+xã|đơn\s+vị|địa\s+phương|trong\s+đó|"
     r"were|was|is|are|has|have|will|products?|entities|producers|according|including)(?!\w)"
     r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
-    r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward)(?!\w)"
+    r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward|items?|beverages|"
+    r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định|"
+    r"liên\s+kết|chuỗi\s+giá\s+trị)(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -206,7 +261,8 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
-    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)  # "Hạt sen sấy (2019) 62": a score or a year
+    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)
+    name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
     # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
     return name
@@ -217,7 +273,7 @@ def plausible_name(name: str) -> bool:
     if not name or len(name) < 2 or len(name) > 90:
         return False
     words = name.split()
-    if len(words) > 12 or not any(c.isalpha() for c in name):
+    if len(words) > 12 or not any(c.isalpha() for c in name) or fold_key(name) in _CATEGORIES:
         return False
     first = words[0].lower().strip("“\"‘'")
     if first in _BAD_FIRST or first[:1].isdigit():
@@ -248,12 +304,13 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
     text = _rx("subjlead", r"^(?:chủ\s+thể\s+|the\s+)", 0).sub("", text)
+    # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
+    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
-    if m is None:
-        m2 = _rx("parenin", r"\s*\(", 0).search(text)
-        subj, addr = (text[: m2.start()], text[m2.end() :]) if m2 else (text, None)
-    else:
-        subj, addr = text[: m.start()], text[m.end() :]
+    m2 = _rx("parenin", r"\s*\(", 0).search(text)
+    if m2 is not None and (m is None or m2.start() < m.start()):
+        m = m2  # "Công ty TNHH Tâm Thùy (xã Long Tiên, huyện Cai Lậy)"
+    subj, addr = (text[: m.start()], text[m.end() :]) if m else (text, None)
     subj = re.sub(r"\s+", " ", subj).strip(" ,;.-–()")
     if not subj or len(subj.split()) > 16:
         return None, addr
@@ -271,13 +328,30 @@ class _Item:
         self.name, self.subject, self.stars, self.status, self.open = name, subject, stars, status, False
 
 
+def _split_capital_and(part: str) -> list[str]:
+    """A comma part that is not the last of its list splits at "và" only before a capital: "Mắm tôm X và
+    Mắm tép X, ..." are two; "bánh dừa sáp và khoai lang, ..." is one."""
+    out, pos = [], 0
+    for a in _rx("and", r"\s+(?:và|and|&)\s+", 0).finditer(part):
+        if part[a.end() : a.end() + 1].isupper():
+            out.append(part[pos : a.start()])
+            pos = a.end()
+    out.append(part[pos:])
+    return out
+
+
 def _split_names(names: str, need: int | None = None) -> list[str]:
     """'A, B và C' -> [A, B, C]. Only the last comma part splits at "và"/"and" ("bánh dừa sáp và chuối,
     ..." is one product), and when the header's count says how many there are, only as often as needed."""
     parts = [p for p in _split_outside_parens(names, ",") if p.strip()]
     if not parts:
         return []
+    if _rx("counted", _COUNTED).match(parts[-1]):
+        # "five kinds of sedge baskets and bags", "two types of rice": a counted description, no names.
+        parts.pop()
+        return parts
     last = parts.pop()
+    parts = [q for p in parts for q in _split_capital_and(p)]
     ands = list(_rx("and", r"\s+(?:và|and|&)\s+", 0).finditer(last))
     if need is not None and len(parts) + 1 < need:
         ands = ands[: need - len(parts) - 1]
@@ -291,16 +365,35 @@ def _split_names(names: str, need: int | None = None) -> list[str]:
     return parts
 
 
+# "five kinds of ...", "two types of rice", "02 sản phẩm ...": a counted description, not a name.
+_COUNTED = r"^\s*(?:and\s+|và\s+)?" + _COUNT + r"\s+(?:kinds?|types?|loại|sản\s+phẩm|products?)\b"
+_EN_ORG_END = r"(?:cooperative|company|co\.?\s*ltd\.?|ltd\.?|jsc|facility|household|workshop|enterprise|group)\s*$"
+
+
+def _subject_goes_on(subject: str) -> bool:
+    """Whether a subject cut at a comma is unfinished: a Vietnamese one ending in a common noun ("Hợp
+    tác xã nông nghiệp"), an English one not yet at its kind ("Sáu Nhung Agriculture, Production")."""
+    if _rx("vi_subject", r"^(?:" + F.SUBJECT_KW + r")").match(subject) and not _rx("en_org", _EN_ORG_END).search(subject):
+        return subject.split()[-1][:1].islower()
+    return not _rx("en_org", _EN_ORG_END).search(subject)
+
+
 def _and_next(text: str) -> str:
     """"A của X và B của Y", "A (xã X) và B (xã Y)": a "và" before another item with its own subject or
     parenthesis ends the first item (it becomes a comma). Not inside a subject ("HTX trồng và sản xuất
     dược liệu Bảo Châu (xã Y)"): after "của X" only a next "của" or a closed parenthesis splits."""
     out, last = [], 0
     of_rx = _rx("of", _OF, 0)
-    for m in _rx("andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?[^,;()]{2,80}?(?P<of>" + _OF + r")?(?(of)|\s*\())", 0).finditer(text):
+    # The item after "và" runs to its own "của"/"by" over glosses in parentheses, not over another "và".
+    item = r"(?:(?!\s(?:và|and)\s)(?:[^,;()]|\([^()]*\))){2,80}?"
+    for m in _rx(
+        "andnext", r",?\s+(?:và|and)\s+(?=(?:sản\s+phẩm\s+)?(?:" + item + r"(?P<of>" + _OF + r")|[^,;()]{2,80}?\s*\())", 0
+    ).finditer(text):
         left = text[last : m.start()]
         if m.group("of") is None and of_rx.search(left) and not left.rstrip().endswith(")"):
             continue
+        if _rx("counted", _COUNTED).match(left.split(",")[-1]):
+            continue  # "five kinds of sedge baskets and bags by X": one counted description
         out.append(left)
         last = m.end()
     out.append(text[last:])
@@ -327,15 +420,23 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
         if of is None and paren_subject is None:
-            if last_subject_item and not any(_rx("of", _OF, 0).search(p) for p in parts[i + 1 :]):
+            if last_subject_item and not pending:
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
                 # or its address goes on.
                 address = _rx("addrpart", r"^\s*(?:" + _ADDRESS_START.pattern[1:] + r")").match(part.strip())
-                if not address and not _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
-                    for it in last_subject_item:
-                        if it.subject and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject):
-                            it.subject = (it.subject + ", " + part.strip()).strip(" ,")
-                continue
+                if address or _rx("placestart2", _PLACE_NAME_START).match(part.strip() + " "):
+                    continue
+                # "Hợp tác xã nông nghiệp, thương mại, ...": a subject ending in a common noun goes on;
+                # one ending in a proper name ("hộ kinh doanh Trần Công Hà") is whole, and what follows
+                # it is another name.
+                open_subjects = [
+                    it for it in last_subject_item
+                    if it.subject and _subject_goes_on(it.subject) and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject)
+                ]
+                for it in open_subjects:
+                    it.subject = (it.subject + ", " + part.strip()).strip(" ,")  # type: ignore[operator]
+                if open_subjects:
+                    continue
             pending.append(part)
             continue
         if of is not None:
@@ -347,11 +448,12 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
             subj, _addr = _subject_of(paren_subject or "")
             subj = _rx("dashcut", r"\s+[-–]\s+.*$", 0).sub("", subj) if subj else subj
         stars, status = star_info(" ".join(_paren_parts(part)))
-        group = [*pending, names_text]
+        # "A và B, cùng do Công ty X": a chunk left with no name ("cùng") is no item.
+        group = [c for c in (*pending, names_text) if _clean_name(c) and _clean_name(c).lower() not in _BAD_FIRST]
         pending = []
         made: list[_Item] = []
         for j, chunk in enumerate(group):
-            chunk_names = _split_names(chunk, None) if j == len(group) - 1 else [chunk]
+            chunk_names = _split_names(chunk, None) if j == len(group) - 1 else _split_capital_and(chunk)
             for raw in chunk_names:
                 name = _clean_name(raw)
                 if plausible_name(name):
@@ -371,6 +473,15 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
 def parse_list(text: str, need: int | None = None) -> list[_Item]:
     """The items of a list as written after its header: ";" separates items (or groups of items with one
     subject) when the list uses it, else ","."""
+    return [_Item(n, subj, st, status) for n, subj, st, status in _parsed(text, need)]
+
+
+@lru_cache(maxsize=8192)
+def _parsed(text: str, need: int | None) -> tuple[tuple[str, str | None, int | None, str | None], ...]:
+    return tuple((it.name, it.subject, it.stars, it.status) for it in _parse_list(text, need))
+
+
+def _parse_list(text: str, need: int | None) -> list[_Item]:
     text = _rx("coltd", r"\bCo\s*[.,]+\s*,?\s*Ltd\b\.?", 0).sub("Co. Ltd", text)
     segments = [s for s in _split_outside_parens(text, ";") if s.strip()]
     if len(segments) > 1:
@@ -422,7 +533,7 @@ def _flattened_tables(blocks: Sequence[str]) -> Iterable[tuple[int, dict[str, st
     while i < len(blocks):
         heads: list[str] = []
         j = i
-        while j < len(blocks) and len(blocks[j]) < 40 and fold_key(blocks[j]) and blocks[j].strip().lower() in _TABLE_HEADS:
+        while j < len(blocks) and len(blocks[j]) < 40 and blocks[j].strip().lower() in _TABLE_HEADS:
             heads.append(_TABLE_HEADS[blocks[j].strip().lower()])
             j += 1
         if len(heads) >= 3 and "name" in heads and heads[0] == "no":
@@ -442,22 +553,29 @@ def _page_star(sentences: Sequence[str], batch: Sequence[tuple[int, str | None]]
     totals nor plans."""
     values: set[str] = {s for _, s in batch if s}
     for s in sentences:
-        low = s.lower()
-        if "sao" not in low and "star" not in low:
-            continue
-        if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _not_batch(low):
-            continue
-        for m in _rx("star1", _STAR1).finditer(low):
-            if m.group("up"):
-                values.add("3+")
-            else:
-                values.add(str(_STAR_VALUE[(m.group("d") or m.group("w") or m.group("e")).lower()]))
-        if _rx("range", _RANGE, 0).search(low):
-            values.add("range")
+        values.update(_recognition_stars(s))
     if len(values) == 1:
         v = values.pop()
         return int(v) if v in ("3", "4", "5") else None
     return None
+
+
+# Pages repeat sentences (lead and body, captions) and a crawl repeats a site's sentences: what one
+# sentence gives is read once.
+@lru_cache(maxsize=8192)
+def _recognition_stars(s: str) -> frozenset[str]:
+    """The star values of one recognition sentence that is neither a running total nor a plan."""
+    low = s.lower()
+    if "sao" not in low and "star" not in low:
+        return frozenset()
+    if not _rx("batchcue", _BATCH_HEADER, 0).search(low) or _not_batch(low):
+        return frozenset()
+    values = set()
+    for m in _rx("star1", _STAR1).finditer(low):
+        values.add("3+" if m.group("up") else str(_STAR_VALUE[(m.group("d") or m.group("w") or m.group("e")).lower()]))
+    if _rx("range", _RANGE, 0).search(low):
+        values.add("range")
+    return frozenset(values)
 
 
 def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
@@ -465,29 +583,34 @@ def _counted_stars(sentences: Iterable[str]) -> dict[int, set[str]]:
     hạng 3 sao", "2 sản phẩm có tiềm năng đạt 5 sao"): each count with the star phrase after it, up to the
     next count; a count in a running total or a plan ("nâng tổng số lên 11 sản phẩm") is not a batch."""
     out: dict[int, set[str]] = {}
-    noun = _rx("cnoun", r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:sản\s+phẩm|(?:[\w-]+\s+){0,2}?products?)(?!\w)")
     for s in sentences:
-        low = s.lower()
-        if "sao" not in low and "star" not in low:
-            continue
-        found = list(noun.finditer(low))
+        for value, star in _counted_in(s):
+            out.setdefault(value, set()).add(star)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _counted_in(s: str) -> tuple[tuple[int, str], ...]:
+    out: list[tuple[int, str]] = []
+    low = s.lower()
+    if "sao" in low or "star" in low:
+        found = [n for n in _nouns(low, 0, len(low)) if n[2] is not None]
         prev_end = 0
-        for i, m in enumerate(found):
-            end = found[i + 1].start() if i + 1 < len(found) else len(low)
-            window = low[m.end() : end]
+        for i, (n_start, n_end, value) in enumerate(found):
+            end = found[i + 1][0] if i + 1 < len(found) else len(low)
+            window = low[n_end:end]
             first_star = _rx("star1", _STAR1).search(window)
             cut = _rx("wincut", r"[,;.]", 0).search(window, first_star.end() if first_star else 0)
             window = window[: cut.start()] if cut else window
-            before = low[prev_end : m.start()]
-            prev_end = m.end()
-            value = _count_value(m.group("count"))
+            before = low[prev_end:n_start]
+            prev_end = n_end
             stars, status = star_info(window)
             if value is None or (stars is None and status is None):
                 continue
             if status is None and (_not_batch(before[-60:] + " " + window)):
                 continue
-            out.setdefault(value, set()).add(status or str(stars))
-    return out
+            out.append((value, status or str(stars)))
+    return tuple(out)
 
 
 def _count_value(word: str | None) -> int | None:
@@ -497,84 +620,105 @@ def _count_value(word: str | None) -> int | None:
     return int(w) if w.isdigit() else _NUM_WORDS.get(w)
 
 
+_LEAD_MARK = r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|they\s+include|including|namely)\s*:?\s*"
+
+
+def _lists_of(sentence: str, prev: str | None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
+    """_lists_in, read once per sentence (and per previous sentence only when it is the header)."""
+    return _lists_cached(sentence, prev if _rx("leadmark", _LEAD_MARK).match(sentence) else None)
+
+
+@lru_cache(maxsize=8192)
+def _lists_cached(sentence: str, prev: str | None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
+    return tuple(_lists_in(sentence, prev))
+
+
 def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int | None, str | None]]:
     """(header, list text, predicate, count, subject) of every product list in a sentence. A sentence
     opening with its mark ("Bao gồm: ...", "These include ...") takes the previous one as header."""
     out: list[tuple[str, str, str, int | None, str | None]] = []
+    low = sentence.lower()
+    if len(low) != len(sentence):  # a letter whose lower case is longer: keep offsets exact
+        low = sentence
     floor = 0
     heads: list[tuple[int, int, str, int | None, str | None]] = []  # (start, list start, header, count, subj)
-    lead = _rx("leadmark", r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|"
-               r"they\s+include|including|namely)\s*:?\s*").match(sentence)
+    lead = _rx("leadmark", _LEAD_MARK).match(sentence)
     if lead and prev:
-        cm = None
-        for cm in _rx("hnoun", _HEADER_NOUN).finditer(prev):
-            pass
-        heads.append((0, lead.end(), prev, _count_value(cm.group("count")) if cm else None, None))
+        prev_nouns = _nouns(prev.lower(), 0, len(prev))
+        heads.append((0, lead.end(), prev, prev_nouns[-1][2] if prev_nouns else None, None))
         floor = lead.end()
-    for mk in _rx("mark", _MARK).finditer(sentence, floor):
+    for mk in _rx("mark_low", _MARK_LOW, 0).finditer(low, floor):
         if heads and mk.start() < heads[-1][1]:
             continue
-        word = mk.group().strip(" :").lower()
-        found = _header_before(sentence, mk.start(), heads[-1][1] if heads else 0)
+        word = mk.group().strip(" :")
+        found = _header_before(low, mk.start(), heads[-1][1] if heads else 0)
         if found is None:
             # English "Ten have received four-star rating, namely ..." names no product noun.
             if word in ("namely", "including") and star_info(sentence[max(0, mk.start() - 80) : mk.start()])[0]:
-                start = max(0, sentence.rfind(",", 0, mk.start() - 1) + 1, heads[-1][1] if heads else 0)
-                heads.append((start, mk.end(), sentence[start : mk.start()], None, None))
+                start = max(0, mk.start() - 100, heads[-1][1] if heads else 0)
+                heads.append((start, mk.end(), sentence[start : mk.end()], None, None))
             continue
-        start, noun = found
-        header = sentence[start : mk.start()]
+        start, noun_end, count = found
         if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
             continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
-        if _rx("notprod", _NOT_PRODUCTS).search(header[noun.end() - start :]) or _rx("unitsbefore", _UNITS_BEFORE).search(
+        header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
+        # English puts the star before the noun: "there were 3-star OCOP products, namely ...".
+        en = _rx("enstar", r"(?:[345]|three|four|five)[\s-]*stars?\s+(?:ocop\s+)?$").search(sentence[max(0, start - 30) : start])
+        if en:
+            header = en.group() + header
+        if _rx("notprod", _NOT_PRODUCTS).search(sentence[noun_end : mk.start()]) or _rx("unitsbefore", _UNITS_BEFORE).search(
             sentence[max(0, start - 40) : start]
         ):
             continue
-        subj = None
-        pre = sentence[max(heads[-1][1] if heads else 0, start - 120) : start]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
-        if sm:
-            subj = sm.group("s").strip()
-        else:
+        subj = _subject_has(sentence, start, heads[-1][1] if heads else 0)
+        hlow = low[start : mk.start()]
+        if subj is None and (" của " in hlow or " do " in hlow or " by " in hlow or " of " in hlow):
             om = _rx("hdrof", _OF + r"(?P<s>" + _SUBJECT_START + r".*)$", 0).search(header)
             if om and _rx("hdrsubj", r"^" + _SUBJECT_START).match(om.group("s")):
                 subj = _subject_of(om.group("s"))[0]
-        heads.append((start, mk.end(), header, _count_value(noun.group("count")), subj))
+        heads.append((start, mk.end(), header, count, subj))
     # "Công ty TNHH Nấm Phùng Gia với sản phẩm nấm đùi gà Phùng Gia": a subject, then its product.
-    for wm in _rx("withprod", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+với\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+").finditer(sentence):
-        if not any(a <= wm.start() < b for a, b, *_ in heads):
-            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, wm.group("s").strip()))
+    for wm in _rx("withprod", r"v(?<!\w.)ới\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+", 0).finditer(low):
+        subj = _subject_has(sentence, wm.start() + 3, 0)  # up to "với"
+        if subj and not any(a <= wm.start() < b for a, b, *_ in heads):
+            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
-    # noun right before a capitalised name, with no mark.
-    for nm in _rx("countname", r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+|(?:đối\s+với|cho|là)\s+(?:các\s+)?)(?:sản\s+phẩm|products?)\s+(?!OCOP)(?=[“\"‘]?\w)", 0).finditer(sentence):
-        if not sentence[nm.end() :].lstrip("“\"‘")[:1].isupper():
+    # noun (or one after "đối với", "cho", "là") right before a capitalised name, with no mark.
+    for start, end, count in _nouns(low, 0, len(low)):
+        after = sentence[end:]
+        name_start = after.lstrip()
+        if not after[:1].isspace() or name_start[:4] == "OCOP" or not name_start.lstrip("“\"‘")[:1].isupper():
             continue
-        if any(a <= nm.start() < b for a, b, *_ in heads) or any(abs(nm.end() - b) < 3 for _, b, *_ in heads):
+        if count is None and not _rx("forprod", r"(?:đối\s+với|cho|là)\s+(?:các\s+)?$", 0).search(low, max(0, start - 16), start):
             continue
-        pre = sentence[max(0, nm.start() - 120) : nm.start()]
-        sm = _rx("subjhas", r"(?P<s>" + _SUBJECT_START + r"[^,;:()]{0,80}?)\s+(?:có|với)\s+$").search(pre)
-        heads.append((nm.start(), nm.end(), sentence[max(0, nm.start() - 60) : nm.end()], _count_value(nm.group("count")),
-                      sm.group("s").strip() if sm else None))
+        if any(a <= start < b for a, b, *_ in heads) or any(abs(end - b) < 3 for _, b, *_ in heads):
+            continue
+        lstart = end + len(after) - len(name_start)
+        heads.append((start, lstart, sentence[max(0, start - 60) : lstart], count, _subject_has(sentence, start, 0)))
     heads.sort()
     for n, (start, lstart, header, count, subj) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(sentence)
         body = sentence[lstart:end]
         # The next header is often joined by "và" / ";" / ",": not part of the last item.
         body = _rx("joiner", r"(?:[,;]?\s*(?:và|còn|and)?\s*)$", 0).sub("", body)
+        body = _rx("they_are", r"^\s*(?:they|these|it)\s+(?:are|is|include)\s+").sub("", body)  # "namely They are ..."
         listed, predicate = _cut_predicate(body)
         out.append((header, listed, predicate, count, subj))
     return out
 
 
+@lru_cache(maxsize=8192)
 def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     """Prose naming products without a header: "Sản phẩm X của Y đạt 4 sao", "X và Y của Công ty Z,
     phường W đạt 3 sao": (list text, predicate)."""
+    sentence = _rx("adverbial", r"^\s*(?:trong\s+đó|cụ\s+thể|đặc\s+biệt|ngoài\s+ra|theo\s+đó|bên\s+cạnh\s+đó|riêng|"
+                   r"đáng\s+chú\s+ý|in\s+particular|meanwhile|besides)\s*,\s*").sub("", sentence)
     listed, predicate = _cut_predicate(sentence)
     if not predicate or star_info(predicate) == (None, None):
         return None
     if _rx("sp_start", r"^\s*(?:sản\s+phẩm)\s+[“\"]?\w").match(listed):
         return listed, predicate
-    if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and listed[:1].isupper():
+    if _rx("of_subj", _OF + _SUBJECT_START).search(listed) and (listed[:1].isupper() or listed[:4].lower() == "the "):
         return listed, predicate
     return None
 
@@ -612,7 +756,7 @@ def page_products(
                 line_head = None
         for si, sent in enumerate(para):
             low = sent.lower()
-            if not ("sản phẩm" in low or "product" in low or " của " in low or " by " in low or "sao" in low or ":" in low):
+            if not any(w in low for w in ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")):
                 prev = sent
                 continue
             is_open = (
@@ -622,7 +766,7 @@ def page_products(
             if line_head is not None:
                 found = [(line_head[0], sent, "", line_head[1], None)]
             else:
-                found = _lists_in(sent, prev)
+                found = list(_lists_of(sent, prev))
                 if si == len(para) - 1 and sent.rstrip().endswith(":") and len(sent) < 300 and (
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
                 ):
@@ -631,6 +775,15 @@ def page_products(
                         pass
                     line_head = (sent, _count_value(cm.group("count")) if cm else None)
                     found = []
+                elif found and ";" in sent:
+                    # "Trong đó, sản phẩm X được nâng cấp lên 4 sao; 7 sản phẩm đạt 3 sao gồm: ...": a
+                    # clause with no list of its own may still name a product in prose.
+                    clauses = []
+                    for clause in sent.split(";"):
+                        prose = None if _rx("mark_low", _MARK_LOW, 0).search(clause.lower()) else _subject_sentence(clause)
+                        if prose:
+                            clauses.append(("", prose[0], prose[1], None, None))
+                    found = clauses + found  # in reading order: such a clause comes before the list
             if not found:
                 prose = _subject_sentence(sent)
                 if prose:
@@ -651,7 +804,7 @@ def page_products(
                 if stars == 5 and _rx("proposed", _PROPOSED, 0).search(low):
                     stars, status = None, "proposed_5_star"  # "trình Hội đồng Trung ương xem xét ... 5 sao"
                 if stars is None and status is None:
-                    example = _rx("example", _EXAMPLE_MARK).search(header[-12:] + " ") is not None
+                    example = _rx("example", _EXAMPLE_MARK).search(header[-16:] + " ") is not None
                     hlow = header.lower()
                     # A counted list, a recognition verb, or a subject's own products ("Công ty X với sản
                     # phẩm Y") on a page whose batch has one star value.

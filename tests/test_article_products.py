@@ -192,3 +192,63 @@ def test_plausible_names():
         assert not plausible_name(bad), bad
     for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
         assert plausible_name(good), good
+
+
+def test_points_give_the_star_band():
+    got = products(
+        "Hội đồng OCOP tỉnh họp đánh giá 3 sản phẩm. Qua đánh giá, cả 3 sản phẩm đều đạt trên 70 điểm, gồm Lục bình "
+        "gốm Mỹ Thiện của hộ kinh doanh Đặng Văn Trịnh, Tỏi đen Lý Sơn DORI và Cao tỏi đen của Công ty cổ phần Dori."
+    )
+    assert set(got) == {"Lục bình gốm Mỹ Thiện", "Tỏi đen Lý Sơn DORI", "Cao tỏi đen"}
+    assert all(p["stars"] == 4 for p in got.values()) and got["Cao tỏi đen"]["subject"] == "Công ty cổ phần Dori"
+    scored = products(
+        "Tỉnh đề nghị Bộ đánh giá 2 sản phẩm. Các sản phẩm bao gồm: Sản phẩm Trà trái mãng cầu xiêm (đạt 94 điểm) "
+        "của Công ty TNHH Travipha (xã Tân Thạnh); Sản phẩm Điểm du lịch Trại rắn Đồng Tâm (đạt 92,7 điểm) của Trung "
+        "tâm nghiên cứu chế biến dược liệu, Quân Khu 9 (xã Bình Đức)."
+    )
+    assert set(scored) == {"Trà trái mãng cầu xiêm", "Điểm du lịch Trại rắn Đồng Tâm"}  # "Quân Khu" is the subject's
+    assert all(p["stars"] is None and p["status"] == "potential_5_star" for p in scored.values())
+
+
+def test_english_star_before_the_noun_and_counted_descriptions():
+    got = products(
+        "Ten have received four-star rating, namely Nang Huong rice and two types of unhusked rice produced by Rach "
+        "Gia cooperative, and five kinds of sedge baskets and bags by Toan Tuyen workshop. Meanwhile, there were "
+        "3-star OCOP products, namely They are sesame rice paper by the Tran Thi Chung household-run facility, "
+        "cordyceps mushroom and Lingzhi mushroom by the Quynh Tam family-run facility."
+    )
+    assert got["Nang Huong rice"]["stars"] == 4
+    assert "bags" not in got and not any(n.startswith(("two", "five")) for n in got)
+    assert {n for n, p in got.items() if p["stars"] == 3} == {"sesame rice paper", "cordyceps mushroom", "Lingzhi mushroom"}
+    assert got["Lingzhi mushroom"]["subject"] == "Quynh Tam family-run facility"
+
+
+def test_names_joined_before_a_capital_and_a_shared_producer_after_them():
+    got = products(
+        "2 sản phẩm khác được Bộ công nhận đạt OCOP 5 sao cấp quốc gia gồm: Trà phun sương Atiso Sapa và Cao mềm "
+        "Atiso Sapa, cùng do Công ty TNHH MTV Traphaco Sapa (Lào Cai) sản xuất. Yến sào Linh Hường của Hộ kinh doanh "
+        "Đỗ Ngọc Linh đạt 3 sao. Mắm tôm Ba Làng và Mắm tép Ba Làng, Nước mắm cốt Ba Làng của Hộ kinh doanh Nguyễn Thị"
+    )
+    assert got["Cao mềm Atiso Sapa"]["stars"] == 5 and got["Cao mềm Atiso Sapa"]["subject"] == "Công ty TNHH MTV Traphaco Sapa"
+    assert "cùng" not in got
+    # The excerpt ends inside the subject: the names are whole, their subject and star are not known.
+    assert {"Mắm tôm Ba Làng", "Mắm tép Ba Làng", "Nước mắm cốt Ba Làng"} <= set(got)
+    assert got["Mắm tép Ba Làng"]["subject"] is None and got["Mắm tép Ba Làng"]["stars"] is None
+
+
+def test_a_prose_clause_before_a_list_and_two_products_of_one_name():
+    got = extract_article(
+        "Kết quả, có 3 sản phẩm đạt từ 3 đến 4 sao cấp tỉnh. Trong đó, sản phẩm na Chi Lăng (huyện Chi Lăng) được "
+        "nâng cấp lên sản phẩm OCOP 4 sao; 2 sản phẩm đạt 3 sao gồm: bánh chưng cẩm Hồng Lý, na Chi Lăng (huyện "
+        "Hữu Lũng)."
+    )["products"]
+    assert [(p["name"], p["stars"]) for p in got] == [("na Chi Lăng", 4), ("bánh chưng cẩm Hồng Lý", 3), ("na Chi Lăng", 3)]
+
+
+def test_a_product_proposed_to_the_ministry_is_not_five_star():
+    got = products(
+        "Theo đó, tỉnh trình Hội đồng cấp Trung ương xem xét công nhận sản phẩm OCOP cấp quốc gia 5 sao đối với sản "
+        "phẩm Đèn lồng treo mây tre đan của Công ty TNHH Đức Phong."
+    )
+    assert got == {"Đèn lồng treo mây tre đan": {"name": "Đèn lồng treo mây tre đan", "subject": "Công ty TNHH Đức Phong",
+                                                "stars": None, "status": "proposed_5_star", "address": None}}
