@@ -81,6 +81,10 @@ def _place_entry(before: str) -> bool:
     return False
 
 
+# "8 others were rated 3 stars", "5 sản phẩm còn lại": the rest of a whole, never the whole itself.
+_THE_REST = r"\bothers\b|\bsản\s+phẩm\s+(?:khác|còn\s+lại)\b"
+
+
 @dataclass
 class Occurrence:
     """One mention where the page gives it: its sentence, paragraph and place in the paragraph."""
@@ -101,6 +105,7 @@ class Group:
 
     mode: str
     items: list[Occurrence] = field(default_factory=list)
+    stated: dict[str, int | None] | None = None  # _stated's answer, once the group is complete
 
     @property
     def head(self) -> Occurrence:
@@ -254,7 +259,10 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
     hm = head.mention
     if hm.unit == "products" and hm.stars in _WHOLE_STARS:
         out["total"] = hm.value
-    elif hm.unit == "products" and hm.stars in ("3", "4", "5") and len(star_parts) == 1 and len(star_parts[hm.stars]) == 1:
+    elif (
+        hm.unit == "products" and hm.stars in ("3", "4", "5") and len(star_parts) == 1 and len(star_parts[hm.stars]) == 1
+        and not _rx("rest", _THE_REST).search(head.sentence, hm.start, hm.end + 12)
+    ):
         out["total"] = hm.value  # "thêm 7 sản phẩm OCOP 3 sao": a whole of 7, all of them 3 stars
     for spec, values in star_parts.items():
         if len(values) == 1:
@@ -279,13 +287,24 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
     return out
 
 
+def _stated(g: Group) -> dict[str, int | None]:
+    """The figures the group states (_fill), computed once: groups are complete before any pick."""
+    if g.stated is None:
+        g.stated = _fill({}, g)
+    return g.stated
+
+
 def _pick(groups: list[Group], mode: str) -> tuple[dict[str, int | None], list[Group]]:
     """The figures of the primary group of this mode, completed by the groups that only give parts."""
     mine = [g for g in groups if g.mode == mode and any(o.role == "own" and not o.mention.potential for o in g.items)]
     result = _empty()
+    # The products a revocation names, named again ("Trong 47 sản phẩm (được cấp chứng nhận năm
+    # 2021), có ..."), are not a batch or a stock.
+    revoked = {_stated(g)["total"] for g in groups if g.mode == "revoked"} - {None}
+    mine = [g for g in mine if _stated(g)["total"] not in revoked]
     if not mine:
         return result, []
-    stated = [(g, _fill({}, g)) for g in mine]
+    stated = [(g, _stated(g)) for g in mine]
     primary = next(((g, f) for g, f in stated if _explicit_total(g)), stated[0])
     _fill(result, primary[0])
     used = [primary[0]]
@@ -324,7 +343,7 @@ def _complete(result: dict[str, int | None], groups: list[Group], modes: tuple[s
     for g in groups:
         if g.mode not in modes:
             continue
-        f = _fill({}, g)  # its whole, written or implied ("9 sản phẩm OCOP hạng 3 sao")
+        f = _stated(g)  # its whole, written or implied ("9 sản phẩm OCOP hạng 3 sao")
         if f["total"] != result["total"]:
             continue
         for k, v in f.items():

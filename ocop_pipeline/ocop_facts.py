@@ -270,7 +270,9 @@ _CUES = {
     r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
     r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",
-    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
+    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|"
+    # "trong tổng số sản phẩm được công nhận, có 3 ...": the parts of the whole just named.
+    r"tổng\s+số(?<!trong tổng số)|tổng\s+cộng|"
     r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
     r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
     # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
@@ -558,6 +560,12 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
             # "26 sản phẩm của 7 chủ thể đạt 4 sao": the stars follow the subjects, and belong to the products.
             substar, stars = (stars, pot), None
         found.append((m.start(), m.end(), value, value_max, unit, stars, pot, substar))
+    if found and (" are rated" in low or " were rated" in low):
+        # "4 products are rated 5 stars, 242 are rated 4 stars and 649 are rated 3 stars": the
+        # parts after the first leave out the noun.
+        for m in _rx("en_parts", _EN_PARTS).finditer(low):
+            if not any(a <= m.start() < b for a, b, *_ in found):
+                found.append((m.start(), m.end(), _num(m.group("n")) or 0, None, "products", _stars_of(m, "")[0], False, None))
     found.sort()
 
     if not found:
@@ -685,6 +693,7 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
     return (f"{level}+" if floor and level == 3 else str(level)), False
 
 
+_EN_PARTS = r"(?<![\d,.])(?P<n>" + _NUM + r")\s+(?:are|were)\s+rated\s+(?:as\s+)?(?:" + _STAR + r")"
 _UPGRADE = (
     r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
     r"(?:lên|to)\s+(?P<to>[345]|three|four|five)[\s-]*(?:sao|stars?)"

@@ -407,3 +407,40 @@ def test_a_whole_without_a_verb_takes_its_parts_standing():
         "phân hạng 4 sao; 10 sản phẩm được phân hạng 3 sao.",
     ))
     assert counts(r) == {"total": 50, "stars_3": 10, "stars_4": 40}
+
+
+def test_parts_of_the_total_just_named_are_the_batch_s():
+    r = extract_article(page(
+        "Cà Mau công nhận thêm 30 sản phẩm OCOP",
+        "UBND tỉnh Cà Mau vừa ban hành quyết định công nhận thêm 30 sản phẩm đạt chuẩn OCOP 3 sao và 4 sao.",
+        "Theo quyết định phê duyệt, trong tổng số sản phẩm được công nhận, có 4 sản phẩm của 2 chủ thể đạt hạng 4 sao và "
+        "26 sản phẩm của 10 chủ thể đạt hạng 3 sao.",
+    ))
+    assert counts(r) == {"total": 30, "stars_3": 26, "stars_4": 4}
+
+
+def test_the_others_are_a_part_and_the_title_gives_the_whole():
+    r = extract_article(page(
+        "Kien Giang has 16 more star-rated OCOP products",
+        "Nine have received four-star rating, namely rice and fish sauce.",
+        "Seven others were rated three stars including rice paper and black pepper.",
+    ))
+    assert counts(r) == {"total": 16, "stars_3": 7}
+
+
+def test_english_parts_without_their_noun():
+    r = extract_article(page(
+        "Can Tho expands OCOP products",
+        "Can Tho has 800 OCOP products rated from three to five stars. Among them, three products are rated five stars, "
+        "200 are rated four stars and 597 are rated three stars.",
+    ))
+    assert r["counts"]["total"] == 800 and r["counts"]["stars_4"] == 200 and r["counts"]["stars_3"] == 597
+
+
+def test_the_revoked_products_named_again_are_not_a_batch():
+    r = extract_article(page(
+        "Đồng Tháp: 45 sản phẩm bị thu hồi giấy chứng nhận OCOP",
+        "UBND tỉnh Đồng Tháp đã ban hành quyết định thu hồi giấy chứng nhận sản phẩm OCOP đối với 45 sản phẩm của 25 chủ thể.",
+        "Trong 45 sản phẩm (được cấp chứng nhận OCOP năm 2021), có 40 sản phẩm không tham gia đánh giá lại.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {}
