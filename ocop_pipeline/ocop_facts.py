@@ -286,7 +286,8 @@ _CUES = {
     # whose "công nhận" would otherwise match first at the same place.
     # A first rating said in so many words outranks a re-rating named beside it ("tái công nhận và
     # công nhận mới"); read as a batch.
-    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
+    # So does "từ đầu năm đến nay" (the year's batch so far) over the "đến nay" of a running total.
+    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition|từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+nay)?",
     "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
     r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|được\s+đánh\s+giá,?\s+(?:phân|xếp)\s+hạng|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
@@ -295,7 +296,7 @@ _CUES = {
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
 _CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
 _CUE_PRIORITY = {
-    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 2.7, "rerated": 2.5, "batch": 2, "weakcum": 1,
+    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 3.2, "rerated": 2.5, "batch": 2, "weakcum": 1,
 }
 
 # A council's result still awaiting the decision that recognises it.
@@ -635,7 +636,9 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         joined = _rx("and_clause", r"\s(?:và|and)\s").search(sentence, end, own_end)
         own_end = joined.start() if joined else own_end
         own = [k for pos, k in cues if start <= pos < own_end]
-        if mode in ("batch", "weakcum", "cumulative", "unknown") and ("candidate" in own or "revoked" in own):
+        if mode in ("batch", "weakcum", "cumulative", "unknown") and (
+            "candidate" in own or "revoked" in own or _rx("participants", _PARTICIPANTS).match(sentence, end)
+        ):
             mode = "revoked" if "revoked" in own else "candidate"
         if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
@@ -693,6 +696,8 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
     return (f"{level}+" if floor and level == 3 else str(level)), False
 
 
+# "71 sản phẩm tham gia từ 29 xã", "30 products of 24 units participating": entries, not results.
+_PARTICIPANTS = r"\s*(?:OCOP\s+)?(?:đã\s+|đăng\s+ký\s+)?tham\s+gia\b|\s*(?:OCOP\s+)?participat"
 _EN_PARTS = r"(?<![\d,.])(?P<n>" + _NUM + r")\s+(?:are|were)\s+rated\s+(?:as\s+)?(?:" + _STAR + r")"
 _UPGRADE = (
     r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"

@@ -444,3 +444,25 @@ def test_the_revoked_products_named_again_are_not_a_batch():
         "Trong 45 sản phẩm (được cấp chứng nhận OCOP năm 2021), có 40 sản phẩm không tham gia đánh giá lại.",
     ))
     assert r["has_rating_results"] is False and counts(r) == {}
+
+
+def test_the_year_so_far_is_a_batch_beside_the_new_running_total():
+    r = extract_article(page(
+        "Thêm 60 sản phẩm được công nhận OCOP",
+        "Từ đầu năm đến nay, toàn tỉnh có 60 sản phẩm được cấp giấy chứng nhận OCOP, trong đó, có 5 sản phẩm đạt OCOP 4 "
+        "sao, 55 sản phẩm đạt OCOP 3 sao, nâng tổng số sản phẩm đạt OCOP lên 140 sản phẩm.",
+        "Các sản phẩm OCOP vừa được công nhận thuộc 40 chủ thể, bao gồm: 12 hợp tác xã, 5 tổ hợp tác và 23 hộ sản xuất.",
+    ))
+    assert counts(r) == {"total": 60, "stars_3": 55, "stars_4": 5, "subjects": 40}
+    assert cumulative(r) == {"total": 140}
+
+
+def test_products_taking_part_in_a_council_round_are_entries():
+    r = extract_article(page(
+        "Đánh giá, phân hạng sản phẩm OCOP cấp tỉnh đợt 1",
+        "Chiều 28/11, Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh tổ chức hội nghị đánh giá, phân hạng đợt 1 năm 2025.",
+        "Đợt đánh giá, phân hạng này có 70 sản phẩm tham gia từ 29 xã, phường trên địa bàn tỉnh.",
+        "Hội đồng chấm điểm, dự kiến có 60 sản phẩm đề nghị Chủ tịch UBND tỉnh công nhận trong đợt này.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {}
+    assert r["event_date"] == "2025-11-28"
