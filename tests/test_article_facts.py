@@ -466,3 +466,16 @@ def test_products_taking_part_in_a_council_round_are_entries():
     ))
     assert r["has_rating_results"] is False and counts(r) == {}
     assert r["event_date"] == "2025-11-28"
+
+
+def test_a_provincial_capital_named_after_its_province_is_a_district():
+    # Under 148/QĐ-TTg a city under the province rates 3 stars; "toàn tỉnh" naming the programme's
+    # scope is not the level.
+    r = extract_article(page(
+        "Thành phố Nam Định phát triển sản phẩm OCOP",
+        "Năm 2024, thành phố Nam Định tiếp tục là điểm sáng của chương trình OCOP toàn tỉnh khi công nhận thêm 8 sản "
+        "phẩm đạt chuẩn OCOP 3 sao vào ngày 15/11.",
+    ))
+    assert r["district"] == "Nam Định" and r["district_type"] == "thành phố"
+    assert r["level"] == "district" and r["event_date"] == "2024-11-15"
+    assert counts(r) == {"total": 8, "stars_3": 8}
