@@ -479,3 +479,16 @@ def test_a_provincial_capital_named_after_its_province_is_a_district():
     assert r["district"] == "Nam Định" and r["district_type"] == "thành phố"
     assert r["level"] == "district" and r["event_date"] == "2024-11-15"
     assert counts(r) == {"total": 8, "stars_3": 8}
+
+
+def test_hard_wrapped_lines_are_read_as_their_sentences():
+    text = (
+        "Hoa Binh grants provincial OCOP certificates\n"
+        "There were 28 products of 22 units participating in the provincial OCOP product\n"
+        "evaluation programme in the first phase of 2019.\n"
+        "Of those, six products received four-star ranking and 14 others received three-star ranking. The 20 products were\n"
+        "certified by the provincial People's Committee to use the OCOP label.\n"
+    )
+    r = extract_article(text)
+    assert counts(r) == {"total": 20, "stars_3": 14, "stars_4": 6}
+    assert r["level"] == "province"
