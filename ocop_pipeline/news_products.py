@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.addresses import _ADDRESS_START  # one home for the words that open an address
+from ocop_pipeline.admin_units import lookup_district, lookup_province
 from ocop_pipeline.normalize import fold_key
 
 _RX: dict[str, re.Pattern[str]] = {}
@@ -268,6 +269,7 @@ def _clean_name(raw: str) -> str:
     return name
 
 
+@lru_cache(maxsize=16384)
 def plausible_name(name: str) -> bool:
     """Whether a cleaned name reads as a product: not a place, a subject, a clause or a count."""
     if not name or len(name) < 2 or len(name) > 90:
@@ -280,7 +282,10 @@ def plausible_name(name: str) -> bool:
         return False
     if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + F.SUBJECT_KW + r")\b").match(name):
         return False
-    return not _rx("badwords", _BAD_WORDS).search(name)
+    if _rx("badwords", _BAD_WORDS).search(name):
+        return False
+    # A bare province or district name ("Thanh Miện", "Bắc Giang") is a place listed, not a product.
+    return len(words) > 4 or (lookup_province(name) is None and lookup_district(name) is None)
 
 
 def _split_outside_parens(text: str, seps: str) -> list[str]:
