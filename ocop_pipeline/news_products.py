@@ -70,6 +70,9 @@ _PROPOSED = (
 _POINTS = r"(?:trên|từ|đạt|over|above|scored)\s+(?P<p>\d{2})(?:[.,]\d+)?\s*(?:điểm|points)(?!\s*trở\s+lên)"
 
 
+_NATIONAL = r"công\s+nhận\s+(?:là\s+)?(?:sản\s+phẩm\s+)?ocop\s+(?:cấp\s+)?quốc\s+gia|sản\s+phẩm\s+ocop\s+cấp\s+quốc\s+gia"
+
+
 def _points_star(low: str) -> tuple[int | None, str | None]:
     m = _rx("points", _POINTS, 0).search(low) if ("điểm" in low or "point" in low) else None
     if m is None:
@@ -87,6 +90,9 @@ def star_info(text: str) -> tuple[int | None, str | None]:
     star or several ("3 sao, 4 sao")."""
     low = text.lower()
     if "sao" not in low and "*" not in low and "★" not in low and "star" not in low:
+        if "quốc gia" in low and _rx("national", _NATIONAL, 0).search(low):
+            # "Sản phẩm OCOP cấp Quốc gia" is the 5★ tier's own name.
+            return (None, "proposed_5_star") if _rx("proposed", _PROPOSED, 0).search(low) else (5, None)
         return _points_star(low)
     up = _rx("upgrade", _UPGRADE).search(low)
     if up:
@@ -422,6 +428,15 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                 break
         if of is None and paren_subject is None and _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part):
             of = _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part)
+        if of is not None and _rx("counted", _COUNTED).match(part[: of.start()]) and "(" in part[of.end() :]:
+            # "03 sản phẩm thực phẩm bảo vệ sức khỏe của Công ty X (A, B, C)": the names in parentheses.
+            rest = part[of.end() :]
+            subj, _addr = _subject_of(rest[: rest.find("(")])
+            inner = _paren_parts(rest)[-1]
+            made = [_Item(n, subj, None, None) for n in map(_clean_name, _split_names(inner)) if plausible_name(n)]
+            items.extend(made)
+            last_subject_item = made
+            continue
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
         if of is None and paren_subject is None:

@@ -252,3 +252,24 @@ def test_a_product_proposed_to_the_ministry_is_not_five_star():
     )
     assert got == {"Đèn lồng treo mây tre đan": {"name": "Đèn lồng treo mây tre đan", "subject": "Công ty TNHH Đức Phong",
                                                 "stars": None, "status": "proposed_5_star", "address": None}}
+
+
+def test_counted_products_of_a_subject_with_the_names_in_parentheses():
+    got = products(
+        "Trong 9 sản phẩm được đánh giá, có 5 sản phẩm mới gồm: 03 sản phẩm thực phẩm bảo vệ sức khỏe của Công ty "
+        "cổ phần Curcumin Bắc Hà (VICUMAX NANO CURCUMIN, VICUMAX LIMITED NANO CURCUMIN, VICUMAX MẬT ONG NANO "
+        "CURCUMIN); 02 sản phẩm của Nhà hàng Tám Cương (Lạp sườn và thịt treo gác bếp).",
+        title="Thành phố Bắc Kạn: thêm 05 sản phẩm OCOP đạt 3 sao",
+    )
+    assert set(got) == {"VICUMAX NANO CURCUMIN", "VICUMAX LIMITED NANO CURCUMIN", "VICUMAX MẬT ONG NANO CURCUMIN",
+                        "Lạp sườn", "thịt treo gác bếp"}
+    assert got["Lạp sườn"]["subject"] == "Nhà hàng Tám Cương" and all(p["stars"] == 3 for p in got.values())
+
+
+def test_national_ocop_products_are_five_star():
+    got = products(
+        "Tỉnh có 2 sản phẩm được Thủ tướng Chính phủ công nhận OCOP quốc gia; đó là sản phẩm Trà Nhất Diệp Nguyên "
+        "Hương và Cao ống Atiso của Công ty Cổ phần Dược Lâm Đồng."
+    )
+    assert set(got) == {"Trà Nhất Diệp Nguyên Hương", "Cao ống Atiso"}
+    assert all(p["stars"] == 5 and p["subject"] == "Công ty Cổ phần Dược Lâm Đồng" for p in got.values())
