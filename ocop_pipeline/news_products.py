@@ -679,8 +679,8 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
                 heads.append((start, mk.end(), sentence[start : mk.end()], None, None))
             continue
         start, noun_end, count = found
-        if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
-            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
+        if sentence.count("(", start, mk.start()) > sentence.count(")", start, mk.start()):
+            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list of the noun before
         header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
         # English puts the star before the noun: "there were 3-star OCOP products, namely ...".
         en = _rx("enstar", r"(?:[345]|three|four|five)[\s-]*stars?\s+(?:ocop\s+)?$").search(sentence[max(0, start - 30) : start])
@@ -707,6 +707,12 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     for start, end, count in _nouns(low, 0, len(low)):
         after = sentence[end:]
         name_start = after.lstrip()
+        if count is not None and name_start[:1] == "(" and low[end - 5 : end] == "phẩm":
+            # "1 sản phẩm (gạo Séng Cù của HTX Tiên Phong) đạt 4 sao; 9 sản phẩm (tương ớt, ...) đạt 3 sao"
+            if not any(a <= start < b for a, b, *_ in heads):
+                lstart = end + len(after) - len(name_start) + 1
+                heads.append((start, lstart, sentence[start:lstart], count, None))
+            continue
         if not after[:1].isspace() or name_start[:4] == "OCOP" or not name_start.lstrip("“\"‘")[:1].isupper():
             continue
         if count is None and not _rx("forprod", r"(?:đối\s+với|cho|là)\s+(?:các\s+)?$", 0).search(low, max(0, start - 16), start):

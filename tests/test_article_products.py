@@ -273,3 +273,14 @@ def test_national_ocop_products_are_five_star():
     )
     assert set(got) == {"Trà Nhất Diệp Nguyên Hương", "Cao ống Atiso"}
     assert all(p["stars"] == 5 and p["subject"] == "Công ty Cổ phần Dược Lâm Đồng" for p in got.values())
+
+
+def test_counted_products_with_the_names_in_parentheses_then_their_star():
+    got = products(
+        "UBND tỉnh Lào Cai công nhận 4 sản phẩm đạt từ 3 sao trở lên gồm: 1 sản phẩm (gạo Séng Cù của HTX Tiên "
+        "Phong Mường Vi, Bát Xát) đạt tiêu chuẩn 4 sao; 3 sản phẩm (tương ớt Mường Khương; bưởi Múc Hoa, mận Tam "
+        "hoa) đạt 3 sao. Tỉnh có 5 sản phẩm (hai sản phẩm mới) tham gia hội chợ."
+    )
+    assert got["gạo Séng Cù"]["stars"] == 4 and got["gạo Séng Cù"]["subject"] == "HTX Tiên Phong Mường Vi"
+    assert {n for n, p in got.items() if p["stars"] == 3} == {"tương ớt Mường Khương", "bưởi Múc Hoa", "mận Tam hoa"}
+    assert len(got) == 4
