@@ -707,7 +707,7 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     for start, end, count in _nouns(low, 0, len(low)):
         after = sentence[end:]
         name_start = after.lstrip()
-        if count is not None and name_start[:1] == "(" and low[end - 5 : end] == "phẩm":
+        if count is not None and name_start[:1] == "(" and low[end - 4 : end] == "phẩm":
             # "1 sản phẩm (gạo Séng Cù của HTX Tiên Phong) đạt 4 sao; 9 sản phẩm (tương ớt, ...) đạt 3 sao"
             if not any(a <= start < b for a, b, *_ in heads):
                 lstart = end + len(after) - len(name_start) + 1
