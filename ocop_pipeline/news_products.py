@@ -241,7 +241,7 @@ _BAD_FIRST = {
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
     # verbs that open a clause, not a name
-    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới",
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế",
     "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
 # The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
@@ -268,7 +268,7 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
-    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)
+    name = _rx("trailnum", r"(?<!\btrong)(?<!\bin)(?:\s+\d+)+\s*$", 0).sub("", name)  # not "3 trong 1", "3 in 1"
     name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
     # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
