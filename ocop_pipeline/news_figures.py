@@ -26,6 +26,7 @@ without one, its snapshot), following the devset's conventions (../shared/news_d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ocop_pipeline import ocop_facts as F
@@ -63,10 +64,25 @@ _PLACE = (
 )
 
 
+# _PLACE's place words, lower case.
+_PLACE_WORD = r"huyện|thị\s+xã|thành\s+phố|tp|h\.|quận|xã|phường|làng\s+nghề|district|commune"
+
+
 def _place_entry(before: str) -> bool:
     """Whether the text before a number ends in a place's name (capitalised) and a link word."""
-    m = _rx("place", _PLACE).search(before)
-    return bool(m) and all(w[:1].isupper() for w in m.group("name").split())
+    low = before.lower()
+    # From the last place word on, anchored: searching the whole window for a pattern anchored at
+    # its end would try it from every position.
+    starts = [m.start() for m in _rx("place_word", _PLACE_WORD, 0).finditer(low)]
+    for start in reversed(starts):
+        m = _rx("place", _PLACE).match(before, start)
+        if m:
+            return all(w[:1].isupper() for w in m.group("name").split())
+    return False
+
+
+# "8 others were rated 3 stars", "5 sản phẩm còn lại": the rest of a whole, never the whole itself.
+_THE_REST = r"\bothers\b|\bsản\s+phẩm\s+(?:khác|còn\s+lại)\b"
 
 
 @dataclass
@@ -89,6 +105,7 @@ class Group:
 
     mode: str
     items: list[Occurrence] = field(default_factory=list)
+    stated: dict[str, int | None] | None = None  # _stated's answer, once the group is complete
 
     @property
     def head(self) -> Occurrence:
@@ -117,18 +134,33 @@ def _roles(occs: list[Occurrence]) -> None:
     by_sentence: dict[tuple[int, int], list[Occurrence]] = {}
     for o in occs:
         by_sentence.setdefault((o.para, o.sent), []).append(o)
+    # A sentence the page repeats (a lead, a caption) has the same mentions, hence the same roles.
+    done: dict[str, list[str]] = {}
     for group in by_sentence.values():
         sent = group[0].sentence
+        known = done.get(sent)
+        if known is not None and len(known) == len(group):
+            for o, role in zip(group, known):
+                o.role = role
+            continue
         placed = 0
         prev_end = 0
+        puncts = [c.start() for c in _rx("clause_punct", r"[,;:.(]", 0).finditer(sent)]
         for o in group:
             m = o.mention
             o.role = "own"
             if m.unit == "products":
                 after = sent[m.end : m.end + 80]
-                clause_start = max(sent.rfind(c, 0, m.start) for c in ",;:.(") + 1
+                i = bisect_left(puncts, m.start)
+                clause_start = puncts[i - 1] + 1 if i else 0
                 before = sent[max(clause_start, prev_end) : m.start]
-                if _rx("of_producer", _OF_PRODUCER).match(after) or _rx("producer_has", _PRODUCER_HAS).search(before):
+                # Cheap tests first: a producer's name holds a subject word, a place entry a place word.
+                low_before = before.lower()
+                if (after[:12].lstrip()[:1] in "cCdDbBfFoOkK" and _rx("of_producer", _OF_PRODUCER).match(after)) or (
+                    low_before.rstrip().endswith(("có", "has", "with", "với"))
+                    and any(w in low_before for w in F._SUBJECT_WORDS)
+                    and _rx("producer_has", _PRODUCER_HAS).search(before)
+                ):
                     o.role = "producer"
                 elif _place_entry(sent[max(prev_end, m.start - 45) : m.start]):
                     placed += 1
@@ -146,6 +178,7 @@ def _roles(occs: list[Occurrence]) -> None:
             for o in group:
                 if o.role == "place":
                     o.role = "own"
+        done[sent] = [o.role for o in group]
 
 
 def _inherit(own: str, whole: str) -> str | None:
@@ -171,6 +204,13 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
             # The same sentence: parts of the whole unless the mode changes ("công nhận 45 sản
             # phẩm, nâng tổng số lên 320").
             joined = m.mode in (current.mode, "unknown")
+            if not joined and current.mode == "unknown" and all(x.sentence is o.sentence for x in current.items):
+                # A whole without a verb and its parts with one ("có 59 sản phẩm: trong đó 1 sản
+                # phẩm được phân hạng 5 sao, ..."): the parts say what the whole is.
+                current.mode = m.mode
+                for x in current.items:
+                    x.mode = m.mode
+                joined = True
         elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key, occs):
             joined = _inherit(m.mode, current.mode) is not None
         elif region is not None and region[0] == o.para and m.stars is not None:
@@ -219,7 +259,10 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
     hm = head.mention
     if hm.unit == "products" and hm.stars in _WHOLE_STARS:
         out["total"] = hm.value
-    elif hm.unit == "products" and hm.stars in ("3", "4", "5") and len(star_parts) == 1 and len(star_parts[hm.stars]) == 1:
+    elif (
+        hm.unit == "products" and hm.stars in ("3", "4", "5") and len(star_parts) == 1 and len(star_parts[hm.stars]) == 1
+        and not _rx("rest", _THE_REST).search(head.sentence, hm.start, hm.end + 12)
+    ):
         out["total"] = hm.value  # "thêm 7 sản phẩm OCOP 3 sao": a whole of 7, all of them 3 stars
     for spec, values in star_parts.items():
         if len(values) == 1:
@@ -244,13 +287,24 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
     return out
 
 
+def _stated(g: Group) -> dict[str, int | None]:
+    """The figures the group states (_fill), computed once: groups are complete before any pick."""
+    if g.stated is None:
+        g.stated = _fill({}, g)
+    return g.stated
+
+
 def _pick(groups: list[Group], mode: str) -> tuple[dict[str, int | None], list[Group]]:
     """The figures of the primary group of this mode, completed by the groups that only give parts."""
     mine = [g for g in groups if g.mode == mode and any(o.role == "own" and not o.mention.potential for o in g.items)]
     result = _empty()
+    # The products a revocation names, named again ("Trong 47 sản phẩm (được cấp chứng nhận năm
+    # 2021), có ..."), are not a batch or a stock.
+    revoked = {_stated(g)["total"] for g in groups if g.mode == "revoked"} - {None}
+    mine = [g for g in mine if _stated(g)["total"] not in revoked]
     if not mine:
         return result, []
-    stated = [(g, _fill({}, g)) for g in mine]
+    stated = [(g, _stated(g)) for g in mine]
     primary = next(((g, f) for g, f in stated if _explicit_total(g)), stated[0])
     _fill(result, primary[0])
     used = [primary[0]]
@@ -289,7 +343,7 @@ def _complete(result: dict[str, int | None], groups: list[Group], modes: tuple[s
     for g in groups:
         if g.mode not in modes:
             continue
-        f = _fill({}, g)  # its whole, written or implied ("9 sản phẩm OCOP hạng 3 sao")
+        f = _stated(g)  # its whole, written or implied ("9 sản phẩm OCOP hạng 3 sao")
         if f["total"] != result["total"]:
             continue
         for k, v in f.items():
@@ -309,9 +363,14 @@ def mark_structure(occs: list[Occurrence], paragraphs: list[str]) -> None:
     """Set the opener and list-item flags from the sentences and paragraphs."""
     opener = _rx("opener", _OPENER)
     item = _rx("list_item", _LIST_ITEM)
+    opens: dict[str, bool] = {}
+    items: dict[int, bool] = {}
     for o in occs:
-        o.opener = bool(opener.match(o.sentence))
-        o.list_item = bool(item.match(paragraphs[o.para])) and o.para > 0
+        if o.sentence not in opens:
+            opens[o.sentence] = bool(opener.match(o.sentence))
+        if o.para not in items:
+            items[o.para] = bool(item.match(paragraphs[o.para])) and o.para > 0
+        o.opener, o.list_item = opens[o.sentence], items[o.para]
 
 
 def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occurrence] | None = None) -> Figures:

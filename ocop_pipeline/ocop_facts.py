@@ -270,7 +270,9 @@ _CUES = {
     r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
     r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",
-    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
+    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|"
+    # "trong tổng số sản phẩm được công nhận, có 3 ...": the parts of the whole just named.
+    r"tổng\s+số(?<!trong tổng số)|tổng\s+cộng|"
     r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
     r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
     # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
@@ -278,22 +280,23 @@ _CUES = {
     r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
-    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
+    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)(?:\s+[^\s,.;]+){0,3}?\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
     r"the\s+province\s+has",
     # A re-rating or a re-issued certificate: results, but not the page's new batch. Before "batch",
     # whose "công nhận" would otherwise match first at the same place.
     # A first rating said in so many words outranks a re-rating named beside it ("tái công nhận và
     # công nhận mới"); read as a batch.
-    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition",
+    # So does "từ đầu năm đến nay" (the year's batch so far) over the "đến nay" of a running total.
+    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition|từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+nay)?",
     "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|được\s+đánh\s+giá,?\s+(?:phân|xếp)\s+hạng|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
     r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
 _CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
 _CUE_PRIORITY = {
-    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 2.7, "rerated": 2.5, "batch": 2, "weakcum": 1,
+    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 3.2, "rerated": 2.5, "batch": 2, "weakcum": 1,
 }
 
 # A council's result still awaiting the decision that recognises it.
@@ -558,6 +561,12 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
             # "26 sản phẩm của 7 chủ thể đạt 4 sao": the stars follow the subjects, and belong to the products.
             substar, stars = (stars, pot), None
         found.append((m.start(), m.end(), value, value_max, unit, stars, pot, substar))
+    if found and (" are rated" in low or " were rated" in low):
+        # "4 products are rated 5 stars, 242 are rated 4 stars and 649 are rated 3 stars": the
+        # parts after the first leave out the noun.
+        for m in _rx("en_parts", _EN_PARTS).finditer(low):
+            if not any(a <= m.start() < b for a, b, *_ in found):
+                found.append((m.start(), m.end(), _num(m.group("n")) or 0, None, "products", _stars_of(m, "")[0], False, None))
     found.sort()
 
     if not found:
@@ -620,10 +629,17 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         stop = _rx("clause_end", r"[;,]").search(sentence, end)
         limit = min(stop.start() if stop else len(sentence), next_start)
         after = [k for pos, k in cues if start <= pos < limit]
-        if mode == "batch" and ("candidate" in after or "revoked" in after):
-            # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình": the words after the
-            # number say what the products are.
-            mode = "revoked" if "revoked" in after else "candidate"
+        # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình", "toàn tỉnh có 207 sản phẩm
+        # tham gia dự thi": the words right after the number say what the products are (up to
+        # the next clause: "... được xếp hạng và tiếp tục lựa chọn sản phẩm tham gia").
+        own_end = min(limit, end + 60)
+        joined = _rx("and_clause", r"\s(?:và|and)\s").search(sentence, end, own_end)
+        own_end = joined.start() if joined else own_end
+        own = [k for pos, k in cues if start <= pos < own_end]
+        if mode in ("batch", "weakcum", "cumulative", "unknown") and (
+            "candidate" in own or "revoked" in own or _rx("participants", _PARTICIPANTS).match(sentence, end)
+        ):
+            mode = "revoked" if "revoked" in own else "candidate"
         if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
             if "batch" in after or (mode == "unknown" and after):
@@ -680,6 +696,9 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
     return (f"{level}+" if floor and level == 3 else str(level)), False
 
 
+# "71 sản phẩm tham gia từ 29 xã", "30 products of 24 units participating": entries, not results.
+_PARTICIPANTS = r"\s*(?:OCOP\s+)?(?:đã\s+|đăng\s+ký\s+)?tham\s+gia\b|\s*(?:OCOP\s+)?participat"
+_EN_PARTS = r"(?<![\d,.])(?P<n>" + _NUM + r")\s+(?:are|were)\s+rated\s+(?:as\s+)?(?:" + _STAR + r")"
 _UPGRADE = (
     r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
     r"(?:lên|to)\s+(?P<to>[345]|three|four|five)[\s-]*(?:sao|stars?)"
@@ -847,48 +866,91 @@ def period_of(text: str, low: str | None = None) -> str | None:
     return m.group("y") if m else None
 
 
-_LEVEL = (
-    r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
-    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
-    # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
-    r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|central\s+(?:ocop\s+)?(?:council|product)|"
-    r"thủ\s+tướng|prime\s+minister)"
-    r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
-    r"toàn\s+tỉnh|được\s+tỉnh|sở\s+(?:nn|nông\s+nghiệp))"
-    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã|quận)|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people|toàn\s+huyện|"
-    r"(?:huyện|thị\s+xã)\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
+# Who recognised, or the scope of a statistic, by kind. Every alternative opens with a literal letter
+# (see _level_dispatch).
+_LEVEL_KINDS = {
+    "national": (
+        r"cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
+        r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
+        # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
+        r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|"
+        r"central\s+(?:ocop\s+)?(?:council|product)|thủ\s+tướng|prime\s+minister"
+    ),
+    "province": (
+        r"cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|ubnd\s+tỉnh|ủy\s+ban\s+nhân\s+dân\s+tỉnh|chủ\s+tịch\s+ubnd\s+tỉnh|"
+        r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|toàn\s+tỉnh|được\s+tỉnh|"
+        r"sở\s+(?:nn|nông\s+nghiệp)"
+    ),
+    "district": (
+        r"cấp\s+huyện|ubnd\s+(?:huyện|thị\s+xã|quận)|ủy\s+ban\s+nhân\s+dân\s+(?:huyện|thị\s+xã|quận)|"
+        r"chủ\s+tịch\s+ubnd\s+(?:huyện|thị\s+xã|quận)|hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|"
+        r"district[\s-]level|district\s+people|toàn\s+huyện|"
+        r"huyện\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)|"
+        r"thị\s+xã\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
     # A city's people's committee or council: a province when the city is a centrally-run one (Hà
     # Nội, TP HCM ...), a district otherwise (the caller knows which).
-    r"|(?P<city>(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:thành\s+phố|tp)|cấp\s+thành\s+phố|cấp\s+tp|"
-    r"thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận))"
-)
+    "city": (
+        r"ubnd\s+(?:thành\s+phố|tp)|ủy\s+ban\s+nhân\s+dân\s+(?:thành\s+phố|tp)|chủ\s+tịch\s+ubnd\s+(?:thành\s+phố|tp)|"
+        r"cấp\s+thành\s+phố|cấp\s+tp|thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
+}
+
+
+def _level_dispatch() -> re.Pattern[str]:
+    """_LEVEL_KINDS as one lower-case pattern, its alternatives grouped under their first letter
+    (each its own group `<kind>_<n>`, so that the match names its kind): re skips in C to the next
+    letter that can start one, as for the cue words (_cue_dispatch). Within a kind the alternatives
+    keep their order, and kinds are tried in the order above."""
+    rx = _RX.get("level_dispatch")
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        for kind, pattern in _LEVEL_KINDS.items():
+            for n, alt in enumerate(_split_alternatives(pattern.lower())):
+                assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+                by_letter.setdefault(alt[0], []).append(f"(?P<{kind}_{n}>{alt[1:]})")
+        rx = _RX["level_dispatch"] = re.compile("|".join(c + "(?:" + "|".join(a) + ")" for c, a in by_letter.items()))
+    return rx
+
+
 # Where a level is only proposed to ("đề nghị Trung ương công nhận là sản phẩm OCOP cấp Quốc gia"):
 # the level cue after it names the authority asked, not the one that rated; likewise the Prime
 # Minister after a criteria decision ("theo Quyết định số 148/QĐ-TTg ... của Thủ tướng").
+_PROPOSED_WORDS = ("đề", "trình", "gửi", "propos", "recommend", "submit", "qđ-ttg")
 _PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommended|submitted)[^.;]{0,60}$|/qđ-ttg[^.;]{0,40}$"
 
 
-# Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
-_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district", "nước",
-                "quốc", "country", "central", "tướng", "minister", "municipal", "tỉnh", "sở", "huyện", "thành phố",
-                "thị xã")
+# Every alternative of _LEVEL_KINDS holds one of these (lower case): a sentence without any has no cue.
+_LEVEL_WORDS = ("cấp tỉnh", "cấp huyện", "cấp quốc", "cấp trung", "cấp thành", "cấp tp", "bộ nn", "bộ nông", "bnn",
+                "hội đồng", "national", "ministry", "ubnd", "ủy ban", "provincial", "district", "cả nước",
+                "toàn quốc", "country", "central", "thủ tướng", "minister", "municipal", "toàn tỉnh", "toàn huyện",
+                "được tỉnh", "sở nn", "sở nông", "tổ chức đánh giá", "đã công nhận")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:
-    """The level cues (_LEVEL) of a sentence; `low` is sentence.lower() when the caller has it."""
+    """The level cues (_LEVEL_KINDS) of a sentence; `low` is sentence.lower() when the caller has it."""
+    return [kind for _, kind in level_cue_spans(sentence, low)]
+
+
+def level_cue_spans(text: str, low: str | None = None) -> list[tuple[int, str]]:
+    """(position, kind) of the level cues of a text (positions in `text` when lower() keeps its
+    offsets, as for Vietnamese; in its cleaned copy otherwise)."""
     if low is None:
-        low = sentence.lower()
-    if not _folds_like_ignorecase(sentence, low):
-        found = list(_rx("level", _LEVEL).finditer(sentence))
-    elif not any(w in low for w in _LEVEL_WORDS):
+        low = text.lower()
+    if not _folds_like_ignorecase(text, low):
+        low = clean_text(text).lower()
+    if not any(w in low for w in _LEVEL_WORDS):
         return []
-    else:
-        # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
-        found = list(lower_rx("level", "(?=[bcdhmnpuủtsđ])(?:" + _LEVEL + ")").finditer(low))
     proposed = _rx("proposed_to", _PROPOSED_TO)
-    return [m.lastgroup or "" for m in found if not proposed.search(low, max(0, m.start() - 80), m.start())]
+    out = []
+    for m in _level_dispatch().finditer(low):
+        before = low[max(0, m.start() - 80) : m.start()]
+        # Every _PROPOSED_TO phrase holds one of these: most windows have none, and the pattern
+        # (anchored at the window's end) would be tried at each of its positions.
+        if any(w in before for w in _PROPOSED_WORDS) and proposed.search(before):
+            continue
+        out.append((m.start(), (m.lastgroup or "").rsplit("_", 1)[0]))
+    return out
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:

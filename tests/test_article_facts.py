@@ -381,3 +381,88 @@ def test_a_year_less_date_takes_the_published_year():
                              "Ngày 15/10, Phó Chủ tịch UBND tỉnh đã ký Quyết định công nhận 8 sản phẩm đạt 4 sao."),
                         published_hint=date(2024, 10, 20))
     assert r["event_date"] == "2024-10-15"
+
+
+def test_entries_to_a_contest_are_not_the_stock():
+    r = extract_article(page(
+        "Đồng Tháp đánh giá sản phẩm OCOP năm 2023",
+        "Năm 2023, toàn tỉnh có 200 sản phẩm tham gia dự thi đánh giá, phân hạng sản phẩm OCOP của 100 chủ thể.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {} and cumulative(r) == {}
+
+
+def test_a_participation_in_another_clause_does_not_undo_the_batch():
+    r = extract_article(page(
+        "Thanh Hóa: sản phẩm OCOP đợt 1 năm 2021",
+        "Trong đợt 1 năm 2021, đã có 9 sản phẩm được xếp hạng sản phẩm OCOP cấp tỉnh và tiếp tục rà soát lựa chọn những "
+        "sản phẩm tham gia đánh giá đợt 2.",
+    ))
+    assert counts(r) == {"total": 9} and r["has_rating_results"] is True
+
+
+def test_a_whole_without_a_verb_takes_its_parts_standing():
+    r = extract_article(page(
+        "Chương Mỹ phát triển sản phẩm OCOP",
+        "Năm 2020, toàn huyện Chương Mỹ có 50 sản phẩm được đánh giá, phân hạng chương trình OCOP: trong đó 40 sản phẩm "
+        "phân hạng 4 sao; 10 sản phẩm được phân hạng 3 sao.",
+    ))
+    assert counts(r) == {"total": 50, "stars_3": 10, "stars_4": 40}
+
+
+def test_parts_of_the_total_just_named_are_the_batch_s():
+    r = extract_article(page(
+        "Cà Mau công nhận thêm 30 sản phẩm OCOP",
+        "UBND tỉnh Cà Mau vừa ban hành quyết định công nhận thêm 30 sản phẩm đạt chuẩn OCOP 3 sao và 4 sao.",
+        "Theo quyết định phê duyệt, trong tổng số sản phẩm được công nhận, có 4 sản phẩm của 2 chủ thể đạt hạng 4 sao và "
+        "26 sản phẩm của 10 chủ thể đạt hạng 3 sao.",
+    ))
+    assert counts(r) == {"total": 30, "stars_3": 26, "stars_4": 4}
+
+
+def test_the_others_are_a_part_and_the_title_gives_the_whole():
+    r = extract_article(page(
+        "Kien Giang has 16 more star-rated OCOP products",
+        "Nine have received four-star rating, namely rice and fish sauce.",
+        "Seven others were rated three stars including rice paper and black pepper.",
+    ))
+    assert counts(r) == {"total": 16, "stars_3": 7}
+
+
+def test_english_parts_without_their_noun():
+    r = extract_article(page(
+        "Can Tho expands OCOP products",
+        "Can Tho has 800 OCOP products rated from three to five stars. Among them, three products are rated five stars, "
+        "200 are rated four stars and 597 are rated three stars.",
+    ))
+    assert r["counts"]["total"] == 800 and r["counts"]["stars_4"] == 200 and r["counts"]["stars_3"] == 597
+
+
+def test_the_revoked_products_named_again_are_not_a_batch():
+    r = extract_article(page(
+        "Đồng Tháp: 45 sản phẩm bị thu hồi giấy chứng nhận OCOP",
+        "UBND tỉnh Đồng Tháp đã ban hành quyết định thu hồi giấy chứng nhận sản phẩm OCOP đối với 45 sản phẩm của 25 chủ thể.",
+        "Trong 45 sản phẩm (được cấp chứng nhận OCOP năm 2021), có 40 sản phẩm không tham gia đánh giá lại.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {}
+
+
+def test_the_year_so_far_is_a_batch_beside_the_new_running_total():
+    r = extract_article(page(
+        "Thêm 60 sản phẩm được công nhận OCOP",
+        "Từ đầu năm đến nay, toàn tỉnh có 60 sản phẩm được cấp giấy chứng nhận OCOP, trong đó, có 5 sản phẩm đạt OCOP 4 "
+        "sao, 55 sản phẩm đạt OCOP 3 sao, nâng tổng số sản phẩm đạt OCOP lên 140 sản phẩm.",
+        "Các sản phẩm OCOP vừa được công nhận thuộc 40 chủ thể, bao gồm: 12 hợp tác xã, 5 tổ hợp tác và 23 hộ sản xuất.",
+    ))
+    assert counts(r) == {"total": 60, "stars_3": 55, "stars_4": 5, "subjects": 40}
+    assert cumulative(r) == {"total": 140}
+
+
+def test_products_taking_part_in_a_council_round_are_entries():
+    r = extract_article(page(
+        "Đánh giá, phân hạng sản phẩm OCOP cấp tỉnh đợt 1",
+        "Chiều 28/11, Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh tổ chức hội nghị đánh giá, phân hạng đợt 1 năm 2025.",
+        "Đợt đánh giá, phân hạng này có 70 sản phẩm tham gia từ 29 xã, phường trên địa bàn tỉnh.",
+        "Hội đồng chấm điểm, dự kiến có 60 sản phẩm đề nghị Chủ tịch UBND tỉnh công nhận trong đợt này.",
+    ))
+    assert r["has_rating_results"] is False and counts(r) == {}
+    assert r["event_date"] == "2025-11-28"
