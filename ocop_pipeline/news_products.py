@@ -761,11 +761,18 @@ def page_products(
     if title and (not flat or title != flat[0]):
         # A title often names the product itself ("X của Công ty Y tiếp tục được xếp hạng 4 sao").
         paragraphs = [[title], *paragraphs]
-    page_star = _page_star(heads, batch)
-    by_count = _counted_stars(heads)
-    for value, stars in batch:
-        if stars in ("3", "4", "5"):
-            by_count.setdefault(value, set()).add(stars)
+    # The page's batch stars, read only when a list gives none of its own (most pages need neither).
+    batch_info: list[tuple[int | None, dict[int, set[str]]]] = []
+
+    def page_batch() -> tuple[int | None, dict[int, set[str]]]:
+        if not batch_info:
+            by_count = _counted_stars(heads)
+            for value, star in batch:
+                if star in ("3", "4", "5"):
+                    by_count.setdefault(value, set()).add(star)
+            batch_info.append((_page_star(heads, batch), by_count))
+        return batch_info[0]
+
     out: list[dict] = []
     n_blocks = len(paragraphs)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
@@ -835,11 +842,13 @@ def page_products(
                     # A counted list, a recognition verb, or a subject's own products ("Công ty X với sản
                     # phẩm Y") on a page whose batch has one star value.
                     recog = bool(count) or bool(hsubj) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
+                    batch_list = recog and not example and not _not_batch(hlow)
+                    page_star, by_count = page_batch() if (count or batch_list) else (None, {})
                     known = by_count.get(count, set()) if count else set()
                     if known and known <= {"potential_5_star", "proposed_5_star"}:
                         # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
                         status = "potential_5_star" if "potential_5_star" in known else "proposed_5_star"
-                    elif recog and not example and not _not_batch(hlow):
+                    elif batch_list:
                         if len(known) == 1:
                             stars = int(next(iter(known)))
                         elif page_star:
