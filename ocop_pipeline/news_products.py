@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from ocop_pipeline import ocop_facts as F
 from ocop_pipeline.addresses import _ADDRESS_START  # one home for the words that open an address
+from ocop_pipeline.admin_units import lookup_district, lookup_province
 from ocop_pipeline.normalize import fold_key
 
 _RX: dict[str, re.Pattern[str]] = {}
@@ -69,6 +70,9 @@ _PROPOSED = (
 _POINTS = r"(?:trên|từ|đạt|over|above|scored)\s+(?P<p>\d{2})(?:[.,]\d+)?\s*(?:điểm|points)(?!\s*trở\s+lên)"
 
 
+_NATIONAL = r"công\s+nhận\s+(?:là\s+)?(?:sản\s+phẩm\s+)?ocop\s+(?:cấp\s+)?quốc\s+gia|sản\s+phẩm\s+ocop\s+cấp\s+quốc\s+gia"
+
+
 def _points_star(low: str) -> tuple[int | None, str | None]:
     m = _rx("points", _POINTS, 0).search(low) if ("điểm" in low or "point" in low) else None
     if m is None:
@@ -86,6 +90,9 @@ def star_info(text: str) -> tuple[int | None, str | None]:
     star or several ("3 sao, 4 sao")."""
     low = text.lower()
     if "sao" not in low and "*" not in low and "★" not in low and "star" not in low:
+        if "quốc gia" in low and _rx("national", _NATIONAL, 0).search(low):
+            # "Sản phẩm OCOP cấp Quốc gia" is the 5★ tier's own name.
+            return (None, "proposed_5_star") if _rx("proposed", _PROPOSED, 0).search(low) else (5, None)
         return _points_star(low)
     up = _rx("upgrade", _UPGRADE).search(low)
     if up:
@@ -234,7 +241,7 @@ _BAD_FIRST = {
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
     # verbs that open a clause, not a name
-    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới",
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế",
     "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
 # The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
@@ -261,13 +268,14 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
-    name = _rx("trailnum", r"(?:\s+\d+)+\s*$", 0).sub("", name)
+    name = _rx("trailnum", r"(?<!\btrong)(?<!\bin)(?:\s+\d+)+\s*$", 0).sub("", name)  # not "3 trong 1", "3 in 1"
     name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
     # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
     return name
 
 
+@lru_cache(maxsize=16384)
 def plausible_name(name: str) -> bool:
     """Whether a cleaned name reads as a product: not a place, a subject, a clause or a count."""
     if not name or len(name) < 2 or len(name) > 90:
@@ -280,7 +288,10 @@ def plausible_name(name: str) -> bool:
         return False
     if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + F.SUBJECT_KW + r")\b").match(name):
         return False
-    return not _rx("badwords", _BAD_WORDS).search(name)
+    if _rx("badwords", _BAD_WORDS).search(name):
+        return False
+    # A bare province or district name ("Thanh Miện", "Bắc Giang") is a place listed, not a product.
+    return len(words) > 4 or (lookup_province(name) is None and lookup_district(name) is None)
 
 
 def _split_outside_parens(text: str, seps: str) -> list[str]:
@@ -417,6 +428,15 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                 break
         if of is None and paren_subject is None and _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part):
             of = _rx("dashsubj", r"\s[-–]\s+(?=" + _SUBJECT_START + r")").search(part)
+        if of is not None and _rx("counted", _COUNTED).match(part[: of.start()]) and "(" in part[of.end() :]:
+            # "03 sản phẩm thực phẩm bảo vệ sức khỏe của Công ty X (A, B, C)": the names in parentheses.
+            rest = part[of.end() :]
+            subj, _addr = _subject_of(rest[: rest.find("(")])
+            inner = _paren_parts(rest)[-1]
+            made = [_Item(n, subj, None, None) for n in map(_clean_name, _split_names(inner)) if plausible_name(n)]
+            items.extend(made)
+            last_subject_item = made
+            continue
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
         if of is None and paren_subject is None:
@@ -659,8 +679,8 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
                 heads.append((start, mk.end(), sentence[start : mk.end()], None, None))
             continue
         start, noun_end, count = found
-        if sentence.count("(", 0, mk.start()) > sentence.count(")", 0, mk.start()):
-            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list
+        if sentence.count("(", start, mk.start()) > sentence.count(")", start, mk.start()):
+            continue  # "(địa chỉ: thị trấn Lim)": a mark inside parentheses opens no list of the noun before
         header = sentence[start : mk.end()]  # with its mark: "như" makes a list of examples
         # English puts the star before the noun: "there were 3-star OCOP products, namely ...".
         en = _rx("enstar", r"(?:[345]|three|four|five)[\s-]*stars?\s+(?:ocop\s+)?$").search(sentence[max(0, start - 30) : start])
@@ -687,6 +707,12 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     for start, end, count in _nouns(low, 0, len(low)):
         after = sentence[end:]
         name_start = after.lstrip()
+        if count is not None and name_start[:1] == "(" and low[end - 4 : end] == "phẩm":
+            # "1 sản phẩm (gạo Séng Cù của HTX Tiên Phong) đạt 4 sao; 9 sản phẩm (tương ớt, ...) đạt 3 sao"
+            if not any(a <= start < b for a, b, *_ in heads):
+                lstart = end + len(after) - len(name_start) + 1
+                heads.append((start, lstart, sentence[start:lstart], count, None))
+            continue
         if not after[:1].isspace() or name_start[:4] == "OCOP" or not name_start.lstrip("“\"‘")[:1].isupper():
             continue
         if count is None and not _rx("forprod", r"(?:đối\s+với|cho|là)\s+(?:các\s+)?$", 0).search(low, max(0, start - 16), start):
@@ -735,11 +761,18 @@ def page_products(
     if title and (not flat or title != flat[0]):
         # A title often names the product itself ("X của Công ty Y tiếp tục được xếp hạng 4 sao").
         paragraphs = [[title], *paragraphs]
-    page_star = _page_star(heads, batch)
-    by_count = _counted_stars(heads)
-    for value, stars in batch:
-        if stars in ("3", "4", "5"):
-            by_count.setdefault(value, set()).add(stars)
+    # The page's batch stars, read only when a list gives none of its own (most pages need neither).
+    batch_info: list[tuple[int | None, dict[int, set[str]]]] = []
+
+    def page_batch() -> tuple[int | None, dict[int, set[str]]]:
+        if not batch_info:
+            by_count = _counted_stars(heads)
+            for value, star in batch:
+                if star in ("3", "4", "5"):
+                    by_count.setdefault(value, set()).add(star)
+            batch_info.append((_page_star(heads, batch), by_count))
+        return batch_info[0]
+
     out: list[dict] = []
     n_blocks = len(paragraphs)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
@@ -809,11 +842,13 @@ def page_products(
                     # A counted list, a recognition verb, or a subject's own products ("Công ty X với sản
                     # phẩm Y") on a page whose batch has one star value.
                     recog = bool(count) or bool(hsubj) or bool(_rx("batchcue", _BATCH_HEADER, 0).search(hlow))
+                    batch_list = recog and not example and not _not_batch(hlow)
+                    page_star, by_count = page_batch() if (count or batch_list) else (None, {})
                     known = by_count.get(count, set()) if count else set()
                     if known and known <= {"potential_5_star", "proposed_5_star"}:
                         # "2 sản phẩm tiềm năng 5 sao ... Hai sản phẩm được đề xuất là:"
                         status = "potential_5_star" if "potential_5_star" in known else "proposed_5_star"
-                    elif recog and not example and not _not_batch(hlow):
+                    elif batch_list:
                         if len(known) == 1:
                             stars = int(next(iter(known)))
                         elif page_star:

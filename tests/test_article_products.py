@@ -188,7 +188,7 @@ def test_upgrade_and_proposal_stars():
 
 def test_plausible_names():
     for bad in ("thành phố Tây Ninh", "HTX Nông nghiệp Phú Mỹ", "các sản phẩm thuộc 12 công ty", "sau", "xã Tam Dân)",
-                "In particular", "huyện Phụng Hiệp", "rated five stars"):
+                "In particular", "huyện Phụng Hiệp", "rated five stars", "Thanh Miện", "Bắc Giang", "du lịch"):
         assert not plausible_name(bad), bad
     for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
         assert plausible_name(good), good
@@ -252,3 +252,35 @@ def test_a_product_proposed_to_the_ministry_is_not_five_star():
     )
     assert got == {"Đèn lồng treo mây tre đan": {"name": "Đèn lồng treo mây tre đan", "subject": "Công ty TNHH Đức Phong",
                                                 "stars": None, "status": "proposed_5_star", "address": None}}
+
+
+def test_counted_products_of_a_subject_with_the_names_in_parentheses():
+    got = products(
+        "Trong 9 sản phẩm được đánh giá, có 5 sản phẩm mới gồm: 03 sản phẩm thực phẩm bảo vệ sức khỏe của Công ty "
+        "cổ phần Curcumin Bắc Hà (VICUMAX NANO CURCUMIN, VICUMAX LIMITED NANO CURCUMIN, VICUMAX MẬT ONG NANO "
+        "CURCUMIN); 02 sản phẩm của Nhà hàng Tám Cương (Lạp sườn và thịt treo gác bếp).",
+        title="Thành phố Bắc Kạn: thêm 05 sản phẩm OCOP đạt 3 sao",
+    )
+    assert set(got) == {"VICUMAX NANO CURCUMIN", "VICUMAX LIMITED NANO CURCUMIN", "VICUMAX MẬT ONG NANO CURCUMIN",
+                        "Lạp sườn", "thịt treo gác bếp"}
+    assert got["Lạp sườn"]["subject"] == "Nhà hàng Tám Cương" and all(p["stars"] == 3 for p in got.values())
+
+
+def test_national_ocop_products_are_five_star():
+    got = products(
+        "Tỉnh có 2 sản phẩm được Thủ tướng Chính phủ công nhận OCOP quốc gia; đó là sản phẩm Trà Nhất Diệp Nguyên "
+        "Hương và Cao ống Atiso của Công ty Cổ phần Dược Lâm Đồng."
+    )
+    assert set(got) == {"Trà Nhất Diệp Nguyên Hương", "Cao ống Atiso"}
+    assert all(p["stars"] == 5 and p["subject"] == "Công ty Cổ phần Dược Lâm Đồng" for p in got.values())
+
+
+def test_counted_products_with_the_names_in_parentheses_then_their_star():
+    got = products(
+        "UBND tỉnh Lào Cai công nhận 4 sản phẩm đạt từ 3 sao trở lên gồm: 1 sản phẩm (gạo Séng Cù của HTX Tiên "
+        "Phong Mường Vi, Bát Xát) đạt tiêu chuẩn 4 sao; 3 sản phẩm (tương ớt Mường Khương; bưởi Múc Hoa, mận Tam "
+        "hoa) đạt 3 sao. Tỉnh có 5 sản phẩm (hai sản phẩm mới) tham gia hội chợ."
+    )
+    assert got["gạo Séng Cù"]["stars"] == 4 and got["gạo Séng Cù"]["subject"] == "HTX Tiên Phong Mường Vi"
+    assert {n for n, p in got.items() if p["stars"] == 3} == {"tương ớt Mường Khương", "bưởi Múc Hoa", "mận Tam hoa"}
+    assert len(got) == 4
