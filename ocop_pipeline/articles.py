@@ -300,10 +300,12 @@ def extract_article(
     # text gives them (news_products), awaiting or not.
     # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
     # may give the whole of a batch the body splits.
-    title_occs: list[NF.Occurrence] = []
-    if page.title and page.title not in sent_info and any(u in page.title.lower() for u in _UNIT_WORDS):
-        title_occs = [NF.Occurrence(m, page.title, -1, 0) for m in F.mentions(page.title)]
-    figs = NF.select(occurrences, body, title_occs)
+    title = page.title if page.title and page.title not in sent_info else None
+    if title and not any(u in title.lower() for u in _UNIT_WORDS):
+        title = None
+    if title:
+        title = NN.digits_for_words(title)
+    figs = NF.select(occurrences, body, title)
     counts, cumulative = figs.counts, figs.cumulative
     notes.extend(figs.notes)
     batch_stars |= figs.batch_stars

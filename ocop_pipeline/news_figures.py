@@ -373,8 +373,9 @@ def mark_structure(occs: list[Occurrence], paragraphs: list[str]) -> None:
         o.opener, o.list_item = opens[o.sentence], items[o.para]
 
 
-def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occurrence] | None = None) -> Figures:
-    """The page's batch (`counts`) and running totals (`cumulative`) from its mentions, in reading order."""
+def select(occs: list[Occurrence], paragraphs: list[str], title: str | None = None) -> Figures:
+    """The page's batch (`counts`) and running totals (`cumulative`) from its mentions, in reading
+    order; `title` (not among the body's sentences) is read only when the body's batch lacks a total."""
     mark_structure(occs, paragraphs)
     _roles(occs)
     groups = _groups(occs)
@@ -383,8 +384,8 @@ def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occur
     cumulative, cum_groups = _pick(groups, "cumulative")
     # A title gives the whole when the body gives only its parts ("Công nhận 131 sản phẩm ..." over
     # "103 sản phẩm 3 sao, 25 sản phẩm 4 sao ...").
-    if title_occs and counts["total"] is None:
-        for o in title_occs:
+    if title and counts["total"] is None:
+        for o in (Occurrence(m, title, -1, 0) for m in F.mentions(title)):
             m = o.mention
             if (
                 m.unit == "products" and m.mode in ("batch", "unknown") and not m.potential and m.stars in _WHOLE_STARS | {"3", "4", "5"}

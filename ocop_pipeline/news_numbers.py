@@ -38,12 +38,23 @@ _NUMBER_RX = re.compile(
     (r"(?<!\w)(?P<vi>" + _VI_NUMBER + r")(?=" + _VI_UNIT + r")|(?<!\w)(?P<en>" + _EN_NUMBER + r")(?=" + _EN_UNIT + r")")
     .lower().replace("(?p<", "(?P<")
 )
-# A number word (its last word) and the start of a unit: every rewritten number holds one. A
-# literal alternation, which re scans through in C; most sentences have none.
-_QUICK = re.compile(
-    r"(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|bẩy|tám|chín|mười|mươi|" + _EN_NUMBER.lower()[3:-1] + r")"
-    r"[\s-]+(?:sản|chủ|sao|(?:new|more|additional|other|ocop|local)\s|product|producer|entit|other|cooperative|business|star)"
-)
+# Where a counted number word can stand: right before one of these (a unit, a star, or a word
+# between the number and its unit). Found with str.find; the word before each is looked up.
+_AFTER = (" sản phẩm", " chủ thể", " sao", " product", " producer", " entit", " other", " cooperative", " business",
+          "-star", " star", " new ", " more ", " additional ", " ocop ", " local ")
+_LAST_WORDS = frozenset(_VI_UNITS) | {"mười", "mươi"} | frozenset(_EN)
+
+
+def _has_counted_word(low: str) -> bool:
+    """Whether a number word stands right before a unit: most sentences have none, and finding
+    the units and looking up the word before each is cheaper than a pattern of all number words."""
+    for unit in _AFTER:
+        i = low.find(unit)
+        while i > 0:
+            if low[low.rfind(" ", 0, i) + 1 : i] in _LAST_WORDS:
+                return True
+            i = low.find(unit, i + 1)
+    return False
 
 
 _OF_RX: list[re.Pattern[str]] = []
@@ -73,7 +84,7 @@ def digits_for_words(sentence: str, low: str | None = None) -> str:
     if "/" in sentence and _rx_of().search(sentence):
         sentence = _rx_of().sub(r"\1", sentence)
         low = sentence.lower()
-    if len(low) != len(sentence) or _QUICK.search(low) is None:
+    if len(low) != len(sentence) or not _has_counted_word(low):
         return sentence
     out: list[str] = []
     pos = 0
