@@ -266,7 +266,7 @@ def extract_article(
                 units = any(u in low for u in _UNIT_WORDS)
                 # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
                 # `msent` is the sentence the mentions (and their offsets) refer to.
-                msent = NN.digits_for_words(sent, low) if units else sent
+                msent = NN.digits_for_words(sent, low, english=language != "vi") if units else sent
                 mlow = low if msent is sent else msent.lower()
                 has_num = english or digit_rx.search(msent) is not None
                 gate = has_num and units
