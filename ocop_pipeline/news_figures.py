@@ -191,6 +191,7 @@ def _inherit(own: str, whole: str) -> str | None:
 
 
 def _groups(occs: list[Occurrence]) -> list[Group]:
+    """The mentions in wholes-and-parts groups, in reading order, each with its final mode."""
     groups: list[Group] = []
     current: Group | None = None
     region: tuple[int, Group] | None = None  # (paragraph, group) of parts opened by an opener
@@ -211,7 +212,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
                 for x in current.items:
                     x.mode = m.mode
                 joined = True
-        elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key, occs):
+        elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key):
             joined = _inherit(m.mode, current.mode) is not None
         elif region is not None and region[0] == o.para and m.stars is not None:
             current = region[1]
@@ -237,7 +238,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
     return groups
 
 
-def _adjacent(prev: tuple[int, int], key: tuple[int, int], occs: list[Occurrence]) -> bool:
+def _adjacent(prev: tuple[int, int], key: tuple[int, int]) -> bool:
     """Whether `key` is the sentence right after `prev` (same paragraph, or the next one's first)."""
     if key[0] == prev[0]:
         return key[1] == prev[1] + 1
@@ -252,7 +253,7 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
         return out
     head = own[0]
     star_parts: dict[str, set[int]] = {}
-    for i, o in enumerate(own):
+    for o in own:
         m = o.mention
         if m.unit == "products" and m.stars in ("3", "4", "5"):
             star_parts.setdefault(m.stars, set()).add(m.value)
