@@ -76,6 +76,12 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
     return None
 
 
+def date_parts_of(text: str) -> tuple[int, int, int | None] | None:
+    """(day, month, year or None) of a date as written (DATE_PATTERN) at the start of `text`."""
+    m = _rx("date", DATE_PATTERN).match(text)
+    return _date_parts(m) if m else None
+
+
 def resolve_date(day: int, month: int, year: int | None, anchor: date | None) -> date | None:
     """A day and month, with the year written or inferred from the anchor (the page's date):
     the latest such day not more than a week after the anchor."""

@@ -492,3 +492,12 @@ def test_hard_wrapped_lines_are_read_as_their_sentences():
     r = extract_article(text)
     assert counts(r) == {"total": 20, "stars_3": 14, "stars_4": 6}
     assert r["level"] == "province"
+
+
+@pytest.mark.parametrize("lead,expected", [
+    ("UBND tỉnh Hải Dương vừa ban hành quyết định ngày 29/12 công nhận 30 sản phẩm đạt OCOP 4 sao năm 2023.", "2023-12-29"),
+    ("The Hanoi People's Committee on March 4, 2024 issued a decision recognising 100 four-star OCOP products.",
+     "2024-03-04"),
+])
+def test_dates_inside_the_lead_sentence(lead, expected):
+    assert extract_article(page("Tin OCOP", lead))["event_date"] == expected
