@@ -108,6 +108,8 @@ def province_of_domain(host_or_url: str | None) -> ProvinceMatch | None:
     return None
 
 
+# On folded text (fold_key: lower case, no marks): "<one to three words> province|city", "province of <words>".
+_EN_PROVINCE = r"\b([a-z]+(?: [a-z]+){0,2})(?= (?:province|city)\b)|\bprovince of ([a-z]+(?: [a-z]+){0,2})\b"
 _HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
 
 
@@ -404,6 +406,15 @@ def extract_article(
             add(pm, 3)
     for pm in find_provinces_in_clean_text(body_text, low_body):
         add(pm, 1)
+    if english and not province_scores:
+        # English pages write names without their marks ("Vinh Long province", "the province of
+        # Kien Giang"): looked up folded, next to the word that says it is a province.
+        for m in _rx("en_province", _EN_PROVINCE).finditer(fold_key(body_text)):
+            words = (m.group(1) or m.group(2)).split()
+            # The name is the last words before "province" ("of vinh long"), the first after "of".
+            names = [" ".join(words[k:]) for k in range(len(words))] if m.group(1) else [
+                " ".join(words[: k + 1]) for k in reversed(range(len(words)))]
+            add(next((pm for n in names if (pm := lookup_province(n))), None), 1)
     site = province_of_domain(url) if url else None
     add(site, 2.5)
     for line in page.byline_lines:

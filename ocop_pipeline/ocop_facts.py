@@ -272,7 +272,7 @@ _CUES = {
     # "tổ chức đánh giá 61 sản phẩm": evaluated, not yet rated (the result follows, or not).
     "candidate": r"tổ\s+chức\s+(?:đánh\s+giá|chấm\s+điểm)|họp\s+(?:đánh\s+giá|chấm\s+điểm)|"
     r"tiến\s+hành\s+(?:đánh\s+giá|chấm\s+điểm)|đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình|chương\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
-    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|bình\s+chọn|"
     r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
     r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",

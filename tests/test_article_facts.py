@@ -501,3 +501,22 @@ def test_hard_wrapped_lines_are_read_as_their_sentences():
 ])
 def test_dates_inside_the_lead_sentence(lead, expected):
     assert extract_article(page("Tin OCOP", lead))["event_date"] == expected
+
+
+def test_english_province_names_without_marks():
+    r = extract_article(page(
+        "Kien Giang has 16 more star-rated OCOP products",
+        "Sixteen more local specialties have been recognised as OCOP products in the Mekong Delta province of Kien Giang.",
+    ))
+    assert r["province"] == "An Giang" and r["legacy_province"] == "Kiên Giang"  # the 2025 merger
+    r = extract_article(page("Vinh Long news", "In total, Vinh Long province currently has 230 OCOP products."))
+    assert r["legacy_province"] == "Vĩnh Long"
+
+
+def test_a_popularity_vote_is_not_a_rating():
+    r = extract_article(page(
+        "Đồng Tháp bình chọn top 20 sản phẩm OCOP",
+        "Qua triển khai bình chọn, Hội đồng đã tổ chức đánh giá 90 sản phẩm tham gia. Kết quả, có Top 20 sản phẩm OCOP "
+        "được cộng đồng bình chọn nhiều nhất.",
+    ))
+    assert counts(r) == {} and r["has_rating_results"] is False
