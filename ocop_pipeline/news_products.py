@@ -775,6 +775,8 @@ def page_products(
 
     out: list[dict] = []
     n_blocks = len(paragraphs)
+    # What a sentence naming a product holds: a product word, a subject, a star or a list mark.
+    gate = _rx("np_gate", r"sản phẩm|product| của | by |sao|:|star|namely|includ", 0)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
     prev: str | None = None  # the sentence before, across blocks: "Bao gồm: ..." may open the next block
     for bi, para in enumerate(paragraphs):
@@ -789,7 +791,7 @@ def page_products(
                 line_head = None
         for si, sent in enumerate(para):
             low = sent.lower()
-            if not any(w in low for w in ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")):
+            if gate.search(low) is None:
                 prev = sent
                 continue
             is_open = (
