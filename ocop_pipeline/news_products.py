@@ -258,7 +258,7 @@ _BAD_WORDS = (
     r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
     r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward|items?|beverages|"
     r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định|"
-    r"liên\s+kết|chuỗi\s+giá\s+trị)(?!\w)"
+    r"liên\s+kết|chuỗi\s+giá\s+trị|tiêu\s+biểu|công\s+nghiệp\s+nông\s+thôn|cấp\s+(?:tỉnh|huyện|quốc\s+gia|trung\s+ương))(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -314,7 +314,7 @@ def _split_outside_parens(text: str, seps: str) -> list[str]:
 def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
-    text = _rx("subjlead", r"^(?:chủ\s+thể\s+|the\s+)", 0).sub("", text)
+    text = _rx("subjlead", r"^(?:của\s+|chủ\s+thể\s+|the\s+)+").sub("", text)
     # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
     text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
