@@ -315,8 +315,9 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
     text = _rx("subjlead", r"^(?:của\s+|chủ\s+thể\s+|the\s+)+").sub("", text)
+    text = _rx("subjabbr", r"\s*\((?:HTX|HTXNN|THT|DN|DNTN|CP|TNHH|MTV|Cty)\)", 0).sub("", text)  # "Hợp tác xã (HTX) X"
     # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
-    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
+    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
     m2 = _rx("parenin", r"\s*\(", 0).search(text)
     if m2 is not None and (m is None or m2.start() < m.start()):
@@ -453,8 +454,9 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                     it for it in last_subject_item
                     if it.subject and _subject_goes_on(it.subject) and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject)
                 ]
+                more = part.split("(")[0].strip(" ,.")  # "..., dịch vụ nông nghiệp An Lỗ (thôn An Lỗ": not the address
                 for it in open_subjects:
-                    it.subject = (it.subject + ", " + part.strip()).strip(" ,")  # type: ignore[operator]
+                    it.subject = (it.subject + ", " + more).strip(" ,")  # type: ignore[operator]
                 if open_subjects:
                     continue
             pending.append(part)
