@@ -138,7 +138,7 @@ _HEADER_NOUN = r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?)?" +
 _NOT_PRODUCTS = (
     r"(?:\d+|các|nhiều)\s+(?:địa\s+phương|huyện|xã|phường|đơn\s+vị|chủ\s+thể|làng\s+nghề|doanh\s+nghiệp|hợp\s+tác\s+xã|"
     r"htx|cơ\s+sở|localities|districts|units|entities|producers)|lĩnh\s+vực|nhóm|ngành\s+hàng|ngành|loại\s+hình|"
-    r"gian\s+hàng|hồ\s+sơ|categor|groups?\b|chủ\s+yếu"
+    r"gian\s+hàng|hồ\s+sơ|categor|groups?\b|chủ\s+yếu|tiêu\s+chí|yêu\s+cầu|điều\s+kiện|criteria"
 )
 # "9 đơn vị đạt sản phẩm OCOP 4 sao ... bao gồm:": a list of units, not of products.
 _UNITS_BEFORE = (
@@ -804,9 +804,12 @@ def page_products(
                 found = [(line_head[0], sent, "", line_head[1], None)]
             else:
                 found = list(_lists_of(sent, prev))
+                # A header line over item lines names a counted or recognised batch of products, not
+                # criteria ("Sản phẩm 3 sao phải đáp ứng các tiêu chí sau:").
                 if si == len(para) - 1 and sent.rstrip().endswith(":") and len(sent) < 300 and (
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
-                ):
+                ) and (_rx("batchcue", _BATCH_HEADER, 0).search(low) or _nouns(low, 0, len(low)) and any(
+                    c for _, _, c in _nouns(low, 0, len(low)))) and not _rx("notprod", _NOT_PRODUCTS).search(sent):
                     cm = None
                     for cm in _rx("hnoun", _HEADER_NOUN).finditer(sent):
                         pass

@@ -293,3 +293,12 @@ def test_subject_with_an_abbreviation_and_commas_then_its_address():
     )
     assert got["gạo hữu cơ An Lỗ"]["subject"] == "Hợp tác xã sản xuất, kinh doanh, dịch vụ nông nghiệp An Lỗ"
     assert got["gạo hữu cơ An Lỗ"]["stars"] == 4 and len(got) == 1
+
+
+def test_criteria_lines_under_a_star_header_are_not_products():
+    got = products(
+        "Theo Bộ tiêu chí, các chủ thể cần nắm rõ yêu cầu với từng hạng sao.\n"
+        "Sản phẩm đạt hạng 3 sao phải đáp ứng các tiêu chí sau:\n- Nguồn gốc xuất xứ rõ ràng\n- Bao bì nhãn mác\n"
+        "Sản phẩm đạt hạng 4 sao gồm các điều kiện:\n- Hệ thống quản lý chất lượng\n- Truy xuất nguồn gốc"
+    )
+    assert got == {}
