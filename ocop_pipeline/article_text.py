@@ -362,7 +362,22 @@ clean_block = _clean_block
 
 
 def _text_blocks(text: str) -> list[Block]:
-    return [Block(_clean_block(line)) for line in text.splitlines() if line.strip()]
+    """One block per line, but a line broken mid-sentence (hard-wrapped text: it ends without a
+    sentence mark and the next line goes on in lower case) is joined to the next."""
+    blocks: list[Block] = []
+    prev_open = False
+    for line in text.splitlines():
+        if not line.strip():
+            prev_open = False
+            continue
+        clean = _clean_block(line)
+        if prev_open and clean[:1].islower():
+            blocks[-1] = Block(blocks[-1].text + " " + clean)
+        else:
+            blocks.append(Block(clean))
+        # Only prose wraps: a short line (a menu item, "anh tin bai") stays its own block.
+        prev_open = len(blocks[-1].text) >= 40 and blocks[-1].text[-1:] not in ".!?:;…\"”)|"
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------

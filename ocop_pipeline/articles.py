@@ -369,7 +369,7 @@ def extract_article(
     products = _dedupe_products(products)
     for p in products:
         if p["status"] == "rated" and p["stars"]:
-            batch_stars.add(p["stars"])
+            batch_stars.add(str(p["stars"]))  # the star specs are strings ("3", "3-4"); products give ints
     rated_products = [p for p in products if p["status"] == "rated"]
 
     # --- decisions -----------------------------------------------------------------------------
@@ -432,8 +432,8 @@ def extract_article(
         if page.title:
             _districts(page.title, 3, dcounts, post_reform)
         _districts(body_text, 1, dcounts, post_reform)
-        prov_keys = {fold_key(k) for k in matches} | {fold_key(m.name) for m in matches.values()}
-        dcounts = {k: v for k, v in dcounts.items() if k not in prov_keys or v[1] != "thành phố"}
+        # "thành phố Nam Định", "TP Quảng Ngãi": a provincial capital named after its province is a
+        # district-level city (the centrally-run cities are provinces, left out by _districts).
         if dcounts:
             total = sum(v[2] for v in dcounts.values())
             key = max(dcounts, key=lambda k: dcounts[k][2])

@@ -7,7 +7,8 @@ statistics, their scope ("cả nước" -> national, "toàn tỉnh" -> province)
 
 1. the sentences of the batch (or, without one, of the snapshot);
 2. else the sentences that confirm a recognition anywhere on the page;
-3. else every sentence of the page and its title;
+3. else the wording of the page's title and lead (who acted: "thành phố Bắc Kạn tổ chức đánh giá"),
+   but for its plans and proposals;
 4. else who could have recognised these stars at that date (the regimes of DOMAIN.md);
 5. else the page's own place: a province named, and no district the page is about -> province.
 

@@ -878,13 +878,15 @@ _LEVEL_KINDS = {
     ),
     "province": (
         r"cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|ubnd\s+tỉnh|ủy\s+ban\s+nhân\s+dân\s+tỉnh|chủ\s+tịch\s+ubnd\s+tỉnh|"
-        r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|toàn\s+tỉnh|được\s+tỉnh|"
+        r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
+        # The scope of a statistic ("toàn tỉnh có 300 sản phẩm"), not "chương trình OCOP toàn tỉnh".
+        r"toàn\s+tỉnh\s+(?:hiện\s+)?(?:đã\s+)?(?:có|đạt|công\s+nhận)|được\s+tỉnh|"
         r"sở\s+(?:nn|nông\s+nghiệp)"
     ),
     "district": (
         r"cấp\s+huyện|ubnd\s+(?:huyện|thị\s+xã|quận)|ủy\s+ban\s+nhân\s+dân\s+(?:huyện|thị\s+xã|quận)|"
         r"chủ\s+tịch\s+ubnd\s+(?:huyện|thị\s+xã|quận)|hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|"
-        r"district[\s-]level|district\s+people|toàn\s+huyện|"
+        r"district[\s-]level|district\s+people|toàn\s+huyện\s+(?:hiện\s+)?(?:đã\s+)?(?:có|đạt|công\s+nhận)|"
         r"huyện\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)|"
         r"thị\s+xã\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
     ),

@@ -466,3 +466,29 @@ def test_products_taking_part_in_a_council_round_are_entries():
     ))
     assert r["has_rating_results"] is False and counts(r) == {}
     assert r["event_date"] == "2025-11-28"
+
+
+def test_a_provincial_capital_named_after_its_province_is_a_district():
+    # Under 148/QĐ-TTg a city under the province rates 3 stars; "toàn tỉnh" naming the programme's
+    # scope is not the level.
+    r = extract_article(page(
+        "Thành phố Nam Định phát triển sản phẩm OCOP",
+        "Năm 2024, thành phố Nam Định tiếp tục là điểm sáng của chương trình OCOP toàn tỉnh khi công nhận thêm 8 sản "
+        "phẩm đạt chuẩn OCOP 3 sao vào ngày 15/11.",
+    ))
+    assert r["district"] == "Nam Định" and r["district_type"] == "thành phố"
+    assert r["level"] == "district" and r["event_date"] == "2024-11-15"
+    assert counts(r) == {"total": 8, "stars_3": 8}
+
+
+def test_hard_wrapped_lines_are_read_as_their_sentences():
+    text = (
+        "Hoa Binh grants provincial OCOP certificates\n"
+        "There were 28 products of 22 units participating in the provincial OCOP product\n"
+        "evaluation programme in the first phase of 2019.\n"
+        "Of those, six products received four-star ranking and 14 others received three-star ranking. The 20 products were\n"
+        "certified by the provincial People's Committee to use the OCOP label.\n"
+    )
+    r = extract_article(text)
+    assert counts(r) == {"total": 20, "stars_3": 14, "stars_4": 6}
+    assert r["level"] == "province"
