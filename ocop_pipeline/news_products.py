@@ -138,7 +138,7 @@ _HEADER_NOUN = r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?)?" +
 _NOT_PRODUCTS = (
     r"(?:\d+|các|nhiều)\s+(?:địa\s+phương|huyện|xã|phường|đơn\s+vị|chủ\s+thể|làng\s+nghề|doanh\s+nghiệp|hợp\s+tác\s+xã|"
     r"htx|cơ\s+sở|localities|districts|units|entities|producers)|lĩnh\s+vực|nhóm|ngành\s+hàng|ngành|loại\s+hình|"
-    r"gian\s+hàng|hồ\s+sơ|categor|groups?\b|chủ\s+yếu"
+    r"gian\s+hàng|hồ\s+sơ|categor|groups?\b|chủ\s+yếu|tiêu\s+chí|yêu\s+cầu|điều\s+kiện|criteria"
 )
 # "9 đơn vị đạt sản phẩm OCOP 4 sao ... bao gồm:": a list of units, not of products.
 _UNITS_BEFORE = (
@@ -258,7 +258,7 @@ _BAD_WORDS = (
     r"|(?:\d|three|four|five|ba|bốn|năm)[\s-]*(?:sao|\*|stars?)|\d{1,3}(?:[.,]\d+)?\s*điểm|[:;|]"
     r"|(?<!\w)(?:rated|recogni[sz]ed|certified|said|exported|markets?|province|district|commune|ward|items?|beverages|"
     r"specialties|goods|foods|services|handicrafts|cooperative|company|household|facility|enterprise|jsc|khẳng\s+định|"
-    r"liên\s+kết|chuỗi\s+giá\s+trị)(?!\w)"
+    r"liên\s+kết|chuỗi\s+giá\s+trị|tiêu\s+biểu|công\s+nghiệp\s+nông\s+thôn|cấp\s+(?:tỉnh|huyện|quốc\s+gia|trung\s+ương))(?!\w)"
 )
 _PLACE_NAME_START = r"^(?:xã|phường|thị\s+trấn|huyện|thị\s+xã|thành\s+phố|tp\.?|tỉnh|quận|thôn|ấp|bản|đặc\s+khu)\s"
 
@@ -314,9 +314,10 @@ def _split_outside_parens(text: str, seps: str) -> list[str]:
 def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
-    text = _rx("subjlead", r"^(?:chủ\s+thể\s+|the\s+)", 0).sub("", text)
+    text = _rx("subjlead", r"^(?:của\s+|chủ\s+thể\s+|the\s+)+").sub("", text)
+    text = _rx("subjabbr", r"\s*\((?:HTX|HTXNN|THT|DN|DNTN|CP|TNHH|MTV|Cty)\)", 0).sub("", text)  # "Hợp tác xã (HTX) X"
     # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
-    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên|sản\s+xuất\s*$)(?!\w).*$").sub("", text)
+    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
     m2 = _rx("parenin", r"\s*\(", 0).search(text)
     if m2 is not None and (m is None or m2.start() < m.start()):
@@ -453,8 +454,9 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
                     it for it in last_subject_item
                     if it.subject and _subject_goes_on(it.subject) and not _rx("subjaddr", _ADDR_IN_SUBJECT, 0).search(it.subject)
                 ]
+                more = part.split("(")[0].strip(" ,.")  # "..., dịch vụ nông nghiệp An Lỗ (thôn An Lỗ": not the address
                 for it in open_subjects:
-                    it.subject = (it.subject + ", " + part.strip()).strip(" ,")  # type: ignore[operator]
+                    it.subject = (it.subject + ", " + more).strip(" ,")  # type: ignore[operator]
                 if open_subjects:
                     continue
             pending.append(part)
@@ -775,6 +777,8 @@ def page_products(
 
     out: list[dict] = []
     n_blocks = len(paragraphs)
+    # What a sentence naming a product holds: a product word, a subject, a star or a list mark.
+    gate = _rx("np_gate", r"sản phẩm|product| của | by |sao|:|star|namely|includ", 0)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
     prev: str | None = None  # the sentence before, across blocks: "Bao gồm: ..." may open the next block
     for bi, para in enumerate(paragraphs):
@@ -789,7 +793,7 @@ def page_products(
                 line_head = None
         for si, sent in enumerate(para):
             low = sent.lower()
-            if not any(w in low for w in ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")):
+            if gate.search(low) is None:
                 prev = sent
                 continue
             is_open = (
@@ -800,9 +804,12 @@ def page_products(
                 found = [(line_head[0], sent, "", line_head[1], None)]
             else:
                 found = list(_lists_of(sent, prev))
+                # A header line over item lines names a counted or recognised batch of products, not
+                # criteria ("Sản phẩm 3 sao phải đáp ứng các tiêu chí sau:").
                 if si == len(para) - 1 and sent.rstrip().endswith(":") and len(sent) < 300 and (
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
-                ):
+                ) and (_rx("batchcue", _BATCH_HEADER, 0).search(low) or _nouns(low, 0, len(low)) and any(
+                    c for _, _, c in _nouns(low, 0, len(low)))) and not _rx("notprod", _NOT_PRODUCTS).search(sent):
                     cm = None
                     for cm in _rx("hnoun", _HEADER_NOUN).finditer(sent):
                         pass

@@ -284,3 +284,21 @@ def test_counted_products_with_the_names_in_parentheses_then_their_star():
     assert got["gạo Séng Cù"]["stars"] == 4 and got["gạo Séng Cù"]["subject"] == "HTX Tiên Phong Mường Vi"
     assert {n for n, p in got.items() if p["stars"] == 3} == {"tương ớt Mường Khương", "bưởi Múc Hoa", "mận Tam hoa"}
     assert len(got) == 4
+
+
+def test_subject_with_an_abbreviation_and_commas_then_its_address():
+    got = products(
+        "Sản phẩm đạt hạng 4 sao là gạo hữu cơ An Lỗ của Hợp tác xã (HTX) sản xuất, kinh doanh, dịch vụ nông "
+        "nghiệp An Lỗ (thôn An Lỗ, xã Phong Hiền, huyện Phong Điền)."
+    )
+    assert got["gạo hữu cơ An Lỗ"]["subject"] == "Hợp tác xã sản xuất, kinh doanh, dịch vụ nông nghiệp An Lỗ"
+    assert got["gạo hữu cơ An Lỗ"]["stars"] == 4 and len(got) == 1
+
+
+def test_criteria_lines_under_a_star_header_are_not_products():
+    got = products(
+        "Theo Bộ tiêu chí, các chủ thể cần nắm rõ yêu cầu với từng hạng sao.\n"
+        "Sản phẩm đạt hạng 3 sao phải đáp ứng các tiêu chí sau:\n- Nguồn gốc xuất xứ rõ ràng\n- Bao bì nhãn mác\n"
+        "Sản phẩm đạt hạng 4 sao gồm các điều kiện:\n- Hệ thống quản lý chất lượng\n- Truy xuất nguồn gốc"
+    )
+    assert got == {}
