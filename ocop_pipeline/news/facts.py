@@ -77,6 +77,12 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
     return None
 
 
+def date_parts_of(text: str) -> tuple[int, int, int | None] | None:
+    """(day, month, year or None) of a date as written (DATE_PATTERN) at the start of `text`."""
+    m = _rx("date", DATE_PATTERN).match(text)
+    return _date_parts(m) if m else None
+
+
 def resolve_date(day: int, month: int, year: int | None, anchor: date | None) -> date | None:
     """A day and month, with the year written or inferred from the anchor (the page's date):
     the latest such day not more than a week after the anchor."""
@@ -103,17 +109,18 @@ def parse_date(text: str, anchor: date | None = None) -> date | None:
 
 
 _EVENT_RX = (
-    r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
-    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?|on)"
+    r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
+    r"(?P<when>(?:sáng|chiều|tối|trưa|đêm|ngày|hôm|từ)(?:\s+(?:nay|qua|hôm nay|hôm qua|mai))?"
+    r"|on(?:\s+the\s+(?:morning|afternoon|evening)\s+of)?)"
     r"\s*(?:\(\s*)?(?:ngày\s+|thứ\s+\w+\s*,?\s*(?:ngày\s+)?)?"
     r"(?P<date>" + date_pattern("e_") + r")?"
 )
 # _EVENT_RX past the start of the text, where its "^" branches cannot match: what is left opens with
 # a literal in every branch, so re skips in C to the next ".", ";" or ")" instead of trying the
 # pattern at every position.
-_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]\s*|^\s*[-–]\s*)"
+_EVENT_OPENING = r"(?:^|[.;]\s+|\)\s*[-–:]?\s*|^\s*[-–•]\s*)"
 assert _EVENT_RX.startswith(_EVENT_OPENING)
-_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
+_EVENT_RX_REST = r"(?:\.\s+|;\s+|\)\s*[-–:]?\s*)" + _EVENT_RX[len(_EVENT_OPENING) :]
 
 
 def event_date(paragraphs: list[str], published: date | None) -> tuple[date | None, str | None]:
@@ -124,7 +131,8 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
     full date written before it in the text (noted), else stays unknown.
     """
     rx, rest = _rx("event", _EVENT_RX), _rx("event_rest", _EVENT_RX_REST)
-    for para in paragraphs[:4]:
+    # The lead: pages open with a few lines of furniture (kicker, captions) before it.
+    for para in paragraphs[:8]:
         # rx.finditer(head): the match at 0 if any (the only place "^" holds), then the others.
         head = para[:400]
         first = rx.match(head)
@@ -143,6 +151,13 @@ def event_date(paragraphs: list[str], published: date | None) -> tuple[date | No
                         d = resolve_date(day, month, anchor.year, None)
                         if d is not None and d >= anchor:
                             return d, "year inferred from a date earlier in the text"
+                    # "Ngày 26/11, thành phố tổ chức đánh giá ... năm 2021": the year of the round.
+                    stop = para.find(". ", m.end())
+                    years = _rx("year_in", r"\b(?:năm\s+|for\s+|in\s+)?(20\d\d)\b").findall(para[m.start() : stop if stop > 0 else None])
+                    if anchor is None and years:
+                        d = resolve_date(day, month, max(int(y) for y in years), None)
+                        if d is not None:
+                            return d, "year from the sentence"
                     continue
                 d = resolve_date(day, month, year, published)
                 if d:
@@ -198,7 +213,8 @@ def sentences(paragraph: str) -> list[str]:
 # Numbers of products and subjects
 # ---------------------------------------------------------------------------------------------
 
-_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+# "10.322" (Vietnamese) and "13,000" (English) are thousands; "70,9" is a decimal.
+_NUM = r"(\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+)"
 _EN_NUMS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -207,23 +223,26 @@ _EN_NUMS = {
 # first character as one class so that re skips every position that cannot start a number (the
 # alternatives keep their order within each first letter, so the same match wins).
 _NUMW = (
-    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:\.\d{3})+|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
+    r"([\dtfsen](?:(?<=\d)(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*)|(?<=t)(?:wo|hree|en|welve|wenty)|(?<=f)(?:our|ive|ifteen)"
     r"|(?<=s)(?:ix|even)|(?<=e)(?:ight|leven)|(?<=n)ine))"
 )
 # Any English number word of _NUMW, as a substring (as _NUMW itself finds them).
 _EN_NUM_WORDS = "|".join(_EN_NUMS)
 # _NUMW's digit branch on its own (the same numbers): for text without English number words.
-_NUM_DIGITS = r"(\d(?:\d{0,2}(?:\.\d{3})+|\d*))"
+_NUM_DIGITS = r"(\d(?:\d{0,2}(?:[.,]\d{3})+(?!\d)|\d*))"
 _STAR_WORD = {"3": 3, "4": 4, "5": 5, "three": 3, "four": 4, "five": 5, "ba": 3, "bốn": 4, "năm": 5}
 
 _STAR = (
     r"(?P<s1b>[345])\s*sao\s*(?:và|hoặc|,|-|–|đến|tới)\s*(?P<s2b>[345])\s*sao|"
     r"(?:(?:hạng|từ|mức|loại)\s+)?(?P<s1>[345])\s*(?:(?:-|–|đến|tới|và|hoặc|,|/)\s*(?P<s2>[345])\s*)?"
     r"(?:sao|\*+|★+)(?P<up>\s*trở\s+lên)?"
-    r"|(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
+    r"|(?P<eal>(?:at\s+least|no\s+less\s+than)\s+)?(?P<e1>[345]|three|four|five)(?:\s*(?:-|to|and|or)\s*(?P<e2>[345]|four|five))?[\s\-]stars?"
     r"(?P<eup>\s+(?:and|or)\s+(?:above|higher|more))?"
 )
-_PRODUCT_UNIT = r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))|(?:new\s+)?(?:OCOP\s+)?products?)"
+_PRODUCT_UNIT = (
+    r"(?:(?:sản\s+phẩm|SP)(?!\s+(?:chủ\s+lực\s+)?(?:cấp|của)\s+(?:xã|huyện))"
+    r"|(?:(?:new|more|additional)\s+)?(?:star-rated\s+)?(?:OCOP\s+)?products?|others)"
+)
 _SUBJECT_UNIT = r"(?:chủ\s+thể|tổ\s+chức\s+kinh\s+tế|producers?|entities|business(?:es)?)"
 _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 
@@ -231,12 +250,12 @@ _GAP = r"[^\d,;()\.:|\n]{0,60}?"
 # look-aheads: the star phrase is tried at every length of the lazy gap before it, and re enters
 # each of its branches (they open with a group, not a literal) before failing; the look-ahead fails
 # in one comparison. Both cases, so that they hold lower-cased as well as under re.I.
-_STAR_FIRST = "(?=[345hHtTmMlLfF])"
-_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbB])"
+_STAR_FIRST = "(?=[345hHtTmMlLfFaAnN])"
+_UNIT_FIRST = "(?=[sSnNoOpPcCtTeEbBmMaA])"
 _MENTION = (
     # "6 sản phẩm đạt 4 sao", "150 sản phẩm đạt 3-4 sao", "30 sản phẩm OCOP", "12 four-star products"
     r"(?P<n>" + _NUMW + r")(?:\s*(?:-|–|đến)\s*(?P<n2>" + _NUM + r"))?\s+"
-    r"(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")\s+)?(?:OCOP\s+)?"
+    r"(?:(?:new|more|additional)\s+)?(?:" + _STAR_FIRST + r"(?P<pre_star>" + _STAR.replace("?P<", "?P<p_") + r")(?:-rated)?\s+)?(?:OCOP\s+)?"
     + _UNIT_FIRST + r"(?:(?P<punit>" + _PRODUCT_UNIT + r")|(?P<sunit>" + _SUBJECT_UNIT + r"))"
     r"(?:" + _GAP + _STAR_FIRST + r"(?P<post_star>" + _STAR + r"))?"
 )
@@ -245,26 +264,47 @@ _MENTION_REV = r"(?P<rstar>" + _STAR.replace("?P<", "?P<r_") + r")\s*(?::|có|l�
 
 _CUES = {
     "target": r"phấn\s+đấu|mục\s+tiêu|chỉ\s+tiêu|kế\s+hoạch|đề\s+ra|hướng\s+tới|ít\s+nhất|tối\s+thiểu|"
-    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|at\s+least|\bby\s+20\d\d",
+    r"sẽ\s+(?:có|đạt|công\s+nhận|được)|\btargets?\b|\baims?\b|plans?\s+to|\bwill\b|"
+    # "at least 150 products" is a target; "products with at least three stars" is a star floor.
+    r"at\s+least(?!\s+(?:three|four|five|[345])[\s-]stars?)|\bby\s+20\d\d",
     "forecast": r"dự\s+kiến|ước\s+(?:đạt|tính)|expected|forecast",
-    "candidate": r"đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
-    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|nominated|proposed|candidates?|registered|"
+    # Taken back: a revocation's figures are neither a batch nor a stock.
+    "revoked": r"thu\s+hồi|revok",
+    # "tổ chức đánh giá 61 sản phẩm": evaluated, not yet rated (the result follows, or not).
+    "candidate": r"tổ\s+chức\s+(?:đánh\s+giá|chấm\s+điểm)|họp\s+(?:đánh\s+giá|chấm\s+điểm)|"
+    r"tiến\s+hành\s+(?:đánh\s+giá|chấm\s+điểm)|đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình|chương\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|bình\s+chọn|"
+    r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
+    r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",
-    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|tổng\s+số|tổng\s+cộng|"
-    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
-    r"lên\s+(?=\d)|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+total|bringing\s+the\s+total|"
-    r"currently|now\s+has",
+    "cumulative": r"l[ũu]ỹ?\s*kế|luỹ\s+kế|đến\s+nay|tới\s+nay|đến\s+thời\s+điểm|tính\s+đến|tính\s+từ|"
+    # "trong tổng số sản phẩm được công nhận, có 3 ...": the parts of the whole just named.
+    r"tổng\s+số(?<!trong tổng số)|tổng\s+cộng|"
+    r"nâng\s+tổng|nâng\s+(?:số|con\s+số)|còn\s+hiệu\s+lực|hiện\s+nay|hiện\s+tại|từ\s+khi\s+triển\s+khai|từ\s+năm\s+20\d\d\s+đến|"
+    r"đến\s+(?:hết|cuối)\s+(?:năm|tháng)|"
+    # "lên 320 sản phẩm" is a new total; "từ 3 sao lên 4 sao" is an upgrade.
+    r"lên\s+(?=\d)(?!\d\s*(?:sao|\*))|so\s+far|in\s+total|to\s+date|cumulative|a\s+total\s+of|brings?\s+the\s+(?:\w+\s+)?total|bringing\s+the\s+(?:\w+\s+)?total|"
+    r"currently|now\b",
     # "Toàn tỉnh có 300 sản phẩm" is a stock, but "Năm 2023, toàn tỉnh có 85 sản phẩm được công nhận"
     # is the year's batch: these yield to a recognition verb in the same clause.
-    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
+    "weakcum": r"toàn\s+(?:tỉnh|huyện|thị\s+xã|thành\s+phố|quốc)(?:\s+[^\s,.;]+){0,3}?\s+(?:hiện\s+)?(?:đã\s+)?có|hiện\s+(?:đã\s+)?có|"
     r"the\s+province\s+has",
+    # A re-rating or a re-issued certificate: results, but not the page's new batch. Before "batch",
+    # whose "công nhận" would otherwise match first at the same place.
+    # A first rating said in so many words outranks a re-rating named beside it ("tái công nhận và
+    # công nhận mới"); read as a batch.
+    # So does "từ đầu năm đến nay" (the year's batch so far) over the "đến nay" of a running total.
+    "newbatch": r"công\s+nhận\s+mới|lần\s+đầu|first\s+recognition|từ\s+đầu\s+năm(?:\s+(?:đến|tới)\s+nay)?",
+    "rerated": r"công\s+nhận\s+lại|cấp\s+lại|cấp\s+đổi|tái\s+công\s+nhận|re-?certified|re-?recogni[sz]ed",
     "batch": r"công\s+nhận|xếp\s+hạng|phân\s+hạng|đạt\s+chuẩn|được\s+cấp|cấp\s+giấy|chứng\s+nhận|\bthêm\b|"
-    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|"
-    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved",
+    r"đợt\s+(?:này|\d)|năm\s+nay|kết\s+quả|\bvừa\b|phê\s+duyệt|được\s+đánh\s+giá,?\s+(?:phân|xếp)\s+hạng|qua\s+(?:đánh\s+giá|thẩm\s+định|chấm\s+điểm)|"
+    r"recogni[sz]ed|certified|awarded|\brated\b|granted|achieved|received|additional|more\b(?!\s+than)",
 }
 # Anchored at a word start: the check prunes most positions before the long alternation is tried.
 _CUE_RX = r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _CUES.items()) + ")"
-_CUE_PRIORITY = {"target": 5, "forecast": 5, "candidate": 4, "cumulative": 3, "batch": 2, "weakcum": 1}
+_CUE_PRIORITY = {
+    "target": 5, "forecast": 5, "revoked": 5, "candidate": 4, "cumulative": 3, "newbatch": 3.2, "rerated": 2.5, "batch": 2, "weakcum": 1,
+}
 
 # A council's result still awaiting the decision that recognises it.
 _AWAIT = (
@@ -318,7 +358,7 @@ def _stars_of(m: re.Match[str], prefix: str) -> tuple[str | None, bool]:
     s2 = g(prefix + "s2") or g(prefix + "e2") or g(prefix + "s2b")
     a = _STAR_WORD.get(s1.lower())
     b = _STAR_WORD.get(s2.lower()) if s2 else None
-    if g(prefix + "up") or g(prefix + "eup"):
+    if g(prefix + "up") or g(prefix + "eup") or g(prefix + "eal"):
         spec = f"{a}+"
     elif b and b != a:
         spec = f"{min(a, b)}-{max(a, b)}"  # type: ignore[type-var]
@@ -489,7 +529,7 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         value = _num(m.group("rn"))
         if value is None:
             continue
-        found.append((m.start(), m.end(), value, None, "products", stars, pot))
+        found.append((m.start(), m.end(), value, None, "products", stars, pot, None))
         taken.append((m.start("rn"), m.end("rn")))
     # Without an English number word only a digit starts a number: the digit-only pattern lets re
     # skip in C to the next digit instead of trying every "t", "n", "s", "e" and "f".
@@ -516,34 +556,80 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         elif m.group("post_star"):
             stars, _ = _stars_of(m, "")
             pot = _potential_before(sentence, m.start("post_star"))
+        # "4 sản phẩm đạt 2 sao", "57 sản phẩm từ 2 - 4 sao": below OCOP (3 stars), not a count of it.
+        if _rx("below_ocop", r"\s*(?:OCOP\s+)?(?:(?:đạt|từ|hạng)\s+)+[12]\s*(?:sao|[-–]|đến)").match(
+            sentence, m.end("punit") if m.group("punit") else m.end()
+        ):
+            continue
+        if stars is None and unit == "products" and "điểm" in low:
+            stars, pot = _stars_by_score(sentence, m.end())
+        substar = None
         if unit == "subjects":
-            stars = None
-        found.append((m.start(), m.end(), value, value_max, unit, stars, pot))
+            # "26 sản phẩm của 7 chủ thể đạt 4 sao": the stars follow the subjects, and belong to the products.
+            substar, stars = (stars, pot), None
+        found.append((m.start(), m.end(), value, value_max, unit, stars, pot, substar))
+    if found and (" are rated" in low or " were rated" in low):
+        # "4 products are rated 5 stars, 242 are rated 4 stars and 649 are rated 3 stars": the
+        # parts after the first leave out the noun.
+        for m in _rx("en_parts", _EN_PARTS).finditer(low):
+            if not any(a <= m.start() < b for a, b, *_ in found):
+                found.append((m.start(), m.end(), _num(m.group("n")) or 0, None, "products", _stars_of(m, "")[0], False, None))
     found.sort()
 
     if not found:
         return []
+    found = _attach_stars(sentence, low, found)
     cues = cue_list(low)
     # `;|\bnăm\s+20\d\d|\bin\s+20\d\d` under re.I on the sentence, or the same lower-cased on the
     # lower-cased copy when that finds the same spans (_folds_like_ignorecase), written with its
     # literals first (the look-behind after a letter is the \b before it): re then skips in C to
     # the next ";", "n" or "i" instead of trying the pattern at every position.
+    # The year must open a clause: "năm 2021" after a noun ("sản phẩm OCOP năm 2021 của 88 chủ thể")
+    # qualifies that noun and starts nothing.
     if low is not sentence and _folds_like_ignorecase(sentence, low):
-        fresh_rx, fresh_text = _rx("fresh_low", r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d", 0), low
+        fresh_rx, fresh_text = _rx("fresh_low", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", 0), low
     else:
-        fresh_rx, fresh_text = _rx("fresh", r";|\bnăm\s+20\d\d|\bin\s+20\d\d"), sentence
+        fresh_rx, fresh_text = _rx("fresh", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", re.IGNORECASE), sentence
+    # Where a breakdown opens ("..., trong đó 12 sản phẩm đạt 4 sao"): the cues before it belong to
+    # the whole, which the parts inherit.
+    brk_rx = _rx("breakdown", r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them|\(", re.IGNORECASE)
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
     set_here = False
-    for start, end, value, value_max, unit, stars, pot in found:
+    # Looked up once for the sentence; the participants' pattern only where its words are.
+    of_subjects_rx = _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$")
+    clause_rx, and_rx = _rx("clause_end", r"[;,]"), _rx("and_clause", r"\s(?:và|and)\s")
+    part_rx = _rx("participants", _PARTICIPANTS) if ("tham" in low or "participat" in low) else None
+    for i, (start, end, value, value_max, unit, stars, pot, _sub) in enumerate(found):
+        # A mention's own words end where the next mention starts, past the subjects of the same
+        # products ("8 sản phẩm của 7 chủ thể được công nhận": the verb is the products' too).
+        j = i + 1
+        if (
+            j < len(found) and unit == "products" and found[j][4] == "subjects"
+            and of_subjects_rx.match(sentence[end : found[j][0]])
+        ):
+            j += 1
+        next_start = found[j][0] if j < len(found) else len(sentence)
         # A stronger cue earlier in the clause still governs ("Đến nay, đã công nhận 320"), but a new
         # clause or a new year starts afresh ("...còn hiệu lực; năm 2024 công nhận thêm 45").
         fresh_at = None
         for fm in fresh_rx.finditer(fresh_text, prev_end, start):
             fresh_at = fm.start()
         lo = prev_end if fresh_at is None or not out else fresh_at
+        brk_at = None
+        if out:
+            for bm in brk_rx.finditer(sentence, lo, start):
+                brk_at = bm.end()
+        if brk_at is not None:
+            lo = brk_at
         window = [k for pos, k in cues if lo <= pos < start]
+        if brk_at is not None and not window and mode == "candidate":
+            # "22 sản phẩm tham gia, trong đó 19 sản phẩm được công nhận": the part's own verb, after it.
+            own = [k for pos, k in cues if start <= pos < next_start]
+            # A star level is an outcome too ("569 sản phẩm tham gia, trong đó 336 sản phẩm đạt 3-5 sao").
+            if "batch" in own or "newbatch" in own or (stars and not pot):
+                mode = "batch"
         if window:
             best = max(window, key=lambda k: _CUE_PRIORITY[k or ""]) or "unknown"
             if not (set_here and fresh_at is None and best == "batch" and _CUE_PRIORITY.get(mode, 0) > 2):
@@ -551,11 +637,22 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
             set_here = True
         elif fresh_at is not None and out and sentence[fresh_at] != ";":
             mode = "unknown"  # "..., năm 2024 có 40 sản phẩm được công nhận": the verb comes after
+        stop = clause_rx.search(sentence, end)
+        limit = min(stop.start() if stop else len(sentence), next_start)
+        after = [k for pos, k in cues if start <= pos < limit]
+        # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình", "toàn tỉnh có 207 sản phẩm
+        # tham gia dự thi": the words right after the number say what the products are (up to
+        # the next clause: "... được xếp hạng và tiếp tục lựa chọn sản phẩm tham gia").
+        own_end = min(limit, end + 60)
+        joined = and_rx.search(sentence, end, own_end)
+        own_end = joined.start() if joined else own_end
+        own = [k for pos, k in cues if start <= pos < own_end]
+        if mode in ("batch", "weakcum", "cumulative", "unknown") and (
+            "candidate" in own or "revoked" in own or (part_rx is not None and part_rx.match(sentence, end))
+        ):
+            mode = "revoked" if "revoked" in own else "candidate"
         if mode in ("unknown", "weakcum"):
             # "12 sản phẩm của 8 chủ thể được công nhận đạt 3 sao": the verb follows the number.
-            stop = _rx("clause_end", r"[;,]").search(sentence, end)
-            limit = stop.start() if stop else len(sentence)
-            after = [k for pos, k in cues if start <= pos < limit]
             if "batch" in after or (mode == "unknown" and after):
                 mode = max(after, key=lambda k: _CUE_PRIORITY[k or ""]) or mode
                 if mode == "weakcum" and "batch" in after:
@@ -564,6 +661,8 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
                 mode = "batch"
         if mode == "weakcum":
             mode = "cumulative"
+        elif mode == "newbatch":
+            mode = "batch"
         qual = None
         lead = sentence[max(prev_end, start - 14) : start]
         # Every qualifier ends in t, u, g, n, r or y (any case) before the spaces: most numbers have
@@ -581,6 +680,82 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
 _QUAL = r"(ít\s+nhất|tối\s+thiểu|khoảng|trên|hơn|gần|at\s+least|about|over|more\s+than|nearly)\s*$"
 _QUAL_LAST = frozenset("tugnryTUGNRY")
 assert {w[-1] for w in _split_alternatives(_QUAL[1 : _QUAL.index(")")])} <= _QUAL_LAST
+
+
+# "32 sản phẩm đạt từ 50 điểm trở lên", "2 sản phẩm đạt trên 90 điểm": a score says the stars.
+_SCORE = (
+    r"[^\d,;.()]{0,40}?\bđạt\s+(?:điểm\s+(?:trung\s+bình\s+)?)?(?P<rel>trên|từ|hơn)?\s*(?P<pts>\d{2,3})"
+    r"(?:[,.]\d+)?\s*điểm(?P<up>\s*trở\s+lên)?"
+)
+
+
+def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
+    """(stars, potential) from a score written after a count (DOMAIN.md: 5 stars 90-100, 4 stars
+    70-<90, 3 stars 50-<70); a provincial 90 is only a potential 5 stars."""
+    m = _rx("score", _SCORE).match(sentence, pos)
+    if m is None:
+        return None, False
+    pts = int(m.group("pts"))
+    floor = bool(m.group("rel") or m.group("up"))
+    if pts >= 90:
+        return "5", True
+    level = 4 if pts >= 70 else 3 if pts >= 50 else 0
+    if not level:
+        return None, False
+    # "trên 70 điểm" is 4 stars below the national level (5 stars is the ministry's); "từ 50 điểm
+    # trở lên" may be 3 or 4.
+    return (f"{level}+" if floor and level == 3 else str(level)), False
+
+
+# "71 sản phẩm tham gia từ 29 xã", "30 products of 24 units participating": entries, not results.
+_PARTICIPANTS = r"\s*(?:OCOP\s+)?(?:đã\s+|đăng\s+ký\s+)?tham\s+gia\b|\s*(?:OCOP\s+)?participat"
+_EN_PARTS = r"(?<![\d,.])(?P<n>" + _NUM + r")\s+(?:are|were)\s+rated\s+(?:as\s+)?(?:" + _STAR + r")"
+_UPGRADE = (
+    r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
+    r"(?:lên|to)\s+(?P<to>[345]|three|four|five)[\s-]*(?:sao|stars?)"
+)
+_Found = tuple  # (start, end, value, value_max, unit, stars, potential, (subject's stars, potential) | None)
+
+
+def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
+    """Stars written away from their number: "26 sản phẩm của 7 chủ thể đạt 4 sao" (after the
+    subjects), and a sentence with one count of products and one star level, before or after it
+    ("8 sản phẩm của 7 chủ thể được UBND huyện (tỉnh X) đánh giá ... đạt tiêu chuẩn OCOP 3 sao",
+    "công nhận sản phẩm OCOP 5 sao cho 5 sản phẩm")."""
+    out = list(found)
+    for i in range(len(out) - 1):
+        f, nxt = out[i], out[i + 1]
+        if (
+            f[4] == "products" and f[5] is None and nxt[4] == "subjects" and nxt[7] and nxt[7][0]
+            and _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$").match(sentence[f[1] : nxt[0]])
+        ):
+            out[i] = (*f[:5], nxt[7][0], nxt[7][1], None)
+    for i, f in enumerate(out):
+        # "1 sản phẩm (na Chi Lăng) nâng cấp từ 3 sao lên 4 sao": the stars it has now.
+        if f[4] == "products" and f[5] is None:
+            stop = out[i + 1][0] if i + 1 < len(out) else len(sentence)
+            up = _rx("upgrade", _UPGRADE).match(sentence, f[1], stop)
+            if up:
+                out[i] = (*f[:5], _STAR_WORD.get(up.group("to").lower(), 0) and str(_STAR_WORD[up.group("to").lower()]), False, None)
+    products = [i for i, f in enumerate(out) if f[4] == "products"]
+    if len(products) != 1 or out[products[0]][5] is not None:
+        return out
+    i = products[0]
+    if "sao" not in low and "star" not in low and "*" not in low and "★" not in low:
+        return out
+    if _folds_like_ignorecase(sentence, low):
+        stars_found = _star_matches(lower_rx("star", _STAR), low)
+    else:
+        stars_found = list(_rx("star", _STAR).finditer(sentence))
+    specs = set()
+    for m in stars_found:
+        if _potential_before(sentence, m.start()):
+            return out  # "... tiềm năng 5 sao": not the count's stars
+        specs.add(_stars_of(m, "")[0])
+    # One level only: "nâng hạng từ 3 sao lên 4 sao" names two and says which of neither.
+    if len(specs) == 1:
+        out[i] = (*out[i][:5], specs.pop(), False, None)
+    return out
 
 
 def _potential_before(sentence: str, pos: int) -> bool:
@@ -702,30 +877,100 @@ def period_of(text: str, low: str | None = None) -> str | None:
     return m.group("y") if m else None
 
 
-_LEVEL = (
-    r"(?P<national>cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
-    r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry)"
-    r"|(?P<province>cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+tỉnh|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial[\s-]level|provincial\s+people)"
-    r"|(?P<district>cấp\s+huyện|(?:ubnd|ủy\s+ban\s+nhân\s+dân|chủ\s+tịch\s+ubnd)\s+(?:huyện|thị\s+xã)|"
-    r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|district[\s-]level|district\s+people)"
-)
+# Who recognised, or the scope of a statistic, by kind. Every alternative opens with a literal letter
+# (see _level_dispatch).
+_LEVEL_KINDS = {
+    "national": (
+        r"cấp\s+quốc\s+gia|cấp\s+trung\s+ương|bộ\s+(?:nn\s*&\s*ptnt|nn\s*và\s*ptnt|nông\s+nghiệp)|"
+        r"bnn|hội\s+đồng\s+(?:[^.]{0,40})?trung\s+ương|national[\s-]level|ministry|"
+        # The scope of a statistic: "cả nước có 16.000 sản phẩm", "the country has 13,000".
+        r"cả\s+nước|toàn\s+quốc|the\s+country(?!['’]s)|nationwide|national\s+(?:council|total)|"
+        r"central\s+(?:ocop\s+)?(?:council|product)|thủ\s+tướng|prime\s+minister"
+    ),
+    "province": (
+        r"cấp\s+tỉnh|cấp\s+thành\s+phố\s+(?=trực)|ubnd\s+tỉnh|ủy\s+ban\s+nhân\s+dân\s+tỉnh|chủ\s+tịch\s+ubnd\s+tỉnh|"
+        r"hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?tỉnh|provincial|municipal|"
+        # The scope of a statistic ("toàn tỉnh có 300 sản phẩm"), not "chương trình OCOP toàn tỉnh".
+        r"toàn\s+tỉnh\s+(?:hiện\s+)?(?:đã\s+)?(?:có|đạt|công\s+nhận)|được\s+tỉnh|"
+        r"sở\s+(?:nn|nông\s+nghiệp)"
+    ),
+    "district": (
+        r"cấp\s+huyện|ubnd\s+(?:huyện|thị\s+xã|quận)|ủy\s+ban\s+nhân\s+dân\s+(?:huyện|thị\s+xã|quận)|"
+        r"chủ\s+tịch\s+ubnd\s+(?:huyện|thị\s+xã|quận)|hội\s+đồng\s+(?:[^.]{0,40})?(?:cấp\s+)?huyện|"
+        r"district[\s-]level|district\s+people|toàn\s+huyện\s+(?:hiện\s+)?(?:đã\s+)?(?:có|đạt|công\s+nhận)|"
+        r"huyện\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)|"
+        r"thị\s+xã\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
+    # A city's people's committee or council: a province when the city is a centrally-run one (Hà
+    # Nội, TP HCM ...), a district otherwise (the caller knows which).
+    "city": (
+        r"ubnd\s+(?:thành\s+phố|tp)|ủy\s+ban\s+nhân\s+dân\s+(?:thành\s+phố|tp)|chủ\s+tịch\s+ubnd\s+(?:thành\s+phố|tp)|"
+        r"cấp\s+thành\s+phố|cấp\s+tp|thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+    ),
+}
 
 
-# Every alternative of _LEVEL holds one of these words (lower case): a sentence without any has no cue.
-_LEVEL_WORDS = ("cấp", "bộ", "bnn", "hội", "national", "ministry", "ubnd", "ủy", "provincial", "district")
+def _level_dispatch() -> re.Pattern[str]:
+    """_LEVEL_KINDS as one lower-case pattern, its alternatives grouped under their first letter
+    (each its own group `<kind>_<n>`, so that the match names its kind): re skips in C to the next
+    letter that can start one, as for the cue words (_cue_dispatch). Within a kind the alternatives
+    keep their order, and kinds are tried in the order above."""
+    rx = _RX.get("level_dispatch")
+    if rx is None:
+        by_letter: dict[str, list[str]] = {}
+        for kind, pattern in _LEVEL_KINDS.items():
+            for n, alt in enumerate(_split_alternatives(pattern.lower())):
+                assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
+                by_letter.setdefault(alt[0], []).append(f"(?P<{kind}_{n}>{alt[1:]})")
+        body = "|".join(c + "(?:" + "|".join(a) + ")" for c, a in by_letter.items())
+        rx = _RX["level_dispatch"] = re.compile(body)
+        # The same without its groups finds the same matches faster (re saves no group marks); the
+        # grouped one then runs only where a cue starts, to name its kind (as _cue_dispatch does).
+        _RX["level_plain"] = re.compile(re.sub(r"\(\?P<\w+>", "(?:", body))
+    return rx
+
+
+# Where a level is only proposed to ("đề nghị Trung ương công nhận là sản phẩm OCOP cấp Quốc gia"):
+# the level cue after it names the authority asked, not the one that rated; likewise the Prime
+# Minister after a criteria decision ("theo Quyết định số 148/QĐ-TTg ... của Thủ tướng").
+_PROPOSED_WORDS = ("đề", "trình", "gửi", "propos", "recommend", "submit", "qđ-ttg")
+_PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommended|submitted)[^.;]{0,60}$|/qđ-ttg[^.;]{0,40}$"
+
+
+# Every alternative of _LEVEL_KINDS holds one of these (lower case): a sentence without any has no cue.
+_LEVEL_WORDS = ("cấp tỉnh", "cấp huyện", "cấp quốc", "cấp trung", "cấp thành", "cấp tp", "bộ nn", "bộ nông", "bnn",
+                "hội đồng", "national", "ministry", "ubnd", "ủy ban", "provincial", "district", "cả nước",
+                "toàn quốc", "country", "central", "thủ tướng", "minister", "municipal", "toàn tỉnh", "toàn huyện",
+                "được tỉnh", "sở nn", "sở nông", "tổ chức đánh giá", "đã công nhận")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:
-    """The level cues (_LEVEL) of a sentence; `low` is sentence.lower() when the caller has it."""
+    """The level cues (_LEVEL_KINDS) of a sentence; `low` is sentence.lower() when the caller has it."""
+    return [kind for _, kind in level_cue_spans(sentence, low)]
+
+
+def level_cue_spans(text: str, low: str | None = None) -> list[tuple[int, str]]:
+    """(position, kind) of the level cues of a text (positions in `text` when lower() keeps its
+    offsets, as for Vietnamese; in its cleaned copy otherwise)."""
     if low is None:
-        low = sentence.lower()
-    if not _folds_like_ignorecase(sentence, low):
-        return [m.lastgroup or "" for m in _rx("level", _LEVEL).finditer(sentence)]
+        low = text.lower()
+    if not _folds_like_ignorecase(text, low):
+        low = clean_text(text).lower()
     if not any(w in low for w in _LEVEL_WORDS):
         return []
-    # The letters _LEVEL's alternatives start with, looked ahead first: other positions fail at once.
-    return [m.lastgroup or "" for m in lower_rx("level", "(?=[bcdhmnpuủ])(?:" + _LEVEL + ")").finditer(low)]
+    proposed = _rx("proposed_to", _PROPOSED_TO)
+    out = []
+    grouped = _level_dispatch()
+    for plain in _RX["level_plain"].finditer(low):
+        start = plain.start()
+        before = low[max(0, start - 80) : start]
+        # Every _PROPOSED_TO phrase holds one of these: most windows have none, and the pattern
+        # (anchored at the window's end) would be tried at each of its positions.
+        if any(w in before for w in _PROPOSED_WORDS) and proposed.search(before):
+            continue
+        m = grouped.match(low, start)
+        out.append((start, ((m.lastgroup if m else None) or "").rsplit("_", 1)[0]))
+    return out
 
 
 def regime_level(stars: set[str], when: date | None, has_district: bool) -> str | None:
