@@ -32,6 +32,7 @@ from ocop_pipeline.news import facts as F
 from ocop_pipeline.news import figures as NF
 from ocop_pipeline.news import levels as NL
 from ocop_pipeline.news import numbers as NN
+from ocop_pipeline.news import patterns
 from ocop_pipeline.news import products as NP
 from ocop_pipeline.news.page_text import clean_block, page_text
 from ocop_pipeline.runtime.fingerprints import code_hash
@@ -62,16 +63,10 @@ _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # A sentence without one of these words holds no count of products or subjects.
 _UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp", "others")
 
-_RX: dict[str, re.Pattern[str]] = {}
+_rx = patterns.compiler(__name__, re.IGNORECASE)
 # The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
 _PLAN_HEADING = r"^\s*(?:[IVX]+\.|\d+\.)?\s*(?:mục\s+tiêu|chỉ\s+tiêu)\b"
 
-
-def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------

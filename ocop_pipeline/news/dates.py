@@ -24,15 +24,10 @@ import re
 from datetime import date
 
 from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import patterns
 
-_RX: dict[str, re.Pattern[str]] = {}
+_rx = patterns.compiler(__name__, re.IGNORECASE)
 
-
-def _rx(name: str, pattern: str) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, re.IGNORECASE)
-    return rx
 
 
 _D = r"(\d{1,2})"

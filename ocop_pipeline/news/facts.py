@@ -21,16 +21,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ocop_pipeline.core import rules
+from ocop_pipeline.news import patterns
 from ocop_pipeline.text.normalize import clean_text, parse_vn_int
 
-_RX: dict[str, re.Pattern[str]] = {}
+_RX = patterns.cache(__name__)
+_rx = patterns.compiler(__name__, re.IGNORECASE)
 
-
-def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------

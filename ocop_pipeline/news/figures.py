@@ -30,19 +30,14 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import patterns
 
 COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # Star specs that name a whole rather than one level: "3-4 sao", "3 sao trở lên".
 _WHOLE_STARS = {None, "3-4", "3+", "3-5", "4-5", "4+"}
 
-_RX: dict[str, re.Pattern[str]] = {}
+_rx = patterns.compiler(__name__, re.IGNORECASE)
 
-
-def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # A sentence that opens on the parts of what came just before.

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from ocop_pipeline.news import patterns
 from ocop_pipeline.text import charsets
 from ocop_pipeline.text.folding import fold_clean
 from ocop_pipeline.text.legacy_fonts import fix_legacy_text
@@ -29,20 +30,14 @@ _CELL = "\x1f"
 _LINK_ON = "\x02"
 _LINK_OFF = "\x03"
 
-_RX: dict[str, re.Pattern[str]] = {}
+_RX = patterns.cache(__name__)
+_rx = patterns.compiler(__name__)
 
 # clean_text without its cache: article blocks are almost all unique, so caching them only costs
 # time and keeps megabytes of page text alive in a cache shared with the spreadsheet readers.
 _clean_text_uncached = getattr(clean_text, "__wrapped__", clean_text)
 _fix_legacy_uncached = getattr(fix_legacy_text, "__wrapped__", fix_legacy_text)
 
-
-def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile on first use and keep: importing the module stays cheap."""
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------

@@ -28,16 +28,11 @@ from functools import lru_cache
 from ocop_pipeline.geo.addresses import ADDRESS_START  # one home for the words that open an address
 from ocop_pipeline.geo.admin_units import lookup_district, lookup_province
 from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import patterns
 from ocop_pipeline.text.folding import fold_key
 
-_RX: dict[str, re.Pattern[str]] = {}
+_rx = patterns.compiler(__name__, re.IGNORECASE)
 
-
-def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------
