@@ -420,6 +420,7 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
     parts = [p for p in _split_outside_parens(text, ",") if p.strip()]
     pending: list[str] = []  # names waiting for the subject of a later part
     last_subject_item: list[_Item] = []
+    in_address = False  # "..., tại địa chỉ 40/1, Trần Thị Nhượng, khóm 2": parts of one address
     for i, part in enumerate(parts):
         of = _rx("of", _OF, 0).search(part)
         paren_subject = None
@@ -440,6 +441,11 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
             continue
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
+        if of is not None or paren_subject is not None:
+            in_address = False
+        elif in_address or _rx("addrlead", r"^\s*(?:tại|ở|địa\s+chỉ|address|located)\b").match(part):
+            in_address = True
+            continue
         if of is None and paren_subject is None:
             if last_subject_item and not pending:
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
@@ -702,8 +708,11 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     # "Công ty TNHH Nấm Phùng Gia với sản phẩm nấm đùi gà Phùng Gia": a subject, then its product.
     for wm in _rx("withprod", r"v(?<!\w.)ới\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+", 0).finditer(low):
         subj = _subject_has(sentence, wm.start() + 3, 0)  # up to "với"
-        if subj and not any(a <= wm.start() < b for a, b, *_ in heads):
-            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, subj))
+        # "thành phố Cao Lãnh với sản phẩm túi giấy lá sen Ecolotus của Công ty X": the subject follows.
+        names_own = subj is None and _rx("of_subj", _OF + _SUBJECT_START).search(sentence[wm.end() : wm.end() + 120])
+        if (subj or names_own) and not any(a <= wm.start() < b for a, b, *_ in heads):
+            # The words before "với" may give the star ("... 5 sao đối với sản phẩm X").
+            heads.append((wm.start(), wm.end(), sentence[max(0, wm.start() - 60) : wm.end()], None, subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
     # noun (or one after "đối với", "cho", "là") right before a capitalised name, with no mark.
     for start, end, count in _nouns(low, 0, len(low)):
@@ -871,11 +880,15 @@ def page_products(
                             if it.subject == last.subject:
                                 it.subject = None
                                 it.open = True
+                revoked = _rx("revoked", r"thu\s+hồi|revok|withdr[ae]w", 0).search(low) is not None
                 for it in items:
                     if it.subject is None and hsubj:
                         it.subject = hsubj
                     if it.stars is None and it.status is None:
                         it.stars, it.status = stars, status
+                    if revoked:
+                        # A product whose certificate is revoked is no rating result, whatever its stars were.
+                        it.status = "revoked"
                     if it.stars is None and it.status is None and not it.open:
                         continue
                     made_rated = made_rated or it.stars is not None
