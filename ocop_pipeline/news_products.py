@@ -241,7 +241,7 @@ _BAD_FIRST = {
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
     # verbs that open a clause, not a name
-    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế",
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế", "chiếm", "tăng", "giảm", "bằng",
     "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
 # The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
