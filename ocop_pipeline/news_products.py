@@ -2,21 +2,31 @@
 
 How OCOP news writes them (Vietnamese and English), and what this module reads:
 - a list after a header: "7 sản phẩm đạt 3 sao gồm: A, B (xã X), C của HTX Y", "Cụ thể, 2 sản phẩm
-  đạt 4 sao là A và B", "06 sản phẩm mới: ...", "These include A, B and C by X Cooperative"; one
-  sentence may hold several headers ("01 sản phẩm 4 sao là A ... và 4 sản phẩm 3 sao là: B; C");
-- the stars of a list: in its header, in a predicate after it ("A, B và C đạt 3 sao"), or, when the
+  đạt 4 sao là A và B", "06 sản phẩm mới: ...", "These include A, B and C by X Cooperative", "there
+  were 3-star OCOP products, namely ..."; one sentence may hold several headers ("01 sản phẩm 4 sao là
+  A ... và 4 sản phẩm 3 sao là: B; C"); "Bao gồm: ..." in the next sentence or block takes the one
+  before as its header; item lines under a header line ending with ":";
+- a subject's own products: "Công ty X có 7 sản phẩm A, B, ...", "Công ty X với sản phẩm Y", "03 sản
+  phẩm ... của Công ty X (A, B, C)", "1 sản phẩm (A của HTX Y) đạt 4 sao";
+- the stars of a list: in its header, in a predicate after it ("A, B và C đạt 3 sao"), in points
+  ("trên 70 điểm": 4★; 90 and more: potential 5★), "Sản phẩm OCOP cấp Quốc gia" (5★), or, when the
   header names a recognised batch ("10 sản phẩm gồm:", "Các sản phẩm được công nhận lần này gồm:"),
-  from the batch the page reports (a batch mention of the same size, else the one star value the
-  page's recognition sentences give);
+  from the batch the page and its title report (a counted batch of the same size, else the one star
+  value the page's recognition sentences give); 5★ put to the ministry is proposed, "tiềm năng 5 sao"
+  potential, neither is 5★; a revoked certificate is no rating;
 - items: "Tên của/do Chủ thể, địa chỉ", "Tên (Chủ thể, địa chỉ)", "Tên (địa chỉ)", "Tên - Chủ thể -
-  địa chỉ", "Name by Subject in Place"; names sharing a subject ("A, B và C của HTX Y");
-- prose: "Sản phẩm X của Y (địa chỉ) đạt 4 sao", "X và Y của Công ty Z, phường W đạt 3 sao";
+  địa chỉ", "Name by Subject in Place"; names sharing a subject ("A, B và C của HTX Y"); a subject
+  with commas ("Hợp tác xã nông nghiệp, thương mại, dịch vụ X"); "và" inside a name that is not the
+  last of its list ("bánh dừa sáp và khoai lang, ...");
+- prose: "Sản phẩm X của Y (địa chỉ) đạt 4 sao", "X và Y của Công ty Z, phường W đạt 3 sao", a clause
+  before a list ("Trong đó, sản phẩm X được nâng cấp lên 4 sao; ...");
 - tables flattened one cell per line (a header row "TT / Sản phẩm / Chủ thể / Địa chỉ / ...").
 
 What is left out, because a wrong product in a national database is worse than a missing one: names
-that look like places, subjects, categories or clauses; products the text gives no star to (fair
-exhibits, examples "như: ...", candidates), unless the text says they are potential or proposed 5★;
-an item cut off inside its name at the end of an excerpt.
+that look like places, subjects, categories, counts ("two types of rice") or clauses; products the
+text gives no star to (fair exhibits, examples "như: ...", candidates, criteria), unless the text
+says they are potential or proposed 5★ or revoked; an item cut off inside its name at the end of an
+excerpt (one cut inside its subject keeps its name, with no subject).
 """
 
 from __future__ import annotations
