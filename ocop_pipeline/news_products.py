@@ -136,14 +136,8 @@ def star_info(text: str) -> tuple[int | None, str | None]:
 # List headers
 # ---------------------------------------------------------------------------------------------
 
-# The word that opens a list: "gồm", "bao gồm", "gồm có", "là", "như", ":", "namely", "including" ...
-_MARK = (
-    r"(?:(?<!\w)(?:bao\s+gồm(?:\s+có)?|gồm(?:\s+có)?|là|như(?:\s+sau)?|namely|including|includes?|comprises?|"
-    r"such\s+as|(?<=products\s)of)(?!\w)\s*:?|:)"
-)
 # What the header of a product list names: the products (with their count), or the subject that has them.
 _PRODUCT_WORD = r"(?:sản\s+phẩm|\bSP\b|products?)"
-_HEADER_NOUN = r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?)?" + _PRODUCT_WORD
 # The nouns that make a list one of places, units or categories, not of products.
 _NOT_PRODUCTS = (
     r"(?:\d+|các|nhiều)\s+(?:địa\s+phương|huyện|xã|phường|đơn\s+vị|chủ\s+thể|làng\s+nghề|doanh\s+nghiệp|hợp\s+tác\s+xã|"
@@ -829,10 +823,8 @@ def page_products(
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
                 ) and (_rx("batchcue", _BATCH_HEADER, 0).search(low) or _nouns(low, 0, len(low)) and any(
                     c for _, _, c in _nouns(low, 0, len(low)))) and not _rx("notprod", _NOT_PRODUCTS).search(sent):
-                    cm = None
-                    for cm in _rx("hnoun", _HEADER_NOUN).finditer(sent):
-                        pass
-                    line_head = (sent, _count_value(cm.group("count")) if cm else None)
+                    head_nouns = _nouns(low, 0, len(low))
+                    line_head = (sent, head_nouns[-1][2] if head_nouns else None)
                     found = []
                 elif found and ";" in sent:
                     # "Trong đó, sản phẩm X được nâng cấp lên 4 sao; 7 sản phẩm đạt 3 sao gồm: ...": a
