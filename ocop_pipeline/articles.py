@@ -108,6 +108,8 @@ def province_of_domain(host_or_url: str | None) -> ProvinceMatch | None:
     return None
 
 
+# On folded text (fold_key: lower case, no marks): "<one to three words> province|city", "province of <words>".
+_EN_PROVINCE = r"\b([a-z]+(?: [a-z]+){0,2})(?= (?:province|city)\b)|\bprovince of ([a-z]+(?: [a-z]+){0,2})\b"
 _HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
 
 
@@ -266,7 +268,7 @@ def extract_article(
                 units = any(u in low for u in _UNIT_WORDS)
                 # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
                 # `msent` is the sentence the mentions (and their offsets) refer to.
-                msent = NN.digits_for_words(sent, low) if units else sent
+                msent = NN.digits_for_words(sent, low, english=language != "vi") if units else sent
                 mlow = low if msent is sent else msent.lower()
                 has_num = english or digit_rx.search(msent) is not None
                 gate = has_num and units
@@ -300,10 +302,12 @@ def extract_article(
     # text gives them (news_products), awaiting or not.
     # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
     # may give the whole of a batch the body splits.
-    title_occs: list[NF.Occurrence] = []
-    if page.title and page.title not in sent_info and any(u in page.title.lower() for u in _UNIT_WORDS):
-        title_occs = [NF.Occurrence(m, page.title, -1, 0) for m in F.mentions(page.title)]
-    figs = NF.select(occurrences, body, title_occs)
+    title = page.title if page.title and page.title not in sent_info else None
+    if title and not any(u in title.lower() for u in _UNIT_WORDS):
+        title = None
+    if title:
+        title = NN.digits_for_words(title)
+    figs = NF.select(occurrences, body, title)
     counts, cumulative = figs.counts, figs.cumulative
     notes.extend(figs.notes)
     batch_stars |= figs.batch_stars
@@ -402,6 +406,15 @@ def extract_article(
             add(pm, 3)
     for pm in find_provinces_in_clean_text(body_text, low_body):
         add(pm, 1)
+    if english and not province_scores:
+        # English pages write names without their marks ("Vinh Long province", "the province of
+        # Kien Giang"): looked up folded, next to the word that says it is a province.
+        for m in _rx("en_province", _EN_PROVINCE).finditer(fold_key(body_text)):
+            words = (m.group(1) or m.group(2)).split()
+            # The name is the last words before "province" ("of vinh long"), the first after "of".
+            names = [" ".join(words[k:]) for k in range(len(words))] if m.group(1) else [
+                " ".join(words[: k + 1]) for k in reversed(range(len(words)))]
+            add(next((pm for n in names if (pm := lookup_province(n))), None), 1)
     site = province_of_domain(url) if url else None
     add(site, 2.5)
     for line in page.byline_lines:

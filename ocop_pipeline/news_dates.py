@@ -41,7 +41,11 @@ _PERIOD = (
     r"\btừ\s+(?:ngày\s+)?(?P<d1>\d{1,2})(?:" + _SEP + r"(?P<m1>\d{1,2})(?:" + _SEP + r"(?P<y1>\d{4}))?)?"
     r"\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?(?P<d2>\d{1,2})" + _SEP + r"(?P<m2>\d{1,2})(?:" + _SEP + r"(?P<y2>\d{4}))?"
 )
-_IN_SENTENCE = r"(?:\bvào\s+|,\s*)ngày\s+(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})(?:" + _SEP + r"(?P<y>\d{4}))?(?!\d)"
+_IN_SENTENCE = (
+    r"(?:\bvào\s+|,\s*|\bquyết\s+định\s+)ngày\s+(?P<d>\d{1,2})" + _SEP + r"(?P<m>\d{1,2})(?:" + _SEP + r"(?P<y>\d{4}))?(?!\d)"
+)
+# "The Hanoi People's Committee on March 4 issued a decision ...".
+_IN_SENTENCE_EN = r"\bon\s+(?:the\s+(?:morning|afternoon|evening)\s+of\s+)?(?P<date>" + F.date_pattern("n_") + ")"
 _VALID_FROM = (
     r"(?:giá\s+trị|thời\s+hạn|hiệu\s+lực)[^.;]{0,50}?(?:kể\s+từ|tính\s+từ|từ)\s+ngày\s+(?P<d>\d{1,2})"
     + _SEP + r"(?P<m>\d{1,2})" + _SEP + r"(?P<y>\d{4})"
@@ -80,10 +84,19 @@ def fallback_event_date(
     """The event date by the rules above, or (None, None); `month` is a dateline's (year, month)."""
     anchor = _anchor(published, month)
     lead = [s for p in paragraphs[:8] for s in F.sentences(p[:600])]
-    for name, pattern, how in (("period", _PERIOD, "start of the period"), ("insent", _IN_SENTENCE, "date in the lead")):
+    for name, pattern, how in (("period", _PERIOD, "start of the period"), ("insent", _IN_SENTENCE, "date in the lead"),
+                               ("insent_en", _IN_SENTENCE_EN, "date in the lead")):
         for s in lead:
             m = _rx(name, pattern).search(s)
             if m is None:
+                continue
+            if name == "insent_en":
+                parts = F.date_parts_of(m.group("date"))
+                if parts is None:
+                    continue
+                d = _resolve(parts[0], parts[1], parts[2], anchor, s)
+                if d is not None:
+                    return d, how
                 continue
             g = m.groupdict()
             day = int(g.get("d1") or g.get("d"))

@@ -191,6 +191,7 @@ def _inherit(own: str, whole: str) -> str | None:
 
 
 def _groups(occs: list[Occurrence]) -> list[Group]:
+    """The mentions in wholes-and-parts groups, in reading order, each with its final mode."""
     groups: list[Group] = []
     current: Group | None = None
     region: tuple[int, Group] | None = None  # (paragraph, group) of parts opened by an opener
@@ -211,7 +212,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
                 for x in current.items:
                     x.mode = m.mode
                 joined = True
-        elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key, occs):
+        elif current is not None and o.opener and last_key is not None and _adjacent(last_key, key):
             joined = _inherit(m.mode, current.mode) is not None
         elif region is not None and region[0] == o.para and m.stars is not None:
             current = region[1]
@@ -237,7 +238,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
     return groups
 
 
-def _adjacent(prev: tuple[int, int], key: tuple[int, int], occs: list[Occurrence]) -> bool:
+def _adjacent(prev: tuple[int, int], key: tuple[int, int]) -> bool:
     """Whether `key` is the sentence right after `prev` (same paragraph, or the next one's first)."""
     if key[0] == prev[0]:
         return key[1] == prev[1] + 1
@@ -252,7 +253,7 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
         return out
     head = own[0]
     star_parts: dict[str, set[int]] = {}
-    for i, o in enumerate(own):
+    for o in own:
         m = o.mention
         if m.unit == "products" and m.stars in ("3", "4", "5"):
             star_parts.setdefault(m.stars, set()).add(m.value)
@@ -373,8 +374,9 @@ def mark_structure(occs: list[Occurrence], paragraphs: list[str]) -> None:
         o.opener, o.list_item = opens[o.sentence], items[o.para]
 
 
-def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occurrence] | None = None) -> Figures:
-    """The page's batch (`counts`) and running totals (`cumulative`) from its mentions, in reading order."""
+def select(occs: list[Occurrence], paragraphs: list[str], title: str | None = None) -> Figures:
+    """The page's batch (`counts`) and running totals (`cumulative`) from its mentions, in reading
+    order; `title` (not among the body's sentences) is read only when the body's batch lacks a total."""
     mark_structure(occs, paragraphs)
     _roles(occs)
     groups = _groups(occs)
@@ -383,8 +385,8 @@ def select(occs: list[Occurrence], paragraphs: list[str], title_occs: list[Occur
     cumulative, cum_groups = _pick(groups, "cumulative")
     # A title gives the whole when the body gives only its parts ("Công nhận 131 sản phẩm ..." over
     # "103 sản phẩm 3 sao, 25 sản phẩm 4 sao ...").
-    if title_occs and counts["total"] is None:
-        for o in title_occs:
+    if title and counts["total"] is None:
+        for o in (Occurrence(m, title, -1, 0) for m in F.mentions(title)):
             m = o.mention
             if (
                 m.unit == "products" and m.mode in ("batch", "unknown") and not m.potential and m.stars in _WHOLE_STARS | {"3", "4", "5"}

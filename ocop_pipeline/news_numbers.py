@@ -38,15 +38,30 @@ _NUMBER_RX = re.compile(
     (r"(?<!\w)(?P<vi>" + _VI_NUMBER + r")(?=" + _VI_UNIT + r")|(?<!\w)(?P<en>" + _EN_NUMBER + r")(?=" + _EN_UNIT + r")")
     .lower().replace("(?p<", "(?P<")
 )
-# A number word (its last word) and the start of a unit: every rewritten number holds one. A
-# literal alternation, which re scans through in C; most sentences have none.
-_QUICK = re.compile(
-    r"(?:một|mốt|hai|ba|bốn|tư|năm|lăm|sáu|bảy|bẩy|tám|chín|mười|mươi|" + _EN_NUMBER.lower()[3:-1] + r")"
-    r"[\s-]+(?:sản|chủ|sao|(?:new|more|additional|other|ocop|local)\s|product|producer|entit|other|cooperative|business|star)"
-)
+# Where a counted number word can stand: right before one of these (a unit, a star, or a word
+# between the number and its unit). Found with str.find; the word before each is looked up.
+_AFTER_VI = (" sản phẩm", " chủ thể", " sao")
+_AFTER = _AFTER_VI + (" produc", " entit", " other", " cooperative", " business", "star", " new ", " more ",
+                      " additional ", " ocop ", " local ")
+_LAST_WORDS = frozenset(_VI_UNITS) | {"mười", "mươi"} | frozenset(_EN)
+
+
+def _has_counted_word(low: str, english: bool) -> bool:
+    """Whether a number word stands right before a unit: most sentences have none, and finding
+    the units and looking up the word before each is cheaper than a pattern of all number words."""
+    for unit in _AFTER if english else _AFTER_VI:
+        i = low.find(unit)
+        while i > 0:
+            # The word before the unit ("bốn sản phẩm") or before its hyphen ("five-star").
+            if low[max(low.rfind(" ", 0, i), low.rfind("-", 0, i - 1)) + 1 : i].rstrip("-") in _LAST_WORDS:
+                return True
+            i = low.find(unit, i + 1)
+    return False
 
 
 _OF_RX: list[re.Pattern[str]] = []
+# What every "29/31 sản phẩm" holds, as a pattern opening with a class (re skips to the next digit in C).
+_OF_QUICK = re.compile(r"\d/\d{1,4}\s+(?:sản phẩm|product)")
 
 
 def _rx_of() -> re.Pattern[str]:
@@ -65,15 +80,15 @@ def _vi_value(words: str) -> int:
     return _VI_UNITS[parts[0]]
 
 
-def digits_for_words(sentence: str, low: str | None = None) -> str:
+def digits_for_words(sentence: str, low: str | None = None, *, english: bool = True) -> str:
     """The sentence with counted number words as digits ("bốn sản phẩm" -> "4 sản phẩm"), and "29/31
     sản phẩm" (29 of 31) as "29 sản phẩm"; the same object when there is none. `low` is
-    sentence.lower() when the caller has it."""
+    sentence.lower() when the caller has it; `english` False looks only for Vietnamese units."""
     low = sentence.lower() if low is None else low
-    if "/" in sentence and _rx_of().search(sentence):
+    if "/" in sentence and _OF_QUICK.search(low) and _rx_of().search(sentence):
         sentence = _rx_of().sub(r"\1", sentence)
         low = sentence.lower()
-    if len(low) != len(sentence) or _QUICK.search(low) is None:
+    if len(low) != len(sentence) or not _has_counted_word(low, english):
         return sentence
     out: list[str] = []
     pos = 0

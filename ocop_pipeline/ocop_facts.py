@@ -76,6 +76,12 @@ def _date_parts(m: re.Match[str]) -> tuple[int, int, int | None] | None:
     return None
 
 
+def date_parts_of(text: str) -> tuple[int, int, int | None] | None:
+    """(day, month, year or None) of a date as written (DATE_PATTERN) at the start of `text`."""
+    m = _rx("date", DATE_PATTERN).match(text)
+    return _date_parts(m) if m else None
+
+
 def resolve_date(day: int, month: int, year: int | None, anchor: date | None) -> date | None:
     """A day and month, with the year written or inferred from the anchor (the page's date):
     the latest such day not more than a week after the anchor."""
@@ -266,7 +272,7 @@ _CUES = {
     # "tổ chức đánh giá 61 sản phẩm": evaluated, not yet rated (the result follows, or not).
     "candidate": r"tổ\s+chức\s+(?:đánh\s+giá|chấm\s+điểm)|họp\s+(?:đánh\s+giá|chấm\s+điểm)|"
     r"tiến\s+hành\s+(?:đánh\s+giá|chấm\s+điểm)|đề\s+nghị|đề\s+xuất|tham\s+gia\s+(?:đánh\s+giá|xếp\s+hạng|phân\s+hạng|hội\s+chợ|triển\s+lãm|trưng\s+bày|dự\s+thi|chu\s+trình|chương\s+trình)|đăng\s+ký|hồ\s+sơ|có\s+thể|trưng\s+bày|giới\s+thiệu|"
-    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|"
+    r"chấm\s+điểm|sơ\s+bộ|dự\s+thi|tiềm\s+năng|lựa\s+chọn\s+\d|tham\s+dự|chờ|bình\s+chọn|"
     r"đang\s+(?:tiếp\s+tục\s+)?(?:đánh\s+giá|xem\s+xét|hoàn\s+thiện|thẩm\s+định)|"
     r"nominated|proposed|candidates?|registered|participat|took\s+part|taking\s+part|requested|recommended|"
     r"displayed|showcased|submitted|under\s+review|potential",
@@ -590,13 +596,17 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
     prev_end = 0
     mode = carry or "unknown"
     set_here = False
+    # Looked up once for the sentence; the participants' pattern only where its words are.
+    of_subjects_rx = _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$")
+    clause_rx, and_rx = _rx("clause_end", r"[;,]"), _rx("and_clause", r"\s(?:và|and)\s")
+    part_rx = _rx("participants", _PARTICIPANTS) if ("tham" in low or "participat" in low) else None
     for i, (start, end, value, value_max, unit, stars, pot, _sub) in enumerate(found):
         # A mention's own words end where the next mention starts, past the subjects of the same
         # products ("8 sản phẩm của 7 chủ thể được công nhận": the verb is the products' too).
         j = i + 1
         if (
             j < len(found) and unit == "products" and found[j][4] == "subjects"
-            and _rx("of_subjects", r"^\s*(?:của|from|of|do)\s*$").match(sentence[end : found[j][0]])
+            and of_subjects_rx.match(sentence[end : found[j][0]])
         ):
             j += 1
         next_start = found[j][0] if j < len(found) else len(sentence)
@@ -626,18 +636,18 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
             set_here = True
         elif fresh_at is not None and out and sentence[fresh_at] != ";":
             mode = "unknown"  # "..., năm 2024 có 40 sản phẩm được công nhận": the verb comes after
-        stop = _rx("clause_end", r"[;,]").search(sentence, end)
+        stop = clause_rx.search(sentence, end)
         limit = min(stop.start() if stop else len(sentence), next_start)
         after = [k for pos, k in cues if start <= pos < limit]
         # "phê duyệt 62 sản phẩm của 31 chủ thể tham gia Chương trình", "toàn tỉnh có 207 sản phẩm
         # tham gia dự thi": the words right after the number say what the products are (up to
         # the next clause: "... được xếp hạng và tiếp tục lựa chọn sản phẩm tham gia").
         own_end = min(limit, end + 60)
-        joined = _rx("and_clause", r"\s(?:và|and)\s").search(sentence, end, own_end)
+        joined = and_rx.search(sentence, end, own_end)
         own_end = joined.start() if joined else own_end
         own = [k for pos, k in cues if start <= pos < own_end]
         if mode in ("batch", "weakcum", "cumulative", "unknown") and (
-            "candidate" in own or "revoked" in own or _rx("participants", _PARTICIPANTS).match(sentence, end)
+            "candidate" in own or "revoked" in own or (part_rx is not None and part_rx.match(sentence, end))
         ):
             mode = "revoked" if "revoked" in own else "candidate"
         if mode in ("unknown", "weakcum"):
@@ -911,7 +921,11 @@ def _level_dispatch() -> re.Pattern[str]:
             for n, alt in enumerate(_split_alternatives(pattern.lower())):
                 assert alt[:1].isalpha() and alt[1:2] not in ("?", "*", "+", "{"), alt
                 by_letter.setdefault(alt[0], []).append(f"(?P<{kind}_{n}>{alt[1:]})")
-        rx = _RX["level_dispatch"] = re.compile("|".join(c + "(?:" + "|".join(a) + ")" for c, a in by_letter.items()))
+        body = "|".join(c + "(?:" + "|".join(a) + ")" for c, a in by_letter.items())
+        rx = _RX["level_dispatch"] = re.compile(body)
+        # The same without its groups finds the same matches faster (re saves no group marks); the
+        # grouped one then runs only where a cue starts, to name its kind (as _cue_dispatch does).
+        _RX["level_plain"] = re.compile(re.sub(r"\(\?P<\w+>", "(?:", body))
     return rx
 
 
@@ -945,13 +959,16 @@ def level_cue_spans(text: str, low: str | None = None) -> list[tuple[int, str]]:
         return []
     proposed = _rx("proposed_to", _PROPOSED_TO)
     out = []
-    for m in _level_dispatch().finditer(low):
-        before = low[max(0, m.start() - 80) : m.start()]
+    grouped = _level_dispatch()
+    for plain in _RX["level_plain"].finditer(low):
+        start = plain.start()
+        before = low[max(0, start - 80) : start]
         # Every _PROPOSED_TO phrase holds one of these: most windows have none, and the pattern
         # (anchored at the window's end) would be tried at each of its positions.
         if any(w in before for w in _PROPOSED_WORDS) and proposed.search(before):
             continue
-        out.append((m.start(), (m.lastgroup or "").rsplit("_", 1)[0]))
+        m = grouped.match(low, start)
+        out.append((start, ((m.lastgroup if m else None) or "").rsplit("_", 1)[0]))
     return out
 
 

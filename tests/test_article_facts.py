@@ -492,3 +492,31 @@ def test_hard_wrapped_lines_are_read_as_their_sentences():
     r = extract_article(text)
     assert counts(r) == {"total": 20, "stars_3": 14, "stars_4": 6}
     assert r["level"] == "province"
+
+
+@pytest.mark.parametrize("lead,expected", [
+    ("UBND tỉnh Hải Dương vừa ban hành quyết định ngày 29/12 công nhận 30 sản phẩm đạt OCOP 4 sao năm 2023.", "2023-12-29"),
+    ("The Hanoi People's Committee on March 4, 2024 issued a decision recognising 100 four-star OCOP products.",
+     "2024-03-04"),
+])
+def test_dates_inside_the_lead_sentence(lead, expected):
+    assert extract_article(page("Tin OCOP", lead))["event_date"] == expected
+
+
+def test_english_province_names_without_marks():
+    r = extract_article(page(
+        "Kien Giang has 16 more star-rated OCOP products",
+        "Sixteen more local specialties have been recognised as OCOP products in the Mekong Delta province of Kien Giang.",
+    ))
+    assert r["province"] == "An Giang" and r["legacy_province"] == "Kiên Giang"  # the 2025 merger
+    r = extract_article(page("Vinh Long news", "In total, Vinh Long province currently has 230 OCOP products."))
+    assert r["legacy_province"] == "Vĩnh Long"
+
+
+def test_a_popularity_vote_is_not_a_rating():
+    r = extract_article(page(
+        "Đồng Tháp bình chọn top 20 sản phẩm OCOP",
+        "Qua triển khai bình chọn, Hội đồng đã tổ chức đánh giá 90 sản phẩm tham gia. Kết quả, có Top 20 sản phẩm OCOP "
+        "được cộng đồng bình chọn nhiều nhất.",
+    ))
+    assert counts(r) == {} and r["has_rating_results"] is False
