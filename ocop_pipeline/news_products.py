@@ -294,6 +294,9 @@ def plausible_name(name: str) -> bool:
         return False
     if _rx("badwords", _BAD_WORDS).search(name):
         return False
+    # "đường Nguyễn Lương Bằng" is a street (a name of capitalised words after it), "đường thốt nốt" sugar.
+    if first in ("đường", "phố") and len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
+        return False
     # A bare province or district name ("Thanh Miện", "Bắc Giang") is a place listed, not a product.
     return len(words) > 4 or (lookup_province(name) is None and lookup_district(name) is None)
 

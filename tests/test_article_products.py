@@ -188,9 +188,10 @@ def test_upgrade_and_proposal_stars():
 
 def test_plausible_names():
     for bad in ("thành phố Tây Ninh", "HTX Nông nghiệp Phú Mỹ", "các sản phẩm thuộc 12 công ty", "sau", "xã Tam Dân)",
-                "In particular", "huyện Phụng Hiệp", "rated five stars", "Thanh Miện", "Bắc Giang", "du lịch"):
+                "In particular", "huyện Phụng Hiệp", "rated five stars", "Thanh Miện", "Bắc Giang", "du lịch",
+                "đường Nguyễn Lương Bằng"):
         assert not plausible_name(bad), bad
-    for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
+    for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "đường thốt nốt Palmania", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
         assert plausible_name(good), good
 
 
