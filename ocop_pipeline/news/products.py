@@ -269,9 +269,15 @@ def _clean_name(raw: str) -> str:
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
     name = _rx("trailnum", r"(?<!\btrong)(?<!\bin)(?:\s+\d+)+\s*$", 0).sub("", name)  # not "3 trong 1", "3 in 1"
     name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
-    name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–\"“”'‘’)(")
-    # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”"), kept when they belong inside it.
-    return name
+    name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–)(")
+    bare = name.strip(" \t,.;:…-–\"“”'‘’)(")
+    # Outer quotes of a quoted name ("“Thịt sào mắm ruốc PTK”") go; a closing quote stays when its
+    # opening one is inside the name (Gạo "Cái quạt mo", Bộ đèn “Thôn nữ”).
+    if bare.count('"') % 2 == 1 and name.endswith('"'):
+        bare += '"'
+    elif "“" in bare and "”" not in bare and name.endswith("”"):
+        bare += "”"
+    return bare
 
 
 @lru_cache(maxsize=16384)

@@ -314,3 +314,10 @@ def test_revoked_products_keep_no_rating_and_an_address_is_not_a_name():
     assert [(p["name"], p["subject"], p["status"]) for p in r["products"]] == [
         ("túi giấy lá sen Ecolotus", "Công ty TNHH Ecolotus Việt Nam", "revoked")]
     assert r["has_rating_results"] is False
+
+
+def test_a_quoted_part_of_a_name_keeps_its_closing_quote():
+    page = ('Công nhận 02 sản phẩm đạt 4 sao gồm: Gạo "Cái quạt mo" của HTX Nông nghiệp Bình An '
+            '(xã Bình An) và Bộ đèn “Thôn nữ” của Công ty TNHH Gỗ Âu Lạc (xã Điện Phong).')
+    names = {p["name"] for p in extract_article(page)["products"]}
+    assert names == {'Gạo "Cái quạt mo"', 'Bộ đèn "Thôn nữ"'}  # curly quotes read as straight ones
