@@ -718,7 +718,8 @@ _Found = tuple  # (start, end, value, value_max, unit, stars, potential, (subjec
 
 def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
     """Stars written away from their number: "26 sản phẩm của 7 chủ thể đạt 4 sao" (after the
-    subjects), and a sentence with one count of products and one star level, before or after it
+    subjects), and a sentence with one star level for its first count of products (the only one,
+    or a whole whose parts name none), before or after it
     ("8 sản phẩm của 7 chủ thể được UBND huyện (tỉnh X) đánh giá ... đạt tiêu chuẩn OCOP 3 sao",
     "công nhận sản phẩm OCOP 5 sao cho 5 sản phẩm")."""
     out = list(found)
@@ -737,7 +738,9 @@ def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
             if up:
                 out[i] = (*f[:5], _STAR_WORD.get(up.group("to").lower(), 0) and str(_STAR_WORD[up.group("to").lower()]), False, None)
     products = [i for i, f in enumerate(out) if f[4] == "products"]
-    if len(products) != 1 or out[products[0]][5] is not None:
+    # One count of products, or a whole whose parts name no stars either ("Có 10 sản phẩm tái công
+    # nhận và công nhận mới; trong đó 04 ...; 06 ... đạt OCOP 4 sao"): the one level is the whole's.
+    if not products or any(out[j][5] is not None for j in products):
         return out
     i = products[0]
     if "sao" not in low and "star" not in low and "*" not in low and "★" not in low:

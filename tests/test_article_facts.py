@@ -520,3 +520,12 @@ def test_a_popularity_vote_is_not_a_rating():
         "được cộng đồng bình chọn nhiều nhất.",
     ))
     assert counts(r) == {} and r["has_rating_results"] is False
+
+
+def test_one_star_level_for_a_whole_whose_parts_name_none():
+    r = extract_article(page(
+        "Trà Vinh trao giấy chứng nhận sản phẩm OCOP",
+        "Có 9 sản phẩm tái công nhận và công nhận mới; trong đó, 04 sản phẩm tái công nhận: bánh tét A, dừa sáp B; 05 sản "
+        "phẩm mới: mật hoa dừa C, bánh D đạt OCOP 4 sao của 04 chủ thể.",
+    ))
+    assert counts(r)["total"] == 9 and counts(r)["stars_4"] == 9
