@@ -2,21 +2,31 @@
 
 How OCOP news writes them (Vietnamese and English), and what this module reads:
 - a list after a header: "7 sản phẩm đạt 3 sao gồm: A, B (xã X), C của HTX Y", "Cụ thể, 2 sản phẩm
-  đạt 4 sao là A và B", "06 sản phẩm mới: ...", "These include A, B and C by X Cooperative"; one
-  sentence may hold several headers ("01 sản phẩm 4 sao là A ... và 4 sản phẩm 3 sao là: B; C");
-- the stars of a list: in its header, in a predicate after it ("A, B và C đạt 3 sao"), or, when the
+  đạt 4 sao là A và B", "06 sản phẩm mới: ...", "These include A, B and C by X Cooperative", "there
+  were 3-star OCOP products, namely ..."; one sentence may hold several headers ("01 sản phẩm 4 sao là
+  A ... và 4 sản phẩm 3 sao là: B; C"); "Bao gồm: ..." in the next sentence or block takes the one
+  before as its header; item lines under a header line ending with ":";
+- a subject's own products: "Công ty X có 7 sản phẩm A, B, ...", "Công ty X với sản phẩm Y", "03 sản
+  phẩm ... của Công ty X (A, B, C)", "1 sản phẩm (A của HTX Y) đạt 4 sao";
+- the stars of a list: in its header, in a predicate after it ("A, B và C đạt 3 sao"), in points
+  ("trên 70 điểm": 4★; 90 and more: potential 5★), "Sản phẩm OCOP cấp Quốc gia" (5★), or, when the
   header names a recognised batch ("10 sản phẩm gồm:", "Các sản phẩm được công nhận lần này gồm:"),
-  from the batch the page reports (a batch mention of the same size, else the one star value the
-  page's recognition sentences give);
+  from the batch the page and its title report (a counted batch of the same size, else the one star
+  value the page's recognition sentences give); 5★ put to the ministry is proposed, "tiềm năng 5 sao"
+  potential, neither is 5★; a revoked certificate is no rating;
 - items: "Tên của/do Chủ thể, địa chỉ", "Tên (Chủ thể, địa chỉ)", "Tên (địa chỉ)", "Tên - Chủ thể -
-  địa chỉ", "Name by Subject in Place"; names sharing a subject ("A, B và C của HTX Y");
-- prose: "Sản phẩm X của Y (địa chỉ) đạt 4 sao", "X và Y của Công ty Z, phường W đạt 3 sao";
+  địa chỉ", "Name by Subject in Place"; names sharing a subject ("A, B và C của HTX Y"); a subject
+  with commas ("Hợp tác xã nông nghiệp, thương mại, dịch vụ X"); "và" inside a name that is not the
+  last of its list ("bánh dừa sáp và khoai lang, ...");
+- prose: "Sản phẩm X của Y (địa chỉ) đạt 4 sao", "X và Y của Công ty Z, phường W đạt 3 sao", a clause
+  before a list ("Trong đó, sản phẩm X được nâng cấp lên 4 sao; ...");
 - tables flattened one cell per line (a header row "TT / Sản phẩm / Chủ thể / Địa chỉ / ...").
 
 What is left out, because a wrong product in a national database is worse than a missing one: names
-that look like places, subjects, categories or clauses; products the text gives no star to (fair
-exhibits, examples "như: ...", candidates), unless the text says they are potential or proposed 5★;
-an item cut off inside its name at the end of an excerpt.
+that look like places, subjects, categories, counts ("two types of rice") or clauses; products the
+text gives no star to (fair exhibits, examples "như: ...", candidates, criteria), unless the text
+says they are potential or proposed 5★ or revoked; an item cut off inside its name at the end of an
+excerpt (one cut inside its subject keeps its name, with no subject).
 """
 
 from __future__ import annotations
@@ -126,14 +136,8 @@ def star_info(text: str) -> tuple[int | None, str | None]:
 # List headers
 # ---------------------------------------------------------------------------------------------
 
-# The word that opens a list: "gồm", "bao gồm", "gồm có", "là", "như", ":", "namely", "including" ...
-_MARK = (
-    r"(?:(?<!\w)(?:bao\s+gồm(?:\s+có)?|gồm(?:\s+có)?|là|như(?:\s+sau)?|namely|including|includes?|comprises?|"
-    r"such\s+as|(?<=products\s)of)(?!\w)\s*:?|:)"
-)
 # What the header of a product list names: the products (with their count), or the subject that has them.
 _PRODUCT_WORD = r"(?:sản\s+phẩm|\bSP\b|products?)"
-_HEADER_NOUN = r"(?<!\w)(?:(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?)?" + _PRODUCT_WORD
 # The nouns that make a list one of places, units or categories, not of products.
 _NOT_PRODUCTS = (
     r"(?:\d+|các|nhiều)\s+(?:địa\s+phương|huyện|xã|phường|đơn\s+vị|chủ\s+thể|làng\s+nghề|doanh\s+nghiệp|hợp\s+tác\s+xã|"
@@ -241,7 +245,7 @@ _BAD_FIRST = {
     "in", "also", "meanwhile", "besides", "especially", "accordingly", "notably", "ngoài", "cụ", "bên", "qua",
     "hiện", "tuy", "nhờ", "do", "vì", "nhưng", "tiếp", "tiềm", "góp", "giúp", "nhằm", "để",
     # verbs that open a clause, not a name
-    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế",
+    "tạo", "nâng", "đưa", "xây", "thúc", "hỗ", "triển", "mang", "giới", "chế", "chiếm", "tăng", "giảm", "bằng",
     "hẻm", "ngõ", "kiệt", "localities", "units", "entities", "producers",
 }
 # The programme's product groups (DOMAIN.md) and other category words: a whole name equal to one is a
@@ -289,6 +293,9 @@ def plausible_name(name: str) -> bool:
     if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + F.SUBJECT_KW + r")\b").match(name):
         return False
     if _rx("badwords", _BAD_WORDS).search(name):
+        return False
+    # "đường Nguyễn Lương Bằng" is a street (a name of capitalised words after it), "đường thốt nốt" sugar.
+    if first in ("đường", "phố") and len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
         return False
     # A bare province or district name ("Thanh Miện", "Bắc Giang") is a place listed, not a product.
     return len(words) > 4 or (lookup_province(name) is None and lookup_district(name) is None)
@@ -420,6 +427,7 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
     parts = [p for p in _split_outside_parens(text, ",") if p.strip()]
     pending: list[str] = []  # names waiting for the subject of a later part
     last_subject_item: list[_Item] = []
+    in_address = False  # "..., tại địa chỉ 40/1, Trần Thị Nhượng, khóm 2": parts of one address
     for i, part in enumerate(parts):
         of = _rx("of", _OF, 0).search(part)
         paren_subject = None
@@ -440,6 +448,11 @@ def _parse_group(text: str, need: int | None) -> list[_Item]:
             continue
         if of is not None and not pending and not any(plausible_name(_clean_name(n)) for n in _split_names(part[: of.start()])):
             of = None
+        if of is not None or paren_subject is not None:
+            in_address = False
+        elif in_address or _rx("addrlead", r"^\s*(?:tại|ở|địa\s+chỉ|address|located)\b").match(part):
+            in_address = True
+            continue
         if of is None and paren_subject is None:
             if last_subject_item and not pending:
                 # After the last subject: "Hợp tác xã nông nghiệp, thương mại, dịch vụ X, ấp 2": the subject
@@ -702,8 +715,11 @@ def _lists_in(sentence: str, prev: str | None) -> list[tuple[str, str, str, int 
     # "Công ty TNHH Nấm Phùng Gia với sản phẩm nấm đùi gà Phùng Gia": a subject, then its product.
     for wm in _rx("withprod", r"v(?<!\w.)ới\s+(?:các\s+)?(?:sản\s+phẩm|products?)\s+", 0).finditer(low):
         subj = _subject_has(sentence, wm.start() + 3, 0)  # up to "với"
-        if subj and not any(a <= wm.start() < b for a, b, *_ in heads):
-            heads.append((wm.start(), wm.end(), sentence[wm.start() : wm.end()], None, subj))
+        # "thành phố Cao Lãnh với sản phẩm túi giấy lá sen Ecolotus của Công ty X": the subject follows.
+        names_own = subj is None and _rx("of_subj", _OF + _SUBJECT_START).search(sentence[wm.end() : wm.end() + 120])
+        if (subj or names_own) and not any(a <= wm.start() < b for a, b, *_ in heads):
+            # The words before "với" may give the star ("... 5 sao đối với sản phẩm X").
+            heads.append((wm.start(), wm.end(), sentence[max(0, wm.start() - 60) : wm.end()], None, subj))
     # "Công ty X có 7 sản phẩm Tacumin, ...", "cho 02 sản phẩm Trà Cà gai leo của HTX ...": a counted
     # noun (or one after "đối với", "cho", "là") right before a capitalised name, with no mark.
     for start, end, count in _nouns(low, 0, len(low)):
@@ -810,10 +826,8 @@ def page_products(
                     _rx("pword", _PRODUCT_WORD).search(sent) or star_info(sent) != (None, None)
                 ) and (_rx("batchcue", _BATCH_HEADER, 0).search(low) or _nouns(low, 0, len(low)) and any(
                     c for _, _, c in _nouns(low, 0, len(low)))) and not _rx("notprod", _NOT_PRODUCTS).search(sent):
-                    cm = None
-                    for cm in _rx("hnoun", _HEADER_NOUN).finditer(sent):
-                        pass
-                    line_head = (sent, _count_value(cm.group("count")) if cm else None)
+                    head_nouns = _nouns(low, 0, len(low))
+                    line_head = (sent, head_nouns[-1][2] if head_nouns else None)
                     found = []
                 elif found and ";" in sent:
                     # "Trong đó, sản phẩm X được nâng cấp lên 4 sao; 7 sản phẩm đạt 3 sao gồm: ...": a
@@ -871,11 +885,15 @@ def page_products(
                             if it.subject == last.subject:
                                 it.subject = None
                                 it.open = True
+                revoked = _rx("revoked", r"thu\s+hồi|revok|withdr[ae]w", 0).search(low) is not None
                 for it in items:
                     if it.subject is None and hsubj:
                         it.subject = hsubj
                     if it.stars is None and it.status is None:
                         it.stars, it.status = stars, status
+                    if revoked:
+                        # A product whose certificate is revoked is no rating result, whatever its stars were.
+                        it.status = "revoked"
                     if it.stars is None and it.status is None and not it.open:
                         continue
                     made_rated = made_rated or it.stars is not None

@@ -188,9 +188,10 @@ def test_upgrade_and_proposal_stars():
 
 def test_plausible_names():
     for bad in ("thành phố Tây Ninh", "HTX Nông nghiệp Phú Mỹ", "các sản phẩm thuộc 12 công ty", "sau", "xã Tam Dân)",
-                "In particular", "huyện Phụng Hiệp", "rated five stars", "Thanh Miện", "Bắc Giang", "du lịch"):
+                "In particular", "huyện Phụng Hiệp", "rated five stars", "Thanh Miện", "Bắc Giang", "du lịch",
+                "đường Nguyễn Lương Bằng"):
         assert not plausible_name(bad), bad
-    for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
+    for good in ("Bầu sao", "Viên Hà thủ ô 5 trong 1", "đường thốt nốt Palmania", "Bộ sản phẩm gốm men suối ngọc", "gạo ST25", "DAKA rice"):
         assert plausible_name(good), good
 
 
@@ -302,3 +303,14 @@ def test_criteria_lines_under_a_star_header_are_not_products():
         "Sản phẩm đạt hạng 4 sao gồm các điều kiện:\n- Hệ thống quản lý chất lượng\n- Truy xuất nguồn gốc"
     )
     assert got == {}
+
+
+def test_revoked_products_keep_no_rating_and_an_address_is_not_a_name():
+    r = extract_article(
+        "UBND tỉnh Đồng Tháp ban hành quyết định thu hồi giấy chứng nhận OCOP của 47 sản phẩm. Ở thành phố Cao "
+        "Lãnh, việc thu hồi chỉ áp dụng với sản phẩm túi giấy lá sen Ecolotus của Công ty TNHH Ecolotus Việt Nam, "
+        "tại địa chỉ 40/1, Trần Thị Nhượng, khóm 2, phường 4."
+    )
+    assert [(p["name"], p["subject"], p["status"]) for p in r["products"]] == [
+        ("túi giấy lá sen Ecolotus", "Công ty TNHH Ecolotus Việt Nam", "revoked")]
+    assert r["has_rating_results"] is False
