@@ -483,6 +483,7 @@ def extract_article(
             title=page.title,
             national_decision=any(d["issuer"] == "ministry" for d in decisions),
             stars=batch_stars,
+            figure_stars=frozenset(k[-1] for k in ("stars_3", "stars_4", "stars_5") if counts[k] or cumulative[k]),
             when=when,
             province=province,
             district=district if district_type in ("huyện", "thị xã", "quận", "thành phố") else None,

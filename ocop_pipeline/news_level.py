@@ -19,6 +19,7 @@ July 2025 there are no districts.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from datetime import date
 from itertools import accumulate
@@ -29,6 +30,7 @@ from ocop_pipeline.normalize import fold_key
 # The page's wording is read in its lead: who acted is said there, and reading the whole page for it
 # costs as much as the rest of the level.
 _LEAD = 10
+_FIVE = re.compile(r"5\s*sao|5[\s-]stars?|five[\s-]stars?", re.IGNORECASE)
 _CENTRAL = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "thua thien hue"}
 
 
@@ -64,9 +66,12 @@ def page_level(
     province: str | None,
     district: str | None,
     post_reform: bool,
+    figure_stars: frozenset[str] = frozenset(),
 ) -> tuple[str | None, str | None]:
-    """(level, how) for a page with rating results; `how` is a note when the level is inferred."""
+    """(level, how) for a page with rating results; `how` is a note when the level is inferred.
+    `figure_stars` are the star levels ("3", "4", "5") the page's batch or snapshot counts."""
     central = province is not None and fold_key(province) in _CENTRAL
+    lower_stars = bool(figure_stars & {"3", "4"})
 
     def cues_of(sentences: list[str], *, said_only: bool = False) -> list[str]:
         # The sentences read in one pass (a cue never runs across a sentence's end); with
@@ -83,6 +88,10 @@ def page_level(
                 if i < len(sentences) and not aims.setdefault(i, _aims(sentences[i])):
                     kept.append((pos, kind))
             spans = kept
+        if lower_stars:
+            # "6 sản phẩm đạt 5 sao cấp quốc gia, 1.570 sản phẩm 4 sao ...": the national level of
+            # the 5-star part, not of figures that hold 3 and 4 stars.
+            spans = [(pos, c) for pos, c in spans if c != "national" or not _FIVE.search(text, max(0, pos - 30), pos + 40)]
         return [("province" if central else "district") if c == "city" else c for _, c in spans]
 
     how = None

@@ -549,6 +549,8 @@ def test_all_the_parts_of_a_stock_after_an_opener_stay_the_stock_s():
     ))
     assert counts(r) == {}
     assert cumulative(r) == {"total": 3300, "stars_3": 1724, "stars_4": 1570, "stars_5": 6}
+    # "5 sao cấp quốc gia" is the level of the 5-star part; the city's statistics are its own.
+    assert r["level"] == "province"
 
 
 def test_a_place_in_parentheses_does_not_open_parts():
