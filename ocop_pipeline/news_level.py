@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 from itertools import accumulate
 
@@ -57,7 +58,7 @@ def page_level(
     *,
     batch_sentences: list[str],
     snapshot_sentences: list[str],
-    confirm_sentences: list[str],
+    confirm_sentences: Callable[[], list[str]],
     all_sentences: list[str],
     title: str | None,
     national_decision: bool,
@@ -69,6 +70,7 @@ def page_level(
     figure_stars: frozenset[str] = frozenset(),
 ) -> tuple[str | None, str | None]:
     """(level, how) for a page with rating results; `how` is a note when the level is inferred.
+    `confirm_sentences` gives the sentences confirming a recognition (called only when needed).
     `figure_stars` are the star levels ("3", "4", "5") the page's batch or snapshot counts."""
     central = province is not None and fold_key(province) in _CENTRAL
     lower_stars = bool(figure_stars & {"3", "4"})
@@ -99,7 +101,7 @@ def page_level(
     if level is None and national_decision and stars <= {"5"}:
         level = "national"
     if level is None:
-        level = _vote(cues_of(confirm_sentences))
+        level = _vote(cues_of(confirm_sentences()))
     if level is None:
         level = _vote(cues_of(([title] if title else []) + all_sentences[:_LEAD], said_only=True))
         how = "level from the page's wording" if level else None
