@@ -397,7 +397,9 @@ def extract_article(
     # --- decisions -----------------------------------------------------------------------------
     decisions = F.decisions(body_text, published, low_body)
     if event is None:
-        event, how = ND.fallback_event_date(body, published, page.published_month, decisions)
+        event, how = ND.fallback_event_date(
+            body, published, page.published_month, decisions, [s for ss in para_sents[:8] for s in ss]
+        )
         if event is not None:
             notes.append(f"event date: {how}")
             when = event
@@ -486,13 +488,17 @@ def extract_article(
     # --- level ---------------------------------------------------------------------------------
     level = None
     if has_results:
-        confirm_sents = []
-        for s in all_sents:
-            low = sent_info[s][1]  # s.lower()
-            # Every confirmation phrase (F._CONFIRM) holds one of these words.
-            has_word = "nhận" in low or "định" in low or "recogni" in low
-            if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
-                confirm_sents.append(s)
+        def confirm_sents() -> list[str]:
+            # Read only when the batch's own sentences name no level.
+            out = []
+            for s in all_sents:
+                low = sent_info[s][1]  # s.lower()
+                # Every confirmation phrase (F._CONFIRM) holds one of these words.
+                has_word = "nhận" in low or "định" in low or "recogni" in low
+                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
+                    out.append(s)
+            return out
+
         level, how = NL.page_level(
             batch_sentences=batch_sentences,
             snapshot_sentences=figs.snapshot_sentences,
@@ -501,6 +507,7 @@ def extract_article(
             title=page.title,
             national_decision=any(d["issuer"] == "ministry" for d in decisions),
             stars=batch_stars,
+            figure_stars=frozenset(k[-1] for k in ("stars_3", "stars_4", "stars_5") if counts[k] or cumulative[k]),
             when=when,
             province=province,
             district=district if district_type in ("huyện", "thị xã", "quận", "thành phố") else None,

@@ -74,11 +74,14 @@ def _resolve(day: int, mon: int, year: int | None, anchor: date | None, sentence
 
 
 def fallback_event_date(
-    paragraphs: list[str], published: date | None, month: tuple[int, int] | None, decisions: list[dict]
+    paragraphs: list[str], published: date | None, month: tuple[int, int] | None, decisions: list[dict],
+    lead: list[str] | None = None,
 ) -> tuple[date | None, str | None]:
-    """The event date by the rules above, or (None, None); `month` is a dateline's (year, month)."""
+    """The event date by the rules above, or (None, None); `month` is a dateline's (year, month);
+    `lead` the sentences of the first paragraphs when the caller has them split already."""
     anchor = _anchor(published, month)
-    lead = [s for p in paragraphs[:8] for s in F.sentences(p[:600])]
+    if lead is None:
+        lead = [s for p in paragraphs[:8] for s in F.sentences(p[:600])]
     for name, pattern, how in (("period", _PERIOD, "start of the period"), ("insent", _IN_SENTENCE, "date in the lead"),
                                ("insent_en", _IN_SENTENCE_EN, "date in the lead")):
         for s in lead:

@@ -588,7 +588,7 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         fresh_rx, fresh_text = _rx("fresh", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", re.IGNORECASE), sentence
     # Where a breakdown opens ("..., trong đó 12 sản phẩm đạt 4 sao"): the cues before it belong to
     # the whole, which the parts inherit.
-    brk_rx = _rx("breakdown", r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them|\(", re.IGNORECASE)
+    brk_rx = _rx("breakdown", r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them|\((?=\s*(?:\d|trong|gồm|có\s+\d|including))", re.IGNORECASE)
     out: list[Mention] = []
     prev_end = 0
     mode = carry or "unknown"
@@ -707,7 +707,7 @@ def _stars_by_score(sentence: str, pos: int) -> tuple[str | None, bool]:
 _PARTICIPANTS = r"\s*(?:OCOP\s+)?(?:đã\s+|đăng\s+ký\s+)?tham\s+gia\b|\s*(?:OCOP\s+)?participat"
 _EN_PARTS = r"(?<![\d,.])(?P<n>" + _NUM + r")\s+(?:are|were)\s+rated\s+(?:as\s+)?(?:" + _STAR + r")"
 _UPGRADE = (
-    r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
+    r"[^;]{0,60}?(?:nâng\s+(?:cấp|hạng)|thăng\s+hạng|upgraded)[^;]{0,20}?(?:(?:từ|from)\s+[345]\s*(?:sao|stars?)\s+)?"
     r"(?:lên|to)\s+(?P<to>[345]|three|four|five)[\s-]*(?:sao|stars?)"
 )
 _Found = tuple  # (start, end, value, value_max, unit, stars, potential, (subject's stars, potential) | None)
@@ -715,7 +715,8 @@ _Found = tuple  # (start, end, value, value_max, unit, stars, potential, (subjec
 
 def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
     """Stars written away from their number: "26 sản phẩm của 7 chủ thể đạt 4 sao" (after the
-    subjects), and a sentence with one count of products and one star level, before or after it
+    subjects), and a sentence with one star level for its first count of products (the only one,
+    or a whole whose parts name none), before or after it
     ("8 sản phẩm của 7 chủ thể được UBND huyện (tỉnh X) đánh giá ... đạt tiêu chuẩn OCOP 3 sao",
     "công nhận sản phẩm OCOP 5 sao cho 5 sản phẩm")."""
     out = list(found)
@@ -734,7 +735,9 @@ def _attach_stars(sentence: str, low: str, found: list[_Found]) -> list[_Found]:
             if up:
                 out[i] = (*f[:5], _STAR_WORD.get(up.group("to").lower(), 0) and str(_STAR_WORD[up.group("to").lower()]), False, None)
     products = [i for i, f in enumerate(out) if f[4] == "products"]
-    if len(products) != 1 or out[products[0]][5] is not None:
+    # One count of products, or a whole whose parts name no stars either ("Có 10 sản phẩm tái công
+    # nhận và công nhận mới; trong đó 04 ...; 06 ... đạt OCOP 4 sao"): the one level is the whole's.
+    if not products or any(out[j][5] is not None for j in products):
         return out
     i = products[0]
     if "sao" not in low and "star" not in low and "*" not in low and "★" not in low:
@@ -901,7 +904,7 @@ _LEVEL_KINDS = {
     # Nội, TP HCM ...), a district otherwise (the caller knows which).
     "city": (
         r"ubnd\s+(?:thành\s+phố|tp)|ủy\s+ban\s+nhân\s+dân\s+(?:thành\s+phố|tp)|chủ\s+tịch\s+ubnd\s+(?:thành\s+phố|tp)|"
-        r"cấp\s+thành\s+phố|cấp\s+tp|thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
+        r"cấp\s+thành\s+phố|cấp\s+tp|toàn\s+thành\s+phố\s+(?:hiện\s+)?(?:đã\s+)?(?:có|đạt|công\s+nhận)|thành\s+phố\s+[^\s,.;]+(?:\s+[^\s,.;]+)?\s+(?:tổ\s+chức\s+đánh\s+giá|đã\s+công\s+nhận)"
     ),
 }
 
@@ -937,7 +940,7 @@ _PROPOSED_TO = r"(?:đề\s+nghị|đề\s+xuất|trình|gửi|proposed|recommen
 _LEVEL_WORDS = ("cấp tỉnh", "cấp huyện", "cấp quốc", "cấp trung", "cấp thành", "cấp tp", "bộ nn", "bộ nông", "bnn",
                 "hội đồng", "national", "ministry", "ubnd", "ủy ban", "provincial", "district", "cả nước",
                 "toàn quốc", "country", "central", "thủ tướng", "minister", "municipal", "toàn tỉnh", "toàn huyện",
-                "được tỉnh", "sở nn", "sở nông", "tổ chức đánh giá", "đã công nhận")
+                "được tỉnh", "sở nn", "sở nông", "tổ chức đánh giá", "đã công nhận", "toàn thành phố")
 
 
 def level_cues(sentence: str, low: str | None = None) -> list[str]:

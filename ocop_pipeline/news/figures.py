@@ -191,6 +191,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
     current: Group | None = None
     region: tuple[int, Group] | None = None  # (paragraph, group) of parts opened by an opener
     last_key: tuple[int, int] | None = None
+    last_raw = ""  # the mode ocop_facts gave the mention before
     heading_group: Group | None = None
     for o in occs:
         key = (o.para, o.sent)
@@ -198,8 +199,8 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
         joined = False
         if current is not None and key == last_key:
             # The same sentence: parts of the whole unless the mode changes ("công nhận 45 sản
-            # phẩm, nâng tổng số lên 320").
-            joined = m.mode in (current.mode, "unknown")
+            # phẩm, nâng tổng số lên 320"); a mention read like the one before it goes where it went.
+            joined = m.mode in (current.mode, "unknown", last_raw)
             if not joined and current.mode == "unknown" and all(x.sentence is o.sentence for x in current.items):
                 # A whole without a verb and its parts with one ("có 59 sản phẩm: trong đó 1 sản
                 # phẩm được phân hạng 5 sao, ..."): the parts say what the whole is.
@@ -229,7 +230,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
             heading_group = current
         elif not o.list_item:
             heading_group = None
-        last_key = key
+        last_key, last_raw = key, m.mode
     return groups
 
 
@@ -248,10 +249,20 @@ def _fill(into: dict[str, int | None], group: Group) -> dict[str, int | None]:
         return out
     head = own[0]
     star_parts: dict[str, set[int]] = {}
+    prev: Occurrence | None = None
     for o in own:
         m = o.mention
-        if m.unit == "products" and m.stars in ("3", "4", "5"):
+        if m.unit != "products":
+            continue
+        # "6 sản phẩm đạt 4 sao (có 1 sản phẩm thăng hạng từ 3 sao lên 4 sao)": a part of a part,
+        # in the parenthesis after it, is not one more part of the whole.
+        if prev is not None and prev.sentence is o.sentence and prev.mention.stars in ("3", "4", "5"):
+            opened = o.sentence.rfind("(", prev.mention.end, m.start)
+            if opened >= 0 and o.sentence.find(")", opened, m.start) < 0:
+                continue
+        if m.stars in ("3", "4", "5"):
             star_parts.setdefault(m.stars, set()).add(m.value)
+        prev = o
     hm = head.mention
     if hm.unit == "products" and hm.stars in _WHOLE_STARS:
         out["total"] = hm.value

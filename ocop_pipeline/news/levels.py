@@ -19,7 +19,9 @@ July 2025 there are no districts.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date
 from itertools import accumulate
 
@@ -29,6 +31,7 @@ from ocop_pipeline.text.folding import fold_key
 # The page's wording is read in its lead: who acted is said there, and reading the whole page for it
 # costs as much as the rest of the level.
 _LEAD = 10
+_FIVE = re.compile(r"5\s*sao|5[\s-]stars?|five[\s-]stars?", re.IGNORECASE)
 _CENTRAL = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "thua thien hue"}
 
 
@@ -55,7 +58,7 @@ def page_level(
     *,
     batch_sentences: list[str],
     snapshot_sentences: list[str],
-    confirm_sentences: list[str],
+    confirm_sentences: Callable[[], list[str]],
     all_sentences: list[str],
     title: str | None,
     national_decision: bool,
@@ -64,9 +67,13 @@ def page_level(
     province: str | None,
     district: str | None,
     post_reform: bool,
+    figure_stars: frozenset[str] = frozenset(),
 ) -> tuple[str | None, str | None]:
-    """(level, how) for a page with rating results; `how` is a note when the level is inferred."""
+    """(level, how) for a page with rating results; `how` is a note when the level is inferred.
+    `confirm_sentences` gives the sentences confirming a recognition (called only when needed).
+    `figure_stars` are the star levels ("3", "4", "5") the page's batch or snapshot counts."""
     central = province is not None and fold_key(province) in _CENTRAL
+    lower_stars = bool(figure_stars & {"3", "4"})
 
     def cues_of(sentences: list[str], *, said_only: bool = False) -> list[str]:
         # The sentences read in one pass (a cue never runs across a sentence's end); with
@@ -83,6 +90,10 @@ def page_level(
                 if i < len(sentences) and not aims.setdefault(i, _aims(sentences[i])):
                     kept.append((pos, kind))
             spans = kept
+        if lower_stars:
+            # "6 sản phẩm đạt 5 sao cấp quốc gia, 1.570 sản phẩm 4 sao ...": the national level of
+            # the 5-star part, not of figures that hold 3 and 4 stars.
+            spans = [(pos, c) for pos, c in spans if c != "national" or not _FIVE.search(text, max(0, pos - 30), pos + 40)]
         return [("province" if central else "district") if c == "city" else c for _, c in spans]
 
     how = None
@@ -90,7 +101,7 @@ def page_level(
     if level is None and national_decision and stars <= {"5"}:
         level = "national"
     if level is None:
-        level = _vote(cues_of(confirm_sentences))
+        level = _vote(cues_of(confirm_sentences()))
     if level is None:
         level = _vote(cues_of(([title] if title else []) + all_sentences[:_LEAD], said_only=True))
         how = "level from the page's wording" if level else None

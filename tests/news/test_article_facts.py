@@ -520,3 +520,44 @@ def test_a_popularity_vote_is_not_a_rating():
         "được cộng đồng bình chọn nhiều nhất.",
     ))
     assert counts(r) == {} and r["has_rating_results"] is False
+
+
+def test_one_star_level_for_a_whole_whose_parts_name_none():
+    r = extract_article(page(
+        "Trà Vinh trao giấy chứng nhận sản phẩm OCOP",
+        "Có 9 sản phẩm tái công nhận và công nhận mới; trong đó, 04 sản phẩm tái công nhận: bánh tét A, dừa sáp B; 05 sản "
+        "phẩm mới: mật hoa dừa C, bánh D đạt OCOP 4 sao của 04 chủ thể.",
+    ))
+    assert counts(r)["total"] == 9 and counts(r)["stars_4"] == 9
+
+
+def test_a_part_of_a_part_in_parentheses_is_not_another_part():
+    r = extract_article(page(
+        "Hậu Giang công nhận 20 sản phẩm OCOP",
+        "Theo đó tỉnh công nhận 20 sản phẩm của 15 chủ thể đạt từ 3 sao trở lên gồm: 5 sản phẩm đạt 4 sao (có 1 sản phẩm "
+        "thăng hạng từ 3 sao lên 4 sao), 15 sản phẩm đạt 3 sao.",
+    ))
+    assert counts(r) == {"total": 20, "stars_3": 15, "stars_4": 5, "subjects": 15}
+
+
+def test_all_the_parts_of_a_stock_after_an_opener_stay_the_stock_s():
+    r = extract_article(page(
+        "Hà Nội dẫn đầu về sản phẩm OCOP",
+        "Tính đến giữa năm 2025, toàn thành phố đã có 3.300 sản phẩm OCOP được đánh giá và phân hạng từ 3 sao trở lên. "
+        "Trong đó, có 6 sản phẩm được công nhận đạt tiêu chuẩn 5 sao cấp quốc gia, 1.570 sản phẩm đạt 4 sao và 1.724 sản "
+        "phẩm đạt 3 sao.",
+    ))
+    assert counts(r) == {}
+    assert cumulative(r) == {"total": 3300, "stars_3": 1724, "stars_4": 1570, "stars_5": 6}
+    # "5 sao cấp quốc gia" is the level of the 5-star part; the city's statistics are its own.
+    assert r["level"] == "province"
+
+
+def test_a_place_in_parentheses_does_not_open_parts():
+    r = extract_article(page(
+        "Can Lộc có thêm 6 sản phẩm OCOP 3 sao",
+        "Với 6 sản phẩm được công nhận OCOP 3 sao đợt này, đến nay, huyện Can Lộc (Hà Tĩnh) đã có 20 sản phẩm OCOP được "
+        "công nhận đạt tiêu chuẩn 3 sao.",
+    ))
+    assert counts(r) == {"total": 6, "stars_3": 6}
+    assert cumulative(r) == {"total": 20, "stars_3": 20}
