@@ -1,8 +1,9 @@
 """One news page -> one JSON-ready object of OCOP facts (the `ocop extract-article` contract).
 
 `extract_article` is pure: bytes or text in, dict out; no network, no database. The text layer
-(`article_text`) removes the site's furniture; the fact layer (`ocop_facts`) reads counts, totals,
-targets, products and decisions sentence by sentence; this module adds place (province from the
+(`page_text.py`) removes the site's furniture; the fact modules read, sentence by sentence, counts
+and totals (`counts.py`, grouped by `figures.py`), dates (`dates.py`), decisions (`decisions.py`),
+level (`levels.py`) and products (`products.py`, `product_lines.py`); this module adds place (province from the
 text, the byline or the site's domain; district when the page is about one), level and the flag
 `has_rating_results`, and keeps every fact with the sentence it came from.
 """
@@ -27,13 +28,16 @@ from ocop_pipeline.geo.admin_units import (
     legacy_provinces,
     lookup_province,
 )
+from ocop_pipeline.news import counts as NC
 from ocop_pipeline.news import dates as ND
-from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import decisions as NDE
 from ocop_pipeline.news import figures as NF
 from ocop_pipeline.news import levels as NL
 from ocop_pipeline.news import numbers as NN
 from ocop_pipeline.news import patterns
+from ocop_pipeline.news import product_lines as NPL
 from ocop_pipeline.news import products as NP
+from ocop_pipeline.news import sentences as NS
 from ocop_pipeline.news.page_text import clean_block, page_text
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.text.folding import fold_key
@@ -200,7 +204,7 @@ def _empty_counts() -> dict[str, int | None]:
     return {k: None for k in _COUNT_KEYS}
 
 
-def _count_key(m: F.Mention) -> str:
+def _count_key(m: NC.Quantity) -> str:
     if m.unit == "subjects":
         return "subjects"
     if m.stars in ("3", "4", "5"):
@@ -233,10 +237,10 @@ def extract_article(
     language = _language(body_text, low_body)
 
     # --- dates ---------------------------------------------------------------------------------
-    event, how = F.event_date(body, published)
+    event, how = ND.event_date(body, published)
     if event is None and published is None and page.published_month is not None:
         # A dateline with a month only anchors the year of "Ngày 12/11", not what "hôm nay" is.
-        event, how = F.event_date(body, ND.month_end(page.published_month))
+        event, how = ND.event_date(body, ND.month_end(page.published_month))
         if how and how.startswith(("today", "yesterday")):
             event, how = None, None
     if how and how not in ("written",):
@@ -253,16 +257,16 @@ def extract_article(
     products: list[dict] = []
     all_sents: list[str] = []
     context_period: str | None = None
-    other: list[tuple[F.Mention, str, str | None]] = []
+    other: list[tuple[NC.Quantity, str, str | None]] = []
     english = language == "en"
     # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
-    # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
-    # later change to a Mention (batch -> candidate) is made to every one alike.
+    # distinct one is read once. Repeats get the same Quantity objects and product dicts; the only
+    # later change to a Quantity (batch -> candidate) is made to every one alike.
     sent_info: dict[str, tuple[str | None, str, bool, bool, str, str]] = {}
-    mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
+    mention_memo: dict[tuple[str, str | None], list[NC.Quantity]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
-    plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    plan_rx = patterns.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
     occurrences: list[NF.Occurrence] = []
     plan_section = False
     para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
@@ -275,14 +279,14 @@ def extract_article(
             plan_section = False
         carry: str | None = None
         para_sents.append([])
-        for si, sent in enumerate(F.sentences(para)):
+        for si, sent in enumerate(NS.sentences(para)):
             all_sents.append(sent)
             para_sents[-1].append(sent)
             info = sent_info.get(sent)
             if info is None:
                 # Cheap gates: most sentences carry no number and name no product.
                 low = sent.lower()
-                period = F.period_of(sent, low) if "20" in sent else None
+                period = NDE.period_of(sent, low) if "20" in sent else None
                 units = any(u in low for u in _UNIT_WORDS)
                 # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
                 # `msent` is the sentence the mentions (and their offsets) refer to.
@@ -296,7 +300,7 @@ def extract_article(
             if gate:
                 ms = mention_memo.get((msent, carry))
                 if ms is None:
-                    ms = mention_memo[(msent, carry)] = F.mentions(msent, carry, mlow)
+                    ms = mention_memo[(msent, carry)] = NC.mentions(msent, carry, mlow)
             else:
                 ms = []
             if plan_section and ms:
@@ -309,16 +313,16 @@ def extract_article(
                 carry = ms[-1].mode
             elif ms:
                 carry = None
-            elif carry and F.cue_list(low):
-                carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
+            elif carry and NC.cue_list(low):
+                carry = carry if _rx("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"]).search(sent) else None
             if plan:
                 context_period = period
 
     # A council's result counts as a result (the devset's convention: "Kết quả, có 29/31 sản phẩm
     # ..."); a figure still to be decided says so in its own sentence ("đề nghị UBND tỉnh công nhận
     # 30 sản phẩm"), which the sentence's cues read as a candidate. Products keep the stars their
-    # text gives them (news_products), awaiting or not.
-    # The page's batch and snapshot, from its mentions in reading order (news_figures); the title
+    # text gives them (products.py), awaiting or not.
+    # The page's batch and snapshot, from its mentions in reading order (figures.py); the title
     # may give the whole of a batch the body splits.
     title = page.title if page.title and page.title not in sent_info else None
     if title and not any(u in title.lower() for u in _UNIT_WORDS):
@@ -352,7 +356,7 @@ def extract_article(
         t = {
             "text": sent,
             "number": m.value,
-            "period": F.period_of(sent) or period,
+            "period": NDE.period_of(sent) or period,
             "kind": m.mode,
             "unit": m.unit,
             "stars": m.stars,
@@ -369,7 +373,7 @@ def extract_article(
         for o in occurrences
     )
 
-    # Products: lists, prose and tables (news_products), and "Tên - Chủ thể" lines and table rows. A
+    # Products: lists, prose and tables (products.py), and "Tên - Chủ thể" lines and table rows. A
     # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
     # without a rating (fair exhibits, examples, candidates) is not a rated product. The batch the
     # page reports gives the stars of a list whose header gives none.
@@ -383,7 +387,7 @@ def extract_article(
         if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
             batch_sentences.append(p["sentence"])
     listed = [fold_key(p["name"]) for p in products]
-    for p in F.products_from_lines(body, "rated"):
+    for p in NPL.products_from_lines(body, "rated"):
         key = fold_key(p["name"])
         # A line the lists above have split already ("A và B của HTX Y" -> A, B) is not one more product.
         if p["stars"] and NP.plausible_name(p["name"]) and not any(k != key and k in key for k in listed):
@@ -395,7 +399,7 @@ def extract_article(
     rated_products = [p for p in products if p["status"] == "rated"]
 
     # --- decisions -----------------------------------------------------------------------------
-    decisions = F.decisions(body_text, published, low_body)
+    decisions = NDE.decisions(body_text, published, low_body)
     if event is None:
         event, how = ND.fallback_event_date(
             body, published, page.published_month, decisions, [s for ss in para_sents[:8] for s in ss]
@@ -403,7 +407,7 @@ def extract_article(
         if event is not None:
             notes.append(f"event date: {how}")
             when = event
-    documents = F.other_documents(body_text, published, low_body)
+    documents = NDE.other_documents(body_text, published, low_body)
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
 
@@ -493,9 +497,9 @@ def extract_article(
             out = []
             for s in all_sents:
                 low = sent_info[s][1]  # s.lower()
-                # Every confirmation phrase (F._CONFIRM) holds one of these words.
+                # Every confirmation phrase (NC._CONFIRM) holds one of these words.
                 has_word = "nhận" in low or "định" in low or "recogni" in low
-                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
+                if has_word and patterns.word_rx("confirm", NC._CONFIRM).search(low):
                     out.append(s)
             return out
 
@@ -548,7 +552,7 @@ def extract_article(
     }
 
 
-def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
+def _fact(kind: str, key: str, m: NC.Quantity, sentence: str) -> dict:
     return {
         "kind": kind,
         "key": key,

@@ -1,7 +1,7 @@
 """The page's primary figures from the numbers its sentences give (the `counts` and `cumulative` of
 `ocop extract-article`).
 
-`ocop_facts.mentions` classifies each written number of products or subjects within its sentence
+`counts.mentions` classifies each written number of products or subjects within its sentence
 (batch, cumulative, target, candidate ...). A page then reports its figures in groups: a whole and
 its parts ("công nhận 53 sản phẩm. Trong đó, có 12 sản phẩm đạt 4 sao, 41 sản phẩm đạt 3 sao"),
 running totals beside a batch, figures of one producer or one district, earlier batches. This
@@ -29,8 +29,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import counts as NC
 from ocop_pipeline.news import patterns
+from ocop_pipeline.news import product_lines as NPL
 
 COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # Star specs that name a whole rather than one level: "3-4 sao", "3 sao trở lên".
@@ -49,8 +50,8 @@ _OPENER = (
 # A list item under a heading line ("...như sau:" / "1. Công nhận 11 sản phẩm ...").
 _LIST_ITEM = r"^\s*(?:\d{1,2}\s*[.)]|[a-zđ]\)|[-+•*–])\s*"
 # Producer named right after the number ("02 sản phẩm của HTX X") or before it ("Công ty X có 4 sản phẩm").
-_OF_PRODUCER = r"^\s*(?:OCOP\s+)?(?:khác\s+)?(?:của|do|by|from)\s+(?:" + F.SUBJECT_KW + r")"
-_PRODUCER_HAS = F.SUBJECT_KW + r"[^,;:()]{0,60}?\s(?:có|has|with|với)\s*$"
+_OF_PRODUCER = r"^\s*(?:OCOP\s+)?(?:khác\s+)?(?:của|do|by|from)\s+(?:" + NPL.SUBJECT_KW + r")"
+_PRODUCER_HAS = NPL.SUBJECT_KW + r"[^,;:()]{0,60}?\s(?:có|has|with|với)\s*$"
 # A place word, a name and a link word right before a number: one entry of a list of figures by
 # place ("Thị xã Duy Tiên có 42 sản phẩm", "huyện Tiên Du (15 sản phẩm", "H.Long Thành có 12").
 _PLACE = (
@@ -84,7 +85,7 @@ _THE_REST = r"\bothers\b|\bsản\s+phẩm\s+(?:khác|còn\s+lại)\b"
 class Occurrence:
     """One mention where the page gives it: its sentence, paragraph and place in the paragraph."""
 
-    mention: F.Mention
+    mention: NC.Quantity
     sentence: str
     para: int
     sent: int  # index of the sentence in its paragraph
@@ -153,7 +154,7 @@ def _roles(occs: list[Occurrence]) -> None:
                 low_before = before.lower()
                 if (after[:12].lstrip()[:1] in "cCdDbBfFoOkK" and _rx("of_producer", _OF_PRODUCER).match(after)) or (
                     low_before.rstrip().endswith(("có", "has", "with", "với"))
-                    and any(w in low_before for w in F._SUBJECT_WORDS)
+                    and any(w in low_before for w in NPL._SUBJECT_WORDS)
                     and _rx("producer_has", _PRODUCER_HAS).search(before)
                 ):
                     o.role = "producer"
@@ -191,7 +192,7 @@ def _groups(occs: list[Occurrence]) -> list[Group]:
     current: Group | None = None
     region: tuple[int, Group] | None = None  # (paragraph, group) of parts opened by an opener
     last_key: tuple[int, int] | None = None
-    last_raw = ""  # the mode ocop_facts gave the mention before
+    last_raw = ""  # the mode counts.mentions gave the number before
     heading_group: Group | None = None
     for o in occs:
         key = (o.para, o.sent)
@@ -392,7 +393,7 @@ def select(occs: list[Occurrence], paragraphs: list[str], title: str | None = No
     # A title gives the whole when the body gives only its parts ("Công nhận 131 sản phẩm ..." over
     # "103 sản phẩm 3 sao, 25 sản phẩm 4 sao ...").
     if title and counts["total"] is None:
-        for o in (Occurrence(m, title, -1, 0) for m in F.mentions(title)):
+        for o in (Occurrence(m, title, -1, 0) for m in NC.mentions(title)):
             m = o.mention
             if (
                 m.unit == "products" and m.mode in ("batch", "unknown") and not m.potential and m.stars in _WHOLE_STARS | {"3", "4", "5"}

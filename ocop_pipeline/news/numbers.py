@@ -1,7 +1,7 @@
 """Numbers written as words in front of what they count: "bốn sản phẩm của bốn chủ thể", "đạt tiêu
 chuẩn ba sao", "hai sản phẩm", "Eight products from seven producers", "rated four stars".
 
-`digits_for_words` rewrites them as digits so that the mention patterns of `ocop_facts`, written
+`digits_for_words` rewrites them as digits so that the count patterns of `counts.py`, written
 for digits, read them. Only a number word right before a unit (sản phẩm, chủ thể, products,
 producers ...) or before "sao"/"star(s)" is rewritten: "năm 2023", "một số", "One Commune One
 Product" and "mỗi xã một sản phẩm" stay as they are.

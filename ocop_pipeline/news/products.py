@@ -37,8 +37,9 @@ from functools import lru_cache
 
 from ocop_pipeline.geo.addresses import ADDRESS_START  # one home for the words that open an address
 from ocop_pipeline.geo.admin_units import lookup_district, lookup_province
-from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import counts as NC
 from ocop_pipeline.news import patterns
+from ocop_pipeline.news import product_lines as NPL
 from ocop_pipeline.text.folding import fold_key
 
 _rx = patterns.compiler(__name__, re.IGNORECASE)
@@ -50,7 +51,7 @@ _rx = patterns.compiler(__name__, re.IGNORECASE)
 # ---------------------------------------------------------------------------------------------
 
 _VI_NUMS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
-_NUM_WORDS = {**_VI_NUMS, **F._EN_NUMS, "one": 1}
+_NUM_WORDS = {**_VI_NUMS, **NC._EN_NUMS, "one": 1}
 _COUNT = r"(?:\d{1,4}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
 
 # "4 sao", "03 sao", "(4*)", "★★★★", "bốn sao", "four-star", "4 stars"; a range ("3-4 sao", "3 đến 4
@@ -151,13 +152,13 @@ _BATCH_HEADER = (
     r"công\s+nhận|chứng\s+nhận|xếp\s+hạng|phân\s+hạng|đạt|được\s+cấp|tái\s+công|đợt\s+này|lần\s+này|"
     r"recogni[sz]ed|certified|rated|awarded|received"
 )
-# Cue kinds (ocop_facts._CUES) of running totals, plans and candidates: their stars are not the batch's.
+# Cue kinds (counts._CUES) of running totals, plans and candidates: their stars are not the batch's.
 _NOT_BATCH_KINDS = frozenset({"cumulative", "weakcum", "target", "forecast", "candidate"})
 
 
 def _not_batch(low: str) -> bool:
     """Whether a lower-cased text speaks of running totals, plans or candidates (fairs, dossiers)."""
-    return any(kind in _NOT_BATCH_KINDS for _, kind in F.cue_list(low)) or "hội chợ" in low
+    return any(kind in _NOT_BATCH_KINDS for _, kind in NC.cue_list(low)) or "hội chợ" in low
 
 
 # The patterns below run on the lower-cased sentence (same offsets) and open with a literal, so that re
@@ -202,7 +203,7 @@ def _subject_has(sentence: str, end: int, floor: int) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 _SUBJECT_START = (
-    r"(?<!\w)(?:" + F.SUBJECT_KW + r"|Cở\s+sở|hộ\s+(?:ông|bà|anh|chị)|hộ\s+kinh\s+doanh|hộ\s+sản\s+xuất|chủ\s+thể|tiệm|"
+    r"(?<!\w)(?:" + NPL.SUBJECT_KW + r"|Cở\s+sở|hộ\s+(?:ông|bà|anh|chị)|hộ\s+kinh\s+doanh|hộ\s+sản\s+xuất|chủ\s+thể|tiệm|"
     r"nhà\s+hàng|trung\s+tâm|làng\s+nghề|ông|bà|"
     r"[\w.&' -]{0,80}?(?:cooperative|company|co\.?\s*,?\s*ltd|jsc|facility|household|family-run|workshop|enterprise)"
     r"|household\s+business)"
@@ -291,7 +292,7 @@ def plausible_name(name: str) -> bool:
     first = words[0].lower().strip("“\"‘'")
     if first in _BAD_FIRST or first[:1].isdigit():
         return False
-    if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + F.SUBJECT_KW + r")\b").match(name):
+    if _rx("placestart", _PLACE_NAME_START).match(name) or _rx("subjstart", r"^(?:" + NPL.SUBJECT_KW + r")\b").match(name):
         return False
     if _rx("badwords", _BAD_WORDS).search(name):
         return False
@@ -393,7 +394,7 @@ _EN_ORG_END = r"(?:cooperative|company|co\.?\s*ltd\.?|ltd\.?|jsc|facility|househ
 def _subject_goes_on(subject: str) -> bool:
     """Whether a subject cut at a comma is unfinished: a Vietnamese one ending in a common noun ("Hợp
     tác xã nông nghiệp"), an English one not yet at its kind ("Sáu Nhung Agriculture, Production")."""
-    if _rx("vi_subject", r"^(?:" + F.SUBJECT_KW + r")").match(subject) and not _rx("en_org", _EN_ORG_END).search(subject):
+    if _rx("vi_subject", r"^(?:" + NPL.SUBJECT_KW + r")").match(subject) and not _rx("en_org", _EN_ORG_END).search(subject):
         return subject.split()[-1][:1].islower()
     return not _rx("en_org", _EN_ORG_END).search(subject)
 

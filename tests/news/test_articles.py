@@ -395,23 +395,25 @@ _EDGE_TEXTS = [
 def test_rewritten_patterns_match_their_plain_forms():
     import re
 
-    from ocop_pipeline.news import facts as F
+    from ocop_pipeline.news import counts as NC
+    from ocop_pipeline.news import dates as ND
+    from ocop_pipeline.news import patterns
 
     fresh_plain = re.compile(r";|\bnăm\s+20\d\d|\bin\s+20\d\d", re.IGNORECASE)
     fresh_fast = re.compile(r";|n(?<!\w.)ăm\s+20\d\d|i(?<!\w.)n\s+20\d\d")
-    F.cue_list("")  # builds the cue patterns
-    cue_plain = re.compile(r"\b(?:" + "|".join(F._CUES.values()).lower() + ")")
-    event_plain = re.compile(F._EVENT_RX, re.IGNORECASE)
+    NC.cue_list("")  # builds the cue patterns
+    cue_plain = re.compile(r"\b(?:" + "|".join(NC._CUES.values()).lower() + ")")
+    event_plain = re.compile(ND._EVENT_RX, re.IGNORECASE)
     for text in _EDGE_TEXTS:
         low = text.lower()
         for pos in range(len(text) + 1):
             assert [m.span() for m in fresh_plain.finditer(text, pos)] == [
                 m.span() for m in fresh_fast.finditer(low, pos)
             ]
-        assert [m.start() for m in cue_plain.finditer(low)] == [m.start() for m in F._RX["cue_plain"].finditer(low)]
+        assert [m.start() for m in cue_plain.finditer(low)] == [m.start() for m in NC._RX["cue_plain"].finditer(low)]
         # No reversed mention ("4 sao: 6 sản phẩm") without what the gate looks for.
-        if F._rev_gate_rx().search(low) is None:
-            assert not F._star_matches(F.lower_rx("mention_rev", F._MENTION_REV), low)
+        if NC._rev_gate_rx().search(low) is None:
+            assert not NC._star_matches(patterns.lower_rx("mention_rev", NC._MENTION_REV), low)
         first = event_plain.match(text)
-        rest = F._rx("event_rest", F._EVENT_RX_REST).finditer(text, first.end() if first else 1)
+        rest = NC._rx("event_rest", ND._EVENT_RX_REST).finditer(text, first.end() if first else 1)
         assert [m.span() for m in event_plain.finditer(text)] == [m.span() for m in ([first] if first else []) + list(rest)]
