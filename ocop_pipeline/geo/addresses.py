@@ -49,7 +49,7 @@ for _pattern, _level, _kind in _MARKERS:
 _STOP = re.compile(r"[,;()\[\]/]|\s[-–]\s|\s-|-\s")
 
 # Words that start an address when a subject and its address share a cell.
-_ADDRESS_START = re.compile(
+ADDRESS_START = re.compile(
     r"^(?:địa chỉ|đc|đ/c|thôn|xóm|bản|ấp|khu|khối|tổ|số|sn|km|đường|phố|làng|buôn|khóm|"
     r"thị trấn|tt\.|thị xã|tx\.?|thành phố|tp\.?|phường|p\.|xã|x\.|huyện|h\.|quận|q\.|tỉnh)(?![\w])",
     re.IGNORECASE,
@@ -129,7 +129,7 @@ def split_subject_address(text: str | None) -> tuple[str | None, str | None]:
     paren = re.search(r"\(([^()]*)\)\s*$", raw)
     if (
         paren
-        and _ADDRESS_START.match(paren.group(1).strip())
+        and ADDRESS_START.match(paren.group(1).strip())
         or (paren and parse_address(paren.group(1)).commune)
     ):
         subject = clean_text(raw[: paren.start()])
@@ -137,7 +137,7 @@ def split_subject_address(text: str | None) -> tuple[str | None, str | None]:
             return subject, _strip_label(clean_text(paren.group(1)))
     for m in _SPLIT_POINTS.finditer(raw):
         after = raw[m.end() :].lstrip()
-        if m.start() > 0 and _ADDRESS_START.match(after):
+        if m.start() > 0 and ADDRESS_START.match(after):
             subject = clean_text(raw[: m.start()])
             if subject:
                 return subject, _strip_label(clean_text(after))

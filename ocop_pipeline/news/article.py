@@ -1,8 +1,9 @@
 """One news page -> one JSON-ready object of OCOP facts (the `ocop extract-article` contract).
 
 `extract_article` is pure: bytes or text in, dict out; no network, no database. The text layer
-(`article_text`) removes the site's furniture; the fact layer (`ocop_facts`) reads counts, totals,
-targets, products and decisions sentence by sentence; this module adds place (province from the
+(`page_text.py`) removes the site's furniture; the fact modules read, sentence by sentence, counts
+and totals (`counts.py`, grouped by `figures.py`), dates (`dates.py`), decisions (`decisions.py`),
+level (`levels.py`) and products (`products.py`, `product_lines.py`); this module adds place (province from the
 text, the byline or the site's domain; district when the page is about one), level and the flag
 `has_rating_results`, and keeps every fact with the sentence it came from.
 """
@@ -13,6 +14,7 @@ import csv
 import importlib
 import pkgutil
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -26,7 +28,16 @@ from ocop_pipeline.geo.admin_units import (
     legacy_provinces,
     lookup_province,
 )
-from ocop_pipeline.news import facts as F
+from ocop_pipeline.news import counts as NC
+from ocop_pipeline.news import dates as ND
+from ocop_pipeline.news import decisions as NDE
+from ocop_pipeline.news import figures as NF
+from ocop_pipeline.news import levels as NL
+from ocop_pipeline.news import numbers as NN
+from ocop_pipeline.news import patterns
+from ocop_pipeline.news import product_lines as NPL
+from ocop_pipeline.news import products as NP
+from ocop_pipeline.news import sentences as NS
 from ocop_pipeline.news.page_text import clean_block, page_text
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.text.folding import fold_key
@@ -54,16 +65,12 @@ def extractor_version() -> str:
 
 _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # A sentence without one of these words holds no count of products or subjects.
-_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp")
+_UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product", "producer", "entit", "business", "sp", "others")
 
-_RX: dict[str, re.Pattern[str]] = {}
+_rx = patterns.compiler(__name__, re.IGNORECASE)
+# The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
+_PLAN_HEADING = r"^\s*(?:[IVX]+\.|\d+\.)?\s*(?:mục\s+tiêu|chỉ\s+tiêu)\b"
 
-
-def _rx(name: str, pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,6 +130,8 @@ def province_of_domain(host_or_url: str | None) -> ProvinceMatch | None:
     return None
 
 
+# On folded text (fold_key: lower case, no marks): "<one to three words> province|city", "province of <words>".
+_EN_PROVINCE = r"\b([a-z]+(?: [a-z]+){0,2})(?= (?:province|city)\b)|\bprovince of ([a-z]+(?: [a-z]+){0,2})\b"
 _HOST_IN_TEXT = r"\b((?:[a-z0-9\-]+\.)+(?:vn|com|net|org|info))\b"
 
 
@@ -195,7 +204,7 @@ def _empty_counts() -> dict[str, int | None]:
     return {k: None for k in _COUNT_KEYS}
 
 
-def _count_key(m: F.Mention) -> str:
+def _count_key(m: NC.Quantity) -> str:
     if m.unit == "subjects":
         return "subjects"
     if m.stars in ("3", "4", "5"):
@@ -228,7 +237,12 @@ def extract_article(
     language = _language(body_text, low_body)
 
     # --- dates ---------------------------------------------------------------------------------
-    event, how = F.event_date(body, published)
+    event, how = ND.event_date(body, published)
+    if event is None and published is None and page.published_month is not None:
+        # A dateline with a month only anchors the year of "Ngày 12/11", not what "hôm nay" is.
+        event, how = ND.event_date(body, ND.month_end(page.published_month))
+        if how and how.startswith(("today", "yesterday")):
+            event, how = None, None
     if how and how not in ("written",):
         notes.append(f"event date: {how}")
     when = event or published
@@ -243,137 +257,161 @@ def extract_article(
     products: list[dict] = []
     all_sents: list[str] = []
     context_period: str | None = None
-    pending_batch: list[tuple[F.Mention, str]] = []
-    other: list[tuple[F.Mention, str, str | None]] = []
-    awaiting = bool(F.word_rx("await", F._AWAIT).search(low_body))
-    confirmed = bool(F.word_rx("confirm", F._CONFIRM).search(low_body))
+    other: list[tuple[NC.Quantity, str, str | None]] = []
     english = language == "en"
     # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
     # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
-    # distinct one is read once. Repeats get the same Mention objects and product dicts; the only
-    # later change to a Mention (batch -> candidate) is made to every one alike.
-    sent_info: dict[str, tuple[str | None, str, bool, bool, bool]] = {}
-    mention_memo: dict[tuple[str, str | None], list[F.Mention]] = {}
-    product_memo: dict[tuple[str, str], list[dict]] = {}
+    # distinct one is read once. Repeats get the same Quantity objects and product dicts; the only
+    # later change to a Quantity (batch -> candidate) is made to every one alike.
+    sent_info: dict[str, tuple[str | None, str, bool, bool, str, str]] = {}
+    mention_memo: dict[tuple[str, str | None], list[NC.Quantity]] = {}
     digit_rx = _rx("digit", "[0-9]", 0)
-    plan_rx = F.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
-    # Whether `\b(?:như|gồm|của|do|including|such\s+as|namely|là)\b` occurs, written with each
-    # word's first letter first and the \b before it as a look-behind: re then skips in C to the
-    # next letter that can start one instead of trying the pattern at every position.
-    prodgate_rx = F.lower_rx(
-        "prodgate2", r"(?:n(?<!\w.)(?:hư|amely)|g(?<!\w.)ồm|c(?<!\w.)ủa|d(?<!\w.)o|i(?<!\w.)ncluding|s(?<!\w.)uch\s+as|l(?<!\w.)à)\b"
-    )
-    for para in body:
+    plan_rx = patterns.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    occurrences: list[NF.Occurrence] = []
+    plan_section = False
+    para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
+    for pi, para in enumerate(body):
+        # A plan document's "I. MỤC TIÊU" section: what follows are targets, whatever the verbs,
+        # until the next numbered heading.
+        if len(para) < 80 and _rx("planhead", _PLAN_HEADING).match(para):
+            plan_section = True
+        elif plan_section and _rx("sectionhead", r"^[IVX]+\.\s", 0).match(para):
+            plan_section = False
         carry: str | None = None
-        for sent in F.sentences(para):
+        para_sents.append([])
+        for si, sent in enumerate(NS.sentences(para)):
             all_sents.append(sent)
+            para_sents[-1].append(sent)
             info = sent_info.get(sent)
             if info is None:
                 # Cheap gates: most sentences carry no number and name no product.
                 low = sent.lower()
-                period = F.period_of(sent, low) if "20" in sent else None
-                has_num = english or digit_rx.search(sent) is not None
-                gate = has_num and any(u in low for u in _UNIT_WORDS)
+                period = NDE.period_of(sent, low) if "20" in sent else None
+                units = any(u in low for u in _UNIT_WORDS)
+                # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
+                # `msent` is the sentence the mentions (and their offsets) refer to.
+                msent = NN.digits_for_words(sent, low, english=language != "vi") if units else sent
+                mlow = low if msent is sent else msent.lower()
+                has_num = english or digit_rx.search(msent) is not None
+                gate = has_num and units
                 plan = bool(period) and plan_rx.search(low) is not None
-                prod = ("sản phẩm" in low or "product" in low) and prodgate_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan, prod)
-            period, low, gate, plan, prod = info
+                info = sent_info[sent] = (period, low, gate, plan, msent, mlow)
+            period, low, gate, plan, msent, mlow = info
             if gate:
-                ms = mention_memo.get((sent, carry))
+                ms = mention_memo.get((msent, carry))
                 if ms is None:
-                    ms = mention_memo[(sent, carry)] = F.mentions(sent, carry, low)
+                    ms = mention_memo[(msent, carry)] = NC.mentions(msent, carry, mlow)
             else:
                 ms = []
-            sent_mode = None
+            if plan_section and ms:
+                ms = [m if m.mode in ("target", "forecast") else replace(m, mode="target") for m in ms]
             for m in ms:
-                sent_mode = m.mode
-                if m.mode == "batch":
-                    pending_batch.append((m, sent))
-                else:
+                occurrences.append(NF.Occurrence(m, msent, pi, si))
+                if m.mode in ("target", "forecast"):
                     other.append((m, sent, period or context_period))
             if ms and ms[-1].mode in ("target", "forecast"):
                 carry = ms[-1].mode
             elif ms:
                 carry = None
-            elif carry and F.cue_list(low):
-                carry = carry if _rx("tcue", F._CUES["target"] + "|" + F._CUES["forecast"]).search(sent) else None
+            elif carry and NC.cue_list(low):
+                carry = carry if _rx("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"]).search(sent) else None
             if plan:
                 context_period = period
-            if prod:
-                if sent_mode is None:
-                    sent_mode = _sentence_mode(sent, low)
-                found_products = product_memo.get((sent, sent_mode))
-                if found_products is None:
-                    found_products = product_memo[(sent, sent_mode)] = F.products_from_sentence(sent, sent_mode)
-                if any(p["status"] == "rated" for p in found_products) and sent not in batch_sentences:
-                    batch_sentences.append(sent)
-                products.extend(found_products)
 
-    if awaiting and not confirmed and pending_batch:
-        notes.append("results await a recognition decision: counted as candidates")
-        other.extend((m, s, None) for m, s in pending_batch)
-        for m, _s, _p in other:
-            if m.mode == "batch":
-                m.mode = "candidate"
-        pending_batch = []
-
-    for m, sent in pending_batch:
+    # A council's result counts as a result (the devset's convention: "Kết quả, có 29/31 sản phẩm
+    # ..."); a figure still to be decided says so in its own sentence ("đề nghị UBND tỉnh công nhận
+    # 30 sản phẩm"), which the sentence's cues read as a candidate. Products keep the stars their
+    # text gives them (products.py), awaiting or not.
+    # The page's batch and snapshot, from its mentions in reading order (figures.py); the title
+    # may give the whole of a batch the body splits.
+    title = page.title if page.title and page.title not in sent_info else None
+    if title and not any(u in title.lower() for u in _UNIT_WORDS):
+        title = None
+    if title:
+        title = NN.digits_for_words(title)
+    figs = NF.select(occurrences, body, title)
+    counts, cumulative = figs.counts, figs.cumulative
+    notes.extend(figs.notes)
+    batch_stars |= figs.batch_stars
+    for s in figs.batch_sentences:
+        if s not in batch_sentences:
+            batch_sentences.append(s)
+    for o in occurrences:
+        m, sent = o.mention, o.sentence
+        key = _count_key(m)
         if m.potential:
             facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
-        if counts[key] is None:
-            counts[key] = m.value
-        elif counts[key] != m.value:
-            notes.append(f"counts.{key}: later value {m.value} kept as a fact only")
-        if m.stars:
-            batch_stars.add(m.stars)
-        if sent not in batch_sentences:
-            batch_sentences.append(sent)
-    for m, sent, period in other:
-        if m.potential:
-            facts.append(_fact("potential_5_star", "products", m, sent))
-            continue
-        key = _count_key(m)
-        if m.mode == "cumulative":
+        elif o.role != "own":
+            facts.append(_fact(f"{o.role}_figure", key, m, sent))  # one producer's or one place's figure
+        elif o.mode == "batch":
+            facts.append(_fact("count", key if m.stars not in ("3-4", "3+") else f"stars_{m.stars}", m, sent))
+        elif o.mode == "cumulative":
             facts.append(_fact("cumulative", key, m, sent))
-            if cumulative[key] is None:
-                cumulative[key] = m.value
-            elif cumulative[key] != m.value:
-                notes.append(f"cumulative.{key}: later value {m.value} kept as a fact only")
-        elif m.mode in ("target", "forecast"):
-            t = {
-                "text": sent,
-                "number": m.value,
-                "period": F.period_of(sent) or period,
-                "kind": m.mode,
-                "unit": m.unit,
-                "stars": m.stars,
-                "number_max": m.value_max,
-                "qualifier": m.qualifier,
-            }
-            targets.append(t)
-            facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
-        else:
-            facts.append(_fact(m.mode if m.mode != "unknown" else "unclassified", key, m, sent))
+        elif o.mode not in ("target", "forecast"):
+            facts.append(_fact(o.mode if o.mode != "unknown" else "unclassified", key, m, sent))
+    for m, sent, period in other:
+        if m.potential or m.mode not in ("target", "forecast"):
+            continue
+        key = _count_key(m)
+        t = {
+            "text": sent,
+            "number": m.value,
+            "period": NDE.period_of(sent) or period,
+            "kind": m.mode,
+            "unit": m.unit,
+            "stars": m.stars,
+            "number_max": m.value_max,
+            "qualifier": m.qualifier,
+        }
+        targets.append(t)
+        facts.append(_fact(m.mode, key, m, sent) | {"period": t["period"]})
+    has_batch = any(v is not None for v in counts.values())
+    # Aggregate statistics are results too ("toàn tỉnh có 320 sản phẩm OCOP, trong đó 45 sản phẩm 4
+    # sao"), and so is a re-rating; plans, candidates, fairs and revocations are not.
+    has_stock = any(
+        o.role == "own" and o.mode in ("cumulative", "rerated") and o.mention.unit == "products" and not o.mention.potential
+        for o in occurrences
+    )
 
-    # Product lists in list/table form: status from the page's situation.
-    line_status = "rated" if (pending_batch or confirmed) else ("candidate" if awaiting else "mentioned")
-    products.extend(F.products_from_lines(body, line_status))
+    # Products: lists, prose and tables (products.py), and "Tên - Chủ thể" lines and table rows. A
+    # product is kept only with the stars the text gives it, or a potential/proposed 5★ status: a name
+    # without a rating (fair exhibits, examples, candidates) is not a rated product. The batch the
+    # page reports gives the stars of a list whose header gives none.
+    batch_pairs = [
+        (o.mention.value, o.mention.stars)
+        for o in occurrences
+        if o.mode == "batch" and o.role == "own" and o.mention.unit == "products" and not o.mention.potential
+    ]
+    products = NP.page_products(para_sents, batch_pairs, page.title)
+    for p in products:
+        if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
+            batch_sentences.append(p["sentence"])
+    listed = [fold_key(p["name"]) for p in products]
+    for p in NPL.products_from_lines(body, "rated"):
+        key = fold_key(p["name"])
+        # A line the lists above have split already ("A và B của HTX Y" -> A, B) is not one more product.
+        if p["stars"] and NP.plausible_name(p["name"]) and not any(k != key and k in key for k in listed):
+            products.append(p)
     products = _dedupe_products(products)
     for p in products:
         if p["status"] == "rated" and p["stars"]:
-            batch_stars.add(p["stars"])
+            batch_stars.add(str(p["stars"]))  # the star specs are strings ("3", "3-4"); products give ints
     rated_products = [p for p in products if p["status"] == "rated"]
 
     # --- decisions -----------------------------------------------------------------------------
-    decisions = F.decisions(body_text, published, low_body)
-    documents = F.other_documents(body_text, published, low_body)
+    decisions = NDE.decisions(body_text, published, low_body)
+    if event is None:
+        event, how = ND.fallback_event_date(
+            body, published, page.published_month, decisions, [s for ss in para_sents[:8] for s in ss]
+        )
+        if event is not None:
+            notes.append(f"event date: {how}")
+            when = event
+    documents = NDE.other_documents(body_text, published, low_body)
     for d in decisions:
         facts.append({"kind": "decision", "key": d["number"], "value": d["date"], "sentence": _sentence_of(all_sents, d["number"])})
 
-    has_results = bool(pending_batch) or bool(rated_products)
+    has_results = has_batch or has_stock or bool(rated_products)
 
     # --- places --------------------------------------------------------------------------------
     post_reform = when is not None and when >= REFORM_DATE
@@ -392,6 +430,15 @@ def extract_article(
             add(pm, 3)
     for pm in find_provinces_in_clean_text(body_text, low_body):
         add(pm, 1)
+    if english and not province_scores:
+        # English pages write names without their marks ("Vinh Long province", "the province of
+        # Kien Giang"): looked up folded, next to the word that says it is a province.
+        for m in _rx("en_province", _EN_PROVINCE).finditer(fold_key(body_text)):
+            words = (m.group(1) or m.group(2)).split()
+            # The name is the last words before "province" ("of vinh long"), the first after "of".
+            names = [" ".join(words[k:]) for k in range(len(words))] if m.group(1) else [
+                " ".join(words[: k + 1]) for k in reversed(range(len(words)))]
+            add(next((pm for n in names if (pm := lookup_province(n))), None), 1)
     site = province_of_domain(url) if url else None
     add(site, 2.5)
     for line in page.byline_lines:
@@ -422,8 +469,8 @@ def extract_article(
         if page.title:
             _districts(page.title, 3, dcounts, post_reform)
         _districts(body_text, 1, dcounts, post_reform)
-        prov_keys = {fold_key(k) for k in matches} | {fold_key(m.name) for m in matches.values()}
-        dcounts = {k: v for k, v in dcounts.items() if k not in prov_keys or v[1] != "thành phố"}
+        # "thành phố Nam Định", "TP Quảng Ngãi": a provincial capital named after its province is a
+        # district-level city (the centrally-run cities are provinces, left out by _districts).
         if dcounts:
             total = sum(v[2] for v in dcounts.values())
             key = max(dcounts, key=lambda k: dcounts[k][2])
@@ -445,26 +492,38 @@ def extract_article(
     # --- level ---------------------------------------------------------------------------------
     level = None
     if has_results:
-        cues: list[str] = []
-        for s in batch_sentences:
-            cues.extend(F.level_cues(s, sent_info[s][1]))  # every batch sentence is in sent_info
-        if not cues:
+        def confirm_sents() -> list[str]:
+            # Read only when the batch's own sentences name no level.
+            out = []
             for s in all_sents:
                 low = sent_info[s][1]  # s.lower()
-                # Every confirmation phrase (F._CONFIRM) holds one of these words.
+                # Every confirmation phrase (NC._CONFIRM) holds one of these words.
                 has_word = "nhận" in low or "định" in low or "recogni" in low
-                if has_word and F.word_rx("confirm", F._CONFIRM).search(low):
-                    cues.extend(F.level_cues(s, low))
-        if any(d["issuer"] == "ministry" for d in decisions) and (batch_stars <= {"5"}):
-            cues.append("national")
-        if cues:
-            level = max(set(cues), key=lambda k: (cues.count(k), -cues.index(k)))
-        else:
-            level = F.regime_level(batch_stars, when, district is not None)
-            if level:
-                notes.append("level inferred from the stars and the rules in force at the date")
-        if level == "district" and post_reform:
-            level = "province"
+                if has_word and patterns.word_rx("confirm", NC._CONFIRM).search(low):
+                    out.append(s)
+            return out
+
+        level, how = NL.page_level(
+            batch_sentences=batch_sentences,
+            snapshot_sentences=figs.snapshot_sentences,
+            confirm_sentences=confirm_sents,
+            all_sentences=all_sents,
+            title=page.title,
+            national_decision=any(d["issuer"] == "ministry" for d in decisions),
+            stars=batch_stars,
+            figure_stars=frozenset(k[-1] for k in ("stars_3", "stars_4", "stars_5") if counts[k] or cumulative[k]),
+            when=when,
+            province=province,
+            district=district if district_type in ("huyện", "thị xã", "quận", "thành phố") else None,
+            post_reform=post_reform,
+        )
+        if how:
+            notes.append(how)
+        # Only the ministry confers 5 stars: a provincial or district batch's "5 sao" is a score
+        # awaiting national review (DOMAIN.md), not a national 5 stars.
+        if level != "national" and counts["stars_5"] is not None and has_batch:
+            notes.append(f"counts.stars_5: {counts['stars_5']} rated 5 stars below national level, not counted")
+            counts["stars_5"] = None
 
     return {
         "url": url,
@@ -493,7 +552,7 @@ def extract_article(
     }
 
 
-def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
+def _fact(kind: str, key: str, m: NC.Quantity, sentence: str) -> dict:
     return {
         "kind": kind,
         "key": key,
@@ -503,13 +562,6 @@ def _fact(kind: str, key: str, m: F.Mention, sentence: str) -> dict:
         "qualifier": m.qualifier,
         "sentence": sentence,
     }
-
-
-def _sentence_mode(sent: str, low: str | None = None) -> str:
-    kinds = [kind for _, kind in F.cue_list(sent.lower() if low is None else low)]
-    if not kinds:
-        return "unknown"
-    return max(kinds, key=lambda k: F._CUE_PRIORITY[k or ""]) or "unknown"
 
 
 def _sentence_of(sents: list[str], needle: str) -> str | None:
@@ -528,6 +580,9 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
         name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
         for i, q in enumerate(out):
             qs = fold_key(q.get("subject") or "")
+            # Two products may share a name with different stars (one per district): kept apart.
+            if p["stars"] and q["stars"] and p["stars"] != q["stars"]:
+                continue
             if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
                 if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
                     out[i] = p

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from ocop_pipeline.news import patterns
 from ocop_pipeline.text import charsets
 from ocop_pipeline.text.folding import fold_clean
 from ocop_pipeline.text.legacy_fonts import fix_legacy_text
@@ -29,20 +30,14 @@ _CELL = "\x1f"
 _LINK_ON = "\x02"
 _LINK_OFF = "\x03"
 
-_RX: dict[str, re.Pattern[str]] = {}
+_RX = patterns.cache(__name__)
+_rx = patterns.compiler(__name__)
 
 # clean_text without its cache: article blocks are almost all unique, so caching them only costs
 # time and keeps megabytes of page text alive in a cache shared with the spreadsheet readers.
 _clean_text_uncached = getattr(clean_text, "__wrapped__", clean_text)
 _fix_legacy_uncached = getattr(fix_legacy_text, "__wrapped__", fix_legacy_text)
 
-
-def _rx(name: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile on first use and keep: importing the module stays cheap."""
-    rx = _RX.get(name)
-    if rx is None:
-        rx = _RX[name] = re.compile(pattern, flags)
-    return rx
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +78,8 @@ class PageText:
     is_html: bool = False
     meta_description: str | None = None
     byline_lines: list[str] = field(default_factory=list)
+    # (year, month) of a dateline that gives no day ("date 2024-11"): anchors dates written without a year.
+    published_month: tuple[int, int] | None = None
 
 
 _BLOCK_TAGS = (
@@ -320,7 +317,22 @@ clean_block = _clean_block
 
 
 def _text_blocks(text: str) -> list[Block]:
-    return [Block(_clean_block(line)) for line in text.splitlines() if line.strip()]
+    """One block per line, but a line broken mid-sentence (hard-wrapped text: it ends without a
+    sentence mark and the next line goes on in lower case) is joined to the next."""
+    blocks: list[Block] = []
+    prev_open = False
+    for line in text.splitlines():
+        if not line.strip():
+            prev_open = False
+            continue
+        clean = _clean_block(line)
+        if prev_open and clean[:1].islower():
+            blocks[-1] = Block(blocks[-1].text + " " + clean)
+        else:
+            blocks.append(Block(clean))
+        # Only prose wraps: a short line (a menu item, "anh tin bai") stays its own block.
+        prev_open = len(blocks[-1].text) >= 40 and blocks[-1].text[-1:] not in ".!?:;…\"”)|"
+    return blocks
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,11 +411,13 @@ def _is_prose(block: Block) -> bool:
 
 
 _DATE_IN_LINE = (
-    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|"
+    r"(?:(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|cập\s+nhật|ngày\s+đăng|đăng\s+ngày|ngày\s+cập\s+nhật|"
     r"thời\s+gian|đăng\s+lúc|xuất\s+bản|published|posted|updated)\b[^0-9]{0,20}"
     r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}))"
     r"|(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*[,|\-]?\s*(?:lúc\s*)?\d{1,2}\s*[:h]\s*\d{2})"
     r"|(?:\d{1,2}\s*[:h]\s*\d{2}\s*(?:\(?GMT\+7\)?\s*)?[,|\-]?\s*(?:ngày\s*)?(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}))"
+    # A source line ending in its date: "Báo Thái Bình17/04/2025".
+    r"|(?:^[^\d/]{2,40}?(\d{1,2})/(\d{1,2})/(\d{4})\s*$)"
 )
 
 
@@ -460,6 +474,15 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
         blocks, meta = _html_blocks(text, body_selector)
     else:
         blocks = _text_blocks(text)
+    # A stored page may open with its crawl date line: "date 2024-11-12 <first line>" or, when only
+    # the month is known, "date 2024-11 ...". Read it and take it off the first line.
+    dated: tuple[int, int, int | None] | None = None
+    if blocks:
+        dm = _rx("crawldate", r"^\s*date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?:\s+|$)").match(blocks[0].text)
+        if dm:
+            dated = (int(dm.group(1)), int(dm.group(2)), int(dm.group(3)) if dm.group(3) else None)
+            rest = blocks[0].text[dm.end() :]
+            blocks = ([Block(rest, blocks[0].link_chars, blocks[0].heading)] if rest else []) + blocks[1:]
 
     keys = [_key(b.text) for b in blocks]
     counts: dict[str, int] = {}
@@ -538,13 +561,24 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
         start = body_idx[0] if body_idx else len(blocks)
         order: list[int] = []
         if title_idx is not None:
-            order += [j for j in range(max(0, title_idx - 3), min(len(blocks), title_idx + 4))]
-        order += list(range(min(start + 2, len(blocks))))
+            # After the title first: a dated line above it is often the site's banner (today's date).
+            order += [j for j in range(title_idx, min(len(blocks), title_idx + 4))]
+            order += [j for j in range(title_idx - 1, max(0, title_idx - 3) - 1, -1)]
+        # A dateline may stand below the lead's first lines ("Báo Thái Bình17/04/2025").
+        order += list(range(min(start + 4, len(blocks))))
         for j in order:
             if len(blocks[j].text) < 160:
                 published = _date_from_line(blocks[j].text)
                 if published:
                     break
+    month = None
+    if dated is not None:
+        try:
+            if published is None and dated[2] is not None:
+                published = date(dated[0], dated[1], dated[2])
+            month = (dated[0], dated[1])
+        except ValueError:
+            pass
     for line in body[-4:]:
         if line not in bylines and len(line) < 100 and _rx(
             "srcline", r"(?:^|\s)(?:nguồn|theo)\s*:|\(\s*[\w.\-]+\.(?:vn|com)\s*\)", re.IGNORECASE
@@ -562,6 +596,7 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
         is_html=is_html,
         meta_description=meta.get("og:description") or meta.get("description"),
         byline_lines=bylines,
+        published_month=month,
     )
 
 
