@@ -33,7 +33,7 @@ def _key(name: str | None, subject: str | None) -> tuple[str, str]:
     return fold_key(name or ""), fold_key(subject or "")
 
 
-def evaluate(out: Path, per_habit: int, seed: int) -> dict:
+def evaluate(out: Path, per_habit: int, seed: int, show: bool = False) -> dict:
     lists = write_habit_set(out, seed=seed, per_habit=per_habit)
     tally: dict[str, Counter] = defaultdict(Counter)
     for item in lists:
@@ -47,6 +47,8 @@ def evaluate(out: Path, per_habit: int, seed: int) -> dict:
                 t["bad_files"] += 1
             t["fn"] += len(item.products)
             t["unreadable"] += item.error is None
+            if show and (item.error is None or item.error not in str(exc)):
+                print(f"{item.path.name}: {exc}")
             continue
         if item.error is not None:
             t["bad_files"] += 1  # read although it holds no list: a miss
@@ -58,6 +60,8 @@ def evaluate(out: Path, per_habit: int, seed: int) -> dict:
                 found[k] = row
             else:
                 t["fp"] += 1
+                if show:
+                    print(f"{item.path.name} row {row.row}: extra row {row.product_name!r}")
         t["tp"] += len(found)
         t["fn"] += len(truth) - len(found)
         for k, row in found.items():
@@ -65,6 +69,9 @@ def evaluate(out: Path, per_habit: int, seed: int) -> dict:
             t["stars_ok"] += row.stars == p.stars
             t["district_n"] += 1
             t["district_ok"] += fold_key(row.district or "") == fold_key(p.district)
+            if show and (row.stars != p.stars or fold_key(row.district or "") != fold_key(p.district)):
+                print(f"{item.path.name} row {row.row}: stars {row.stars} ({row.stars_raw!r}) want {p.stars}, "
+                      f"district {row.district!r} want {p.district!r}")
             if p.decision_no:
                 t["decision_n"] += 1
                 t["decision_ok"] += row.decision_no == p.decision_no and row.decision_date == p.decision_date
@@ -99,10 +106,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-habit", type=int, default=8)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--show", action="store_true", help="print every miss")
     parser.add_argument("--json-out", type=Path, default=REPO / "benchmarks" / "results" / "sheet_habits.json")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = evaluate(Path(tmp), args.per_habit, args.seed)
+        result = evaluate(Path(tmp), args.per_habit, args.seed, args.show)
     args.json_out.parent.mkdir(parents=True, exist_ok=True)
     args.json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     cols = ("precision", "recall", "f1", "stars", "district", "decision", "bad_uploads_named")

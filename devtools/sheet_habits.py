@@ -322,22 +322,24 @@ def _merged_packages(province: str, items: list[Product], decision: tuple[str, d
 
 def _merged_subject(province: str, items: list[Product], decision: tuple[str, date], rng: random.Random) -> _Sheet:
     """A subject and its address merged down over its 2-3 products."""
+    runs: list[list[Product]] = []
     i = 0
     while i < len(items):  # runs of products of one subject
         k = min(len(items) - i, rng.choice((1, 2, 3)))
         for p in items[i + 1 : i + k]:
             p.subject_name, p.address, p.district = items[i].subject_name, items[i].address, items[i].district
+        runs.append(items[i : i + k])
         i += k
     rows = _title(province, decision[1].year, decision) + [list(_HEADER)]
     merges = []
-    start = 0
-    for i, p in enumerate(items):
-        rows.append([i + 1, p.product_name, p.subject_name, _full_address(p), f"{p.stars} sao"])
-        if i + 1 == len(items) or items[i + 1].subject_name != p.subject_name:
-            if i > start:
-                top = len(rows) - 1 - (i - start)
-                merges += [(top, 2, len(rows) - 1, 2), (top, 3, len(rows) - 1, 3)]
-            start = i + 1
+    stt = 0
+    for run in runs:
+        top = len(rows)
+        for p in run:
+            stt += 1
+            rows.append([stt, p.product_name, p.subject_name, _full_address(p), f"{p.stars} sao"])
+        if len(run) > 1:
+            merges += [(top, 2, len(rows) - 1, 2), (top, 3, len(rows) - 1, 3)]
     return _Sheet("Danh sách", rows + _signature(len(_HEADER)), merges)
 
 
