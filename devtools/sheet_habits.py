@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -37,6 +38,7 @@ HABITS = (
     "star_notations",
     "district_sheets",
     "two_decisions",
+    "mixed",
     "pdf_named_xlsx",
     "image_only",
 )
@@ -282,6 +284,9 @@ def write_habit(path: Path, habit: str, rng: random.Random, xls_batch: list[tupl
     elif habit == "two_decisions":
         out.products = _two_decisions_items(items, rng, year)
         _write_xlsx(path, [_two_decisions(place.province, out.products, rng)])
+    elif habit == "mixed":
+        sheets, out.duplicates, out.hidden_rows = _mixed(place, items, decision, rng)
+        _write_xlsx(path, sheets)
     elif habit == "pdf_named_xlsx":
         path.write_bytes(_pdf_bytes())
         out.products, out.error = [], BAD_UPLOADS[habit]
@@ -415,6 +420,65 @@ def _district_sheets(place: Place, items: list[Product], decision: tuple[str, da
         sheets.append(_Sheet(rng.choice(place.sheet_names[district]), rows + _signature(len(header))))
     summary_rows.append(["", "Tổng cộng", len(items), *(sum(1 for p in items if p.stars == s) for s in (3, 4, 5))])
     return [_Sheet(summary_name, summary_rows), *sheets]
+
+
+def _mixed(place: Place, items: list[Product], decision: tuple[str, date],
+           rng: random.Random) -> tuple[list[_Sheet], int, int]:
+    """Several habits in one workbook, as real lists combine them: a summary sheet and a sheet per
+    district, and in each some of package rows merged under a product, a subject merged over its
+    products, a hidden 'proposed stars' column, stars in any notation, a product pasted twice."""
+    packages, proposed, notations, subject_runs = (rng.random() < 0.6 for _ in range(4))
+    header = ["STT", "Tên sản phẩm"] + (["Quy cách"] if packages else []) + ["Chủ thể", "Địa chỉ"]
+    header += (["Hạng sao đề xuất"] if proposed else []) + ["Hạng sao"]
+    c_subj, c_addr = header.index("Chủ thể"), header.index("Địa chỉ")
+    by_district: dict[str, list[Product]] = {}
+    for p in items:
+        by_district.setdefault(p.district, []).append(p)
+    summary = [["TỔNG HỢP SẢN PHẨM OCOP"], ["STT", "Đơn vị", "Số sản phẩm"]]
+    sheets: list[_Sheet] = []
+    duplicates = 0
+    for i, (district, group) in enumerate(by_district.items(), 1):
+        summary.append([i, district, len(group)])
+        if subject_runs:
+            for a, b in pairwise(group):
+                if rng.random() < 0.4:
+                    b.subject_name, b.address = a.subject_name, a.address
+        order = list(group)
+        if rng.random() < 0.3:
+            order.append(rng.choice(group))
+            duplicates += 1
+        rows = _title(place.province, decision[1].year, decision) + [list(header)]
+        merges: list[tuple[int, int, int, int]] = []
+        formats: dict[tuple[int, int], str] = {}
+        spans: list[tuple[int, int, str]] = []  # (first row, last row, subject) of each product
+        for stt, p in enumerate(order, 1):
+            if notations and p.stars_written is None and rng.random() < 0.7:
+                p.stars_written, p.stars = rng.choice(STAR_NOTATIONS)
+            if p.stars_written is None:  # a copy pasted below keeps what the first row says
+                p.stars_written = f"{p.stars} sao"
+            written = p.stars_written
+            packs = rng.sample(_PACKS, rng.choice((1, 1, 2, 3))) if packages else [None]
+            top = len(rows)
+            for pack in packs:
+                row: list[object] = [stt, p.product_name] + ([pack] if packages else [])
+                row += [p.subject_name, p.address] + ([f"{min(5, p.stars + 1)} sao"] if proposed else [])
+                rows.append(row + [written])
+            if len(packs) > 1:
+                merges += [(top, c, len(rows) - 1, c) for c in range(len(header)) if header[c] != "Quy cách"]
+            spans.append((top, len(rows) - 1, p.subject_name))
+        k = 0
+        while k < len(spans):  # a subject merged over its consecutive products
+            j = k
+            while j + 1 < len(spans) and spans[j + 1][2] == spans[k][2]:
+                j += 1
+            if j > k and subject_runs:
+                for c in (c_subj, c_addr):
+                    merges = [m for m in merges if not (m[1] == c and spans[k][0] <= m[0] <= spans[j][1])]
+                    merges.append((spans[k][0], c, spans[j][1], c))
+            k = j + 1
+        sheets.append(_Sheet(rng.choice(place.sheet_names[district]), rows + _signature(len(header)), merges,
+                             hidden_cols=(header.index("Hạng sao đề xuất"),) if proposed else (), formats=formats))
+    return [_Sheet(rng.choice(("Tổng hợp", "TH", "Số lượng")), summary), *sheets], duplicates, 0
 
 
 def _two_decisions_items(items: list[Product], rng: random.Random, year: int) -> list[Product]:

@@ -547,6 +547,8 @@ def _html_grid(table, name: str) -> Grid:
 
 
 def _span(value: str | None) -> int:
+    if value is None:  # most cells: no colspan/rowspan (and a raised ValueError costs 1 us a cell)
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 200))
     except (TypeError, ValueError):
