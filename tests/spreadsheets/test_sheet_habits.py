@@ -276,3 +276,39 @@ def test_two_decisions_with_dates_as_serial_date_and_text(tmp_path):
     assert [(r.decision_no, r.decision_date, r.year) for r in result.rows] == [
         ("1021/QĐ-UBND", date(2022, 6, 15), 2022), ("2790/QĐ-UBND", date(2022, 12, 28), 2022),
         ("3001/QĐ-UBND", date(2023, 1, 5), 2023)]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staged: a folder of such uploads lands and stages, the bad ones as file rejects, the copies as rows
+
+
+def test_habit_uploads_stage_with_their_rejects(tmp_path, con):
+    from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets
+    from ocop_pipeline.settings import Paths
+    from ocop_pipeline.spreadsheets.staging import stage_spreadsheets
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    rng = random.Random(5)
+    lists = [sheet_habits.write_habit(inbox / name, habit, rng) for name, habit in (
+        ("dup.xlsx", "duplicates"), ("huyen.xlsx", "district_sheets"), ("scan.xlsx", "image_only"),
+        ("qd.xlsx", "pdf_named_xlsx"), ("packs.xls", "xlsx_named_xls"))]  # fmt: skip
+    (tmp_path / "sources").mkdir()
+    paths = Paths.resolve(tmp_path / "data", inbox, tmp_path / "sources")
+    land_spreadsheets(con, paths, [])
+    report = stage_spreadsheets(con, paths)
+    assert report.file_rejects == 2
+    assert sorted(e.split(": ", 1)[1] for e in report.file_errors) == [
+        "qd.xlsx: a PDF document, not a spreadsheet: send the list as the Excel file it was typed in",
+        "scan.xlsx: the workbook holds an image and no table: send the original file"]  # fmt: skip
+    file_rejects = con.execute("SELECT count(*) FROM rejects WHERE stage = 'file'").fetchone()[0]
+    assert file_rejects == 2
+    staged = con.execute("SELECT count(*) FROM stg_sheet_rows").fetchone()[0]
+    assert staged == sum(len(h.products) for h in lists)
+    duplicates = con.execute(
+        "SELECT count(*) FROM rejects WHERE stage = 'row' AND reason LIKE 'duplicate of row %' AND location LIKE ?",
+        ["%dup.xlsx"]).fetchone()[0]  # fmt: skip
+    assert duplicates == lists[0].duplicates > 0
+    districts = {r[0] for r in con.execute(
+        "SELECT DISTINCT district FROM stg_sheet_rows WHERE sheet <> 'Danh sách'").fetchall()}
+    assert districts == {p.district for p in lists[1].products}
