@@ -407,8 +407,9 @@ def _district_sheets(place: Place, items: list[Product], decision: tuple[str, da
     for p in items:
         by_district.setdefault(p.district, []).append(p)
     summary_name = rng.choice(("Tổng hợp", "TH", "Số lượng", "Sheet1"))
-    summary_rows: list[list[object]] = [["TỔNG HỢP SỐ LƯỢNG SẢN PHẨM OCOP"], [],
-                                        ["STT", "Đơn vị", "Số sản phẩm", "3 sao", "4 sao", "5 sao"]]
+    counts_header = rng.choice((["STT", "Đơn vị", "Số sản phẩm", "3 sao", "4 sao", "5 sao"],
+                                ["STT", "Huyện", "Tổng số", "Sản phẩm 3 sao", "Sản phẩm 4 sao", "Sản phẩm 5 sao"]))
+    summary_rows: list[list[object]] = [["TỔNG HỢP SỐ LƯỢNG SẢN PHẨM OCOP"], [], counts_header]
     sheets = []
     for i, (district, group) in enumerate(by_district.items(), 1):
         counts = [sum(1 for p in group if p.stars == s) for s in (3, 4, 5)]

@@ -6,8 +6,8 @@ star or product-group section rows; totals and a signature block below; one shee
 subject and address in one cell; stars written a dozen ways; one sheet per district named only by the
 sheet; a product's cells merged down over the rows of its package sizes; the same product pasted twice
 (read once, the copy rejected as a duplicate); hidden columns and rows (left out: the visible list
-counts). `read_sheet_file` finds the table by
-scoring rows for known header words (headers.py), reads the title block (titles.py), then reads every row below it. Rows that look
+counts). `read_sheet_file` finds the table by scoring rows for known header words (headers.py), reads
+the title block (titles.py), then reads every row below it. Rows that look
 like products but cannot be one (no name, '2 sao', 'Tiềm năng 5 sao') become `RowReject`s with a
 reason; section, totals, notes and signature rows are structure, neither products nor rejects.
 
