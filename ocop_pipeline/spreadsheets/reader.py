@@ -247,6 +247,9 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
     header_keys = {fold_key(header.labels.get(c_prod, ""))}
     # Rows under a product's name merged down (its package sizes): one product, read at the top row.
     continued = _merged_down(grid, c_prod, header.last + 1)
+    # Under an STT merged down, a row without its own product name is a package row of the one above
+    # (a row that names a product is a product: some lists number a product's variants once).
+    stt_continued = _merged_down(grid, c_stt, header.last + 1) if c_stt is not None else set()
     hidden = grid.hidden_rows
 
     for r in range(header.last + 1, len(grid.rows)):
@@ -319,7 +322,7 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
         stars_cell = cells[c_stars] if c_stars is not None and c_stars < width else ""
         stars_text = cell_text(stars_cell)
         if not prod:
-            if subj_raw or stars_text:
+            if (subj_raw or stars_text) and r not in stt_continued:
                 rejects.append(_reject(file, grid.name, r, "missing product name", header, cells))
             continue
         if r in hidden:
@@ -400,11 +403,11 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
         rows_out.append((row, province_match, info, by_district))
 
 
-def _merged_down(grid: Grid, c_prod: int, start: int) -> set[int]:
-    """Rows below the first of a range merged down over the product-name column (0-based)."""
+def _merged_down(grid: Grid, column: int, start: int) -> set[int]:
+    """Rows below the first of a range merged down over `column`, from row `start` on (0-based)."""
     out: set[int] = set()
     for r0, c0, r1, c1 in grid.merged:
-        if r1 > r0 >= start and c0 <= c_prod <= c1:
+        if r1 > r0 >= start and c0 <= column <= c1:
             out.update(range(r0 + 1, r1 + 1))
     return out
 

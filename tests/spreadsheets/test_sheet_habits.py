@@ -145,6 +145,20 @@ def test_package_rows_merged_under_one_product_are_one_product(tmp_path):
     assert result.rejects == []
 
 
+def test_package_rows_under_a_merged_stt_without_a_name_are_no_rejects(tmp_path):
+    header = ["STT", "Tên sản phẩm", "Quy cách", "Chủ thể", "Hạng sao"]
+    rows = [*TITLE, header,
+            [1, "Mật ong bạc hà", "Chai 500ml", "HTX Ong mật Vân Hồ", "4 sao"], [None, None, "Chai 250ml"],
+            [2, "Chè xanh Tà Xùa", "Hộp 100g", "HTX Chè Tà Xùa", "3 sao"], [None, "Chè đen Tà Xùa", "Hộp 100g"]]  # fmt: skip
+    # STT, subject and stars merged; the name typed once, or once for each variant of a product.
+    merges = ["A6:A7", "D6:D7", "E6:E7", "A8:A9", "D8:D9", "E8:E9"]
+    result = read_sheet_file(_book(tmp_path / "stt.xlsx", {"DS": rows}, {"DS": merges}))
+    assert [(r.row, r.product_name, r.subject_name, r.stars) for r in result.rows] == [
+        (6, "Mật ong bạc hà", "HTX Ong mật Vân Hồ", 4), (8, "Chè xanh Tà Xùa", "HTX Chè Tà Xùa", 3),
+        (9, "Chè đen Tà Xùa", "HTX Chè Tà Xùa", 3)]  # fmt: skip
+    assert result.rejects == []
+
+
 def test_subject_and_decision_merged_down_reach_every_row(tmp_path):
     header = [*HEADER, "Số quyết định"]
     rows = [["UBND TỈNH SƠN LA"], ["DANH SÁCH SẢN PHẨM OCOP"], [], header,
