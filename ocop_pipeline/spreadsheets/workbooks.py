@@ -5,8 +5,8 @@ text" exports in UTF-16; offices save an xlsx as .xls and name a BIFF .xls .xlsx
 decide, and the file is opened by them, never by its name: PK zip -> xlsx/ods (python-calamine),
 D0CF11E0 OLE -> legacy .xls (calamine) or an encrypted OOXML package, '<' -> HTML table or XML
 Spreadsheet 2003, anything else -> delimited text. A PDF, a picture or a Word document named .xlsx is
-rejected as what it is. Hidden rows and columns of an xlsx are reported per sheet (the reader leaves
-them out of the list). Merged ranges are filled with their top-left value, so a header
+rejected as what it is. Hidden rows and columns of an xlsx or a BIFF .xls are reported per sheet (the
+reader leaves them out of the list). Merged ranges are filled with their top-left value, so a header
 spanning two columns, or a subject cell spanning its three products, reads the same in every cell.
 Sheets typed in the legacy TCVN3 or VNI fonts are converted to Unicode here, a sheet at a time, before
 anyone looks for headers (legacy_fonts.py); CSV bytes from such files are read as Windows Latin-1.
@@ -176,9 +176,15 @@ def _open(path: Path, name: str, head: bytes) -> Workbook:
             grid.hidden_rows, grid.hidden_cols = rows, cols
         return book
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
             raise _fail(name, "file is password-protected (encrypted workbook)")
-        return Workbook("xls", _calamine_grids(path, name, "xls"))
+        book = Workbook("xls", _calamine_grids(path, name, "xls"))
+        if b"\x7d\x00" in data or b"\x08\x02" in data:  # COLINFO or ROW records may hide something
+            hidden = _xls_hidden(data)
+            for grid in book.grids:
+                grid.hidden_rows, grid.hidden_cols = hidden.get(grid.name, (frozenset(), frozenset()))
+        return book
     data = path.read_bytes()
     _check_text_rows(data, name)
     text = _decode(data, name)
@@ -282,6 +288,54 @@ def _by_sheet_name(
         if target in by_file:
             out[sheet.get("name", "")] = by_file[target]
     return out
+
+
+def _xls_hidden(data: bytes) -> dict[str, tuple[frozenset[int], frozenset[int]]]:
+    """Hidden rows and columns of a BIFF8 .xls by sheet name (calamine reports neither).
+
+    Walks the records of the Workbook stream: BOUNDSHEET names each sheet and the offset of its BOF,
+    COLINFO (0x7D) flags hidden column ranges (options bit 0), ROW (0x208) hidden rows (bit 5,
+    fDyZero). Best effort: a stream it cannot walk gives no hidden rows or columns, never an error
+    (calamine has read the values already and reports real damage).
+    """
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            stream_name = "Workbook" if ole.exists("Workbook") else "Book"
+            stream = ole.openstream(stream_name).read()
+    except (OSError, ValueError, struct.error):
+        return {}
+    sheets: dict[int, str] = {}
+    found: dict[str, tuple[set[int], set[int]]] = {}
+    current: tuple[set[int], set[int]] | None = None
+    pos, end = 0, len(stream)
+    unpack = struct.unpack_from
+    try:
+        while pos + 4 <= end:
+            kind, size = unpack("<HH", stream, pos)
+            body = pos + 4
+            if kind == 0x0085 and size >= 8:  # BOUNDSHEET: lbPlyPos, state, type, name
+                offset, cch, high = unpack("<IxxBB", stream, body)
+                raw = stream[body + 8 : body + 8 + cch * (2 if high & 1 else 1)]
+                sheets[offset] = raw.decode("utf-16-le" if high & 1 else "latin-1", errors="replace")
+            elif kind == 0x0809:  # BOF: a sheet's substream starts here (or the globals')
+                sheet = sheets.get(pos)
+                current = found.setdefault(sheet, (set(), set())) if sheet is not None else None
+            elif current is not None and kind == 0x007D and size >= 10:
+                first, last, _, _, options = unpack("<HHHHH", stream, body)
+                if options & 1:
+                    current[1].update(range(first, min(last, first + 1000) + 1))
+            elif current is not None and kind == 0x0208 and size >= 16:
+                row, options = unpack("<H10xI", stream, body)
+                if options & 0x20:
+                    current[0].add(row)
+            pos = body + size
+    except struct.error:
+        return {}
+    return {name: (frozenset(rows), frozenset(cols)) for name, (rows, cols) in found.items() if rows or cols}
 
 
 def _check_xlsx_extent(

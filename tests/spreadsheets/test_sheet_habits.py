@@ -16,6 +16,7 @@ import pytest
 from devtools import sheet_habits, sheetgen
 from ocop_pipeline.spreadsheets.reader import SheetReadError, read_sheet_file
 from ocop_pipeline.spreadsheets.stars import parse_stars
+from ocop_pipeline.spreadsheets.workbooks import _xls_hidden
 from ocop_pipeline.text.folding import fold_key
 
 TITLE = [["UBND TỈNH SƠN LA"], ["DANH SÁCH SẢN PHẨM ĐẠT CHỨNG NHẬN OCOP NĂM 2022"],
@@ -73,17 +74,26 @@ def test_xlsx_saved_as_xls_is_read_by_its_bytes(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_xls_named_xlsx_is_read_with_its_merges(tmp_path):
+def test_real_xls_named_xlsx_is_read_with_its_merges_and_hidden_parts(tmp_path):
     if sheetgen.soffice_path() is None:
         pytest.skip("LibreOffice (soffice) is not installed: cannot write a real .xls")
     lists = [sheet_habits.write_habit(tmp_path / "biff.xlsx", "xls_named_xlsx", random.Random(3))]
-    src = tmp_path / "packs.xlsx"
-    lists.append(sheet_habits.write_habit(src, "merged_packages", random.Random(4)))
-    (xls,) = sheetgen.convert_to_xls([src], tmp_path / "out")  # merged package rows, in BIFF
-    assert lists[0].path.read_bytes()[:4] == bytes.fromhex("D0CF11E0") and xls.suffix == ".xls"
+    sources = [tmp_path / "packs.xlsx", tmp_path / "hidden.xlsx"]
+    lists.append(sheet_habits.write_habit(sources[0], "merged_packages", random.Random(4)))
+    lists.append(sheet_habits.write_habit(sources[1], "hidden", random.Random(5)))
+    # Merged package rows, a hidden proposal column and hidden rows, in BIFF: one LibreOffice run.
+    converted = sheetgen.convert_to_xls(sources, tmp_path / "out")
+    assert lists[0].path.read_bytes()[:4] == bytes.fromhex("D0CF11E0")
     _truth_matches(lists[0])
-    lists[1].path = xls
-    _truth_matches(lists[1])
+    for habit_list, xls in zip(lists[1:], converted, strict=True):
+        habit_list.path = xls
+        result = _truth_matches(habit_list)
+    hidden = [r for r in result.rejects if r.reason.startswith("row hidden in the sheet")]
+    assert len(hidden) == lists[2].hidden_rows > 0
+    # The hidden parts are best effort: a stream that cannot be walked hides nothing and raises nothing.
+    data = converted[1].read_bytes()
+    assert _xls_hidden(data)["Danh sách"][1] == frozenset({4})
+    assert _xls_hidden(data[:3000]) == {} and _xls_hidden(b"\xd0\xcf\x11\xe0" + b"\x00" * 2000) == {}
 
 
 def test_damaged_workbook_error_names_the_format_found(tmp_path):
