@@ -139,6 +139,8 @@ def products(rng: random.Random, place: Place, n: int) -> list[Product]:
         stem = rng.choice(place.stems)
         town = commune.split(" ", 1)[1] if not commune.startswith("thị trấn") else commune[9:]
         name = f"{stem} {rng.choice(_BRANDS)}" if rng.random() < 0.5 else f"{stem} {town}"
+        if len(seen) > 100:  # beyond the few hundred stem x brand/town names: number them
+            name = f"{name} số {len(seen) + 1}"
         if name in seen:
             continue
         seen.add(name)

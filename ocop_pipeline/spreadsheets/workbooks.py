@@ -180,10 +180,9 @@ def _open(path: Path, name: str, head: bytes) -> Workbook:
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _fail(name, "file is password-protected (encrypted workbook)")
         book = Workbook("xls", _calamine_grids(path, name, "xls"))
-        if b"\x7d\x00" in data or b"\x08\x02" in data:  # COLINFO or ROW records may hide something
-            hidden = _xls_hidden(data)
-            for grid in book.grids:
-                grid.hidden_rows, grid.hidden_cols = hidden.get(grid.name, (frozenset(), frozenset()))
+        hidden = _xls_hidden(data)  # ~4 ms per 1,000 rows, about what calamine takes to read them
+        for grid in book.grids:
+            grid.hidden_rows, grid.hidden_cols = hidden.get(grid.name, (frozenset(), frozenset()))
         return book
     data = path.read_bytes()
     _check_text_rows(data, name)
