@@ -50,6 +50,9 @@ HEADER_RULES: tuple[tuple[str, str], ...] = (
     ),
     ("province", r"^(?:ten )?(?:tinh|tinh thanh|tinh thanh pho)$|^province\b"),
     ("score", r"\bdiem\b|\bscore\b|\bpoints\b"),
+    # 'Hạng sao đề xuất', 'Dự kiến hạng sao', 'Tự đánh giá': what a producer or district proposed, not
+    # the rating; recognised so that it is never read as the stars column.
+    ("_proposed", r"\bde xuat\b|\bdu kien\b|\btu danh gia\b|\btu cham\b|\bproposed\b"),
     (
         "stars",
         (

@@ -3,8 +3,11 @@
 Provincial lists share habits, not a layout: a title block naming the province, year and decision
 above the table; one- or two-level headers in any order and wording; rows grouped under district,
 star or product-group section rows; totals and a signature block below; one sheet per star level;
-subject and address in one cell; stars written a dozen ways. `read_sheet_file` finds the table by
-scoring rows for known header words (headers.py), reads the title block (titles.py), then reads every row below it. Rows that look
+subject and address in one cell; stars written a dozen ways; one sheet per district named only by the
+sheet; a product's cells merged down over the rows of its package sizes; the same product pasted twice
+(read once, the copy rejected as a duplicate); hidden columns and rows (left out: the visible list
+counts). `read_sheet_file` finds the table by scoring rows for known header words (headers.py), reads
+the title block (titles.py), then reads every row below it. Rows that look
 like products but cannot be one (no name, '2 sao', 'Tiềm năng 5 sao') become `RowReject`s with a
 reason; section, totals, notes and signature rows are structure, neither products nor rejects.
 
@@ -50,7 +53,7 @@ from ocop_pipeline.text.normalize import clean_text, parse_vn_decimal
 __all__ = ["PARSER_VERSION", "RowReject", "SheetFile", "SheetReadError", "SheetRow", "read_sheet_file"]
 
 # Bump when the rows produced for the same file change (stored with every parsed document).
-PARSER_VERSION = "sheets-1.3"
+PARSER_VERSION = "sheets-1.4"
 
 
 _JSON_KEYS = (
@@ -239,9 +242,19 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
     sheet_stars = stars_from_label(grid.name)
     if sheet_stars:
         ctx.stars, ctx.stars_label = sheet_stars, grid.name
+    else:
+        ctx.district = _sheet_district(grid.name, info.province)
     header_keys = {fold_key(header.labels.get(c_prod, ""))}
+    # Rows under a product's name merged down (its package sizes): one product, read at the top row.
+    continued = _merged_down(grid, c_prod, header.last + 1)
+    # Under an STT merged down, a row without its own product name is a package row of the one above
+    # (a row that names a product is a product: some lists number a product's variants once).
+    stt_continued = _merged_down(grid, c_stt, header.last + 1) if c_stt is not None else set()
+    hidden = grid.hidden_rows
 
     for r in range(header.last + 1, len(grid.rows)):
+        if r in continued:
+            continue
         cells = grid.rows[r]
         width = len(cells)
 
@@ -309,8 +322,12 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
         stars_cell = cells[c_stars] if c_stars is not None and c_stars < width else ""
         stars_text = cell_text(stars_cell)
         if not prod:
-            if subj_raw or stars_text:
+            if (subj_raw or stars_text) and r not in stt_continued:
                 rejects.append(_reject(file, grid.name, r, "missing product name", header, cells))
+            continue
+        if r in hidden:
+            reason = "row hidden in the sheet: not read (unhide it if the product belongs to the list)"
+            rejects.append(_reject(file, grid.name, r, reason, header, cells))
             continue
 
         if stars_text:
@@ -384,6 +401,36 @@ def _read_grid(grid: Grid, file: str, header: Header, rows_out: list, rejects: l
         )
         by_district = district_province(district) if province_match is None and district else None
         rows_out.append((row, province_match, info, by_district))
+
+
+def _merged_down(grid: Grid, column: int, start: int) -> set[int]:
+    """Rows below the first of a range merged down over `column`, from row `start` on (0-based)."""
+    out: set[int] = set()
+    for r0, c0, r1, c1 in grid.merged:
+        if r1 > r0 >= start and c0 <= column <= c1:
+            out.update(range(r0 + 1, r1 + 1))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _sheet_district(name: str, province: ProvinceMatch | None) -> str | None:
+    """The district a sheet is named after ('H.Vân Hồ', 'H. Mai Sơn', 'TP Sơn La'), or None.
+
+    A name with its kind is read as an address would be, and kept when the reference knows the
+    district; a bare name ('Mai Sơn') only within the province the title names, and never the
+    province's own name. Districts of sheet names are the rows' default, below any address.
+    """
+    if not name or len(name) > 40:
+        return None
+    parsed = parse_address(name)
+    if parsed.district and not parsed.commune:
+        return parsed.district if lookup_district(parsed.district, province) or (
+            province and lookup_district(parsed.district, None)
+        ) else None
+    if province is None or parsed.commune or lookup_province(name):
+        return None
+    found = lookup_district(name, province)
+    return found.name if found is not None else None
 
 
 def _holds_districts(grid: Grid, start: int, c: int) -> bool:
@@ -484,7 +531,7 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
     province_column = False
     for grid in grids:
         texts = [row_texts(row) for row in grid.rows[:HEADER_SCAN_ROWS]]
-        header = find_header(texts)
+        header = _visible_header(grid, texts)
         if header is None:
             continue
         tables += 1
@@ -497,9 +544,12 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         sheet_infos.append(info)
         _read_grid(grid, name, header, found, rejects, info)
     if not tables:
+        if book.images:
+            raise SheetReadError(f"{name}: the workbook holds an image and no table: send the original file")
         raise SheetReadError(
             f"{name}: no product table found (looked for a header with product name and stars columns)"
         )
+    found = _drop_duplicates(found, rejects)
 
     # File-level facts: the first sheet's title, then any sheet's, then the file name.
     from_name = file_name_info(path.name if display_name is None else display_name)
@@ -559,6 +609,55 @@ def read_sheet_file(path: str | Path, display_name: str | None = None) -> SheetF
         title=file_info.title,
         level=file_info.level,
     )
+
+
+def _visible_header(grid: Grid, texts: list[list[str]]) -> Header | None:
+    """The header read without the sheet's hidden columns (a hidden 'proposed stars' column beside the
+    recognised one must not be taken for it); a field only a hidden column holds is still read."""
+    if not grid.hidden_cols:
+        return find_header(texts)
+    hidden = grid.hidden_cols
+    shown = [[t if c not in hidden else "" for c, t in enumerate(row)] for row in texts]
+    header = find_header(shown)
+    full = find_header(texts)
+    if header is None:
+        return full
+    if full is not None and (full.first, full.last) == (header.first, header.last):
+        for f, c in full.columns.items():
+            if f not in header.columns and not f.startswith("_"):
+                header.columns[f] = c
+                header.labels.setdefault(c, full.labels.get(c, ""))
+    return header
+
+
+_Found = tuple[SheetRow, ProvinceMatch | None, TitleInfo, ProvinceMatch | None]
+
+
+def _drop_duplicates(found: list[_Found], rejects: list[RowReject]) -> list[_Found]:
+    """The same product pasted twice in one list is one product: the first row counts, each copy is
+    rejected naming it. The same means the same name, subject, address, district, stars and decision:
+    a product under two decisions, or two producers' products of one name, stay apart."""
+    seen: dict[tuple, SheetRow] = {}
+    kept: list[_Found] = []
+    append = kept.append
+    for item in found:
+        row = item[0]
+        # A pasted copy is the same text: cleaned and casefolded is enough, and costs a fraction of
+        # fold_key (this runs on every row of every list).
+        key = (row.product_name.casefold(), (row.subject_name or "").casefold(), (row.address or "").casefold(),
+               row.district, row.stars, row.decision_no)  # fmt: skip
+        first = seen.setdefault(key, row)
+        if first is row:
+            append(item)
+            continue
+        where = f"row {first.row}" + (f" of sheet {first.sheet}" if first.sheet != row.sheet else "")
+        raw = {"product_name": row.product_name_raw, "subject_name": row.subject_name_raw or "",
+               "stars": row.stars_raw}  # fmt: skip
+        rejects.append(RowReject(
+            file=row.file, sheet=row.sheet, row=row.row, raw={k: v for k, v in raw.items() if v},
+            reason=f"duplicate of {where}: the same product, subject and stars listed twice (counted once)",
+        ))  # fmt: skip
+    return kept
 
 
 def _post_reform(info: TitleInfo, rows: list[SheetRow]) -> bool:

@@ -1,4 +1,6 @@
-"""Star ratings as official lists write them: '4 sao', '4*', '(****)', '★★★★', 'Hạng 4 sao', '04', 4.0.
+"""Star ratings as official lists write them: '4 sao', '4*', '(****)', '★★★★', 'Hạng 4 sao', '04', 4.0,
+'★★★★☆' (4 of 5), '4sao', 'Bốn sao', 'Đạt 4 sao', '3 sao (đề xuất 4 sao)' (3: a proposal is no
+rating), 'Nâng hạng từ 3 sao lên 4 sao' (4: the rating it was raised to).
 
 A rating is 3, 4 or 5 stars (DOMAIN.md): anything else is not an OCOP product and the row is rejected
 with a reason. 'Tiềm năng 5 sao' (potential 5 stars) is a provincial score awaiting national review,
@@ -13,13 +15,19 @@ from functools import lru_cache
 from ocop_pipeline.text.folding import fold_key, strip_accents
 
 POTENTIAL_5_STAR = "potential 5-star is not a rating"
+PROPOSED_NOT_RATING = "a proposed rating ('đề xuất ... sao') is not a rating"
 
 _GLYPHS = "★☆⭐✩✪✫✬✭✮✯✰*"
+_EMPTY_GLYPHS = "☆✩"  # the unearned stars of '★★★★☆' (4 of 5)
 _GLYPH_ONLY = re.compile(r"^[\s()\[\]" + re.escape(_GLYPHS) + r"]+$")
 _NUMBER = re.compile(r"(\d+)(?:[.,]0+)?(?!\d)")
 _WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5}
 _WORD_STARS = re.compile(r"\b(mot|hai|ba|bon|tu|nam)\s+sao\b")
 _POTENTIAL = re.compile(r"ti[eềệ]m\s*n[aă]ng", re.IGNORECASE)
+# '(đề xuất 4 sao)', 'đề nghị 5 sao': a proposal written beside the rating, dropped before reading it.
+_PROPOSAL = re.compile(r"[(\[,;-]?\s*(?:de xuat|de nghi|du kien)\b[^)\]]*[)\]]?")
+# 'Nâng hạng từ 3 sao lên 4 sao', 'nâng lên 5 sao': the rating after 'lên' is the one now held.
+_RAISED_TO = re.compile(r"\blen\s+(?:hang\s+)?(\d|mot|hai|ba|bon|tu|nam)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -33,9 +41,23 @@ def _parse_text(text: str) -> tuple[int | None, str | None]:
             if stars:
                 return stars, None
         return None, POTENTIAL_5_STAR
+    if "de xuat" in key or "de nghi" in key or "du kien" in key:
+        before = _PROPOSAL.sub(" ", key).strip()
+        if before and before != key:
+            stars, _ = _parse_text(before)
+            if stars:
+                return stars, None
+        if not before:
+            return None, PROPOSED_NOT_RATING
+    raised = _RAISED_TO.search(key) if "len" in key else None
+    if raised:
+        value = raised.group(1)
+        return _checked(int(value) if value.isdigit() else _WORDS[value], text)
     if _GLYPH_ONLY.match(text):
-        count = sum(text.count(g) for g in _GLYPHS)
-        return _checked(count, text)
+        filled = sum(text.count(g) for g in _GLYPHS if g not in _EMPTY_GLYPHS)
+        # White stars beside black ones are the unearned ones; alone ('☆☆☆☆') they are the rating,
+        # as some fonts draw every star white.
+        return _checked(filled or sum(text.count(g) for g in _EMPTY_GLYPHS), text)
     match = _NUMBER.search(text)
     if match:
         return _checked(int(match.group(1)), text)
