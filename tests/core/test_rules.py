@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from ocop_pipeline.core import rules
-from ocop_pipeline.news.facts import regime_level
+from ocop_pipeline.news.levels import regime_level
 
 
 @pytest.mark.parametrize(("stars", "on", "level"), [
