@@ -545,7 +545,9 @@ def _first_clause(predicate: str) -> str:
 
 
 def _cut_predicate(text: str) -> tuple[str, str]:
-    m = _rx("predicate", _PREDICATE).search(text)
+    # On the lower-cased text (same spans; only the offset is used): _PREDICATE is tried at every
+    # space and comma, and re.I compares each of its letters case-folded.
+    m = patterns.search_ignorecase("predicate", _PREDICATE, text)
     if m is None:
         return text, ""
     return text[: m.start()], text[m.start() :]
