@@ -382,7 +382,7 @@ def extract_article(
         for o in occurrences
         if o.mode == "batch" and o.role == "own" and o.mention.unit == "products" and not o.mention.potential
     ]
-    products = NP.page_products(para_sents, batch_pairs, page.title)
+    products = NP.page_products(para_sents, batch_pairs, page.title, {s: info[1] for s, info in sent_info.items()})
     for p in products:
         if p["status"] == "rated" and p["sentence"] in sent_info and p["sentence"] not in batch_sentences:
             batch_sentences.append(p["sentence"])

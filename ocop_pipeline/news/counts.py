@@ -267,6 +267,12 @@ def _rev_gate_rx() -> re.Pattern[str]:
     return rx
 
 
+_BREAKDOWN = (
+    r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them"
+    r"|\((?=\s*(?:\d|trong|gồm|có\s+\d|including))"
+)
+
+
 def mentions(sentence: str, carry: str | None = None, low: str | None = None) -> list[Quantity]:
     """Numbers of products/subjects in one sentence with their mode (see module docstring). `low`
     is sentence.lower() when the caller has it already."""
@@ -348,13 +354,14 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
     # the next ";", "n" or "i" instead of trying the pattern at every position.
     # The year must open a clause: "năm 2021" after a noun ("sản phẩm OCOP năm 2021 của 88 chủ thể")
     # qualifies that noun and starts nothing.
+    # Where a breakdown opens ("..., trong đó 12 sản phẩm đạt 4 sao"): the cues before it belong to
+    # the whole, which the parts inherit. Searched like the fresh starts (only its end is used).
     if low is not sentence and folds_like_ignorecase(sentence, low):
         fresh_rx, fresh_text = _rx("fresh_low", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", 0), low
+        brk_rx, brk_text = lower_rx("breakdown", _BREAKDOWN), low
     else:
         fresh_rx, fresh_text = _rx("fresh", r";|[,:(]\s*(?:trong\s+)?(?:năm|in)\s+20\d\d", re.IGNORECASE), sentence
-    # Where a breakdown opens ("..., trong đó 12 sản phẩm đạt 4 sao"): the cues before it belong to
-    # the whole, which the parts inherit.
-    brk_rx = _rx("breakdown", r"trong\s+(?:đó|số\s+(?:đó|này))|bao\s+gồm|\bgồm\b|including|of\s+which|among\s+them|\((?=\s*(?:\d|trong|gồm|có\s+\d|including))", re.IGNORECASE)
+        brk_rx, brk_text = _rx("breakdown", _BREAKDOWN, re.IGNORECASE), sentence
     out: list[Quantity] = []
     prev_end = 0
     mode = carry or "unknown"
@@ -381,7 +388,7 @@ def mentions(sentence: str, carry: str | None = None, low: str | None = None) ->
         lo = prev_end if fresh_at is None or not out else fresh_at
         brk_at = None
         if out:
-            for bm in brk_rx.finditer(sentence, lo, start):
+            for bm in brk_rx.finditer(brk_text, lo, start):
                 brk_at = bm.end()
         if brk_at is not None:
             lo = brk_at

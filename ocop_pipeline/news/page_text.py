@@ -396,8 +396,11 @@ def _is_junk(key: str, text: str, *, folded: bool = False) -> bool:
     junk = _rx("junk_folded", _JUNK_LINE_FOLDED) if folded else _rx("junk", _JUNK_LINE)
     if junk.match(key) or "{name}" in text or "{body}" in text or "{time}" in text:
         return True
-    # Caption file names and image placeholders: "...PV Báo VH&ĐS..JPG"
-    if _rx("imgname", r"\.(?:jpe?g|png|gif|webp|bmp)\s*$", re.IGNORECASE).search(text):
+    # Caption file names and image placeholders: "...PV Báo VH&ĐS..JPG". Anchored at the end after
+    # \s* (str.rstrip strips the same whitespace): a match starts at most five characters before
+    # the trailing whitespace, so the search starts there rather than at every "." of the block.
+    tail = max(0, len(text.rstrip()) - 5)
+    if _rx("imgname", r"\.(?:jpe?g|png|gif|webp|bmp)\s*$", re.IGNORECASE).search(text, tail):
         return True
     # Bullets of counters and menus: "• Đang online: 1".
     return bool(text[:1] in "•·" and len(key.split()) <= 4)

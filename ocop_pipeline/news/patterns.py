@@ -99,6 +99,16 @@ def folds_like_ignorecase(text: str, low: str) -> bool:
     return len(low) == len(text) and "ı" not in text and "ſ" not in text
 
 
+def search_ignorecase(name: str, pattern: str, text: str, low: str | None = None) -> re.Match[str] | None:
+    """The first match of re.I `pattern` in `text`, found as `finditer_ignorecase` finds them (on the
+    lower-cased copy when that gives the same spans): its offsets are the text's, its groups are
+    to be read from the text, not from the match."""
+    low = text.lower() if low is None else low
+    if folds_like_ignorecase(text, low):
+        return lower_rx(name, pattern).search(low)
+    return _rx_i(name, pattern).search(text)
+
+
 def finditer_ignorecase(
     name: str, pattern: str, text: str, low: str | None = None
 ) -> list[tuple[re.Match[str], str]]:

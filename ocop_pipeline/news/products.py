@@ -32,7 +32,7 @@ excerpt (one cut inside its subject keeps its name, with no subject).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from ocop_pipeline.geo.addresses import ADDRESS_START  # one home for the words that open an address
@@ -545,7 +545,9 @@ def _first_clause(predicate: str) -> str:
 
 
 def _cut_predicate(text: str) -> tuple[str, str]:
-    m = _rx("predicate", _PREDICATE).search(text)
+    # On the lower-cased text (same spans; only the offset is used): _PREDICATE is tried at every
+    # space and comma, and re.I compares each of its letters case-folded.
+    m = patterns.search_ignorecase("predicate", _PREDICATE, text)
     if m is None:
         return text, ""
     return text[: m.start()], text[m.start() :]
@@ -769,13 +771,20 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+# What a sentence naming a product holds: a product word, a subject, a star or a list mark (substring
+# tests: cheaper than one alternation of them, which re cannot skip ahead for).
+_NP_GATE = ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")
+
+
 def page_products(
-    paragraphs: Sequence[Sequence[str]], batch: Sequence[tuple[int, str | None]] = (), title: str | None = None
+    paragraphs: Sequence[Sequence[str]], batch: Sequence[tuple[int, str | None]] = (), title: str | None = None,
+    lowered: Mapping[str, str] | None = None,
 ) -> list[dict]:
     """Products of a page, from its paragraphs split into sentences (`paragraphs[i]` is the list of
     sentences of body block i), the batch counts the page reports ((value, stars) pairs) and its title
     (which often states the batch: "Huyện X có thêm 7 sản phẩm OCOP 3 sao"), for the stars of a list
-    whose header gives none."""
+    whose header gives none. `lowered` maps sentences to their lower() when the caller has them."""
+    lowered = lowered or {}
     flat = [s for para in paragraphs for s in para]
     heads = [title, *flat] if title else flat
     if title and (not flat or title != flat[0]):
@@ -795,8 +804,6 @@ def page_products(
 
     out: list[dict] = []
     n_blocks = len(paragraphs)
-    # What a sentence naming a product holds: a product word, a subject, a star or a list mark.
-    gate = _rx("np_gate", r"sản phẩm|product| của | by |sao|:|star|namely|includ", 0)
     line_head: tuple[str, int | None] | None = None  # a header line ending with ":" over item lines
     prev: str | None = None  # the sentence before, across blocks: "Bao gồm: ..." may open the next block
     for bi, para in enumerate(paragraphs):
@@ -810,8 +817,10 @@ def page_products(
             else:
                 line_head = None
         for si, sent in enumerate(para):
-            low = sent.lower()
-            if gate.search(low) is None:
+            low = lowered.get(sent)
+            if low is None:
+                low = sent.lower()
+            if not any(w in low for w in _NP_GATE):
                 prev = sent
                 continue
             is_open = (
