@@ -18,23 +18,13 @@ from ocop_pipeline.spreadsheets.reader import SheetReadError, read_sheet_file
 from ocop_pipeline.spreadsheets.stars import parse_stars
 from ocop_pipeline.spreadsheets.workbooks import _xls_hidden
 from ocop_pipeline.text.folding import fold_key
+from tests.support.workbooks import xlsx
 
 TITLE = [["UBND TỈNH SƠN LA"], ["DANH SÁCH SẢN PHẨM ĐẠT CHỨNG NHẬN OCOP NĂM 2022"],
          ["(Kèm theo Quyết định số 2790/QĐ-UBND ngày 28/12/2022 của UBND tỉnh Sơn La)"], []]  # fmt: skip
 HEADER = ["STT", "Tên sản phẩm", "Chủ thể", "Địa chỉ", "Hạng sao"]
 
 
-def _book(path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    wb.save(path)
-    return path
 
 
 def _truth_matches(habit_list) -> None:
@@ -65,7 +55,7 @@ def test_generated_habit_lists_read_as_their_truth(tmp_path, habit):
 
 
 def test_xlsx_saved_as_xls_is_read_by_its_bytes(tmp_path):
-    path = _book(tmp_path / "sonla.xlsx", {"DS": [*TITLE, HEADER, [1, "Chè Shan tuyết Tà Xùa", "HTX Tà Xùa",
+    path = xlsx(tmp_path / "sonla.xlsx", {"DS": [*TITLE, HEADER, [1, "Chè Shan tuyết Tà Xùa", "HTX Tà Xùa",
                                                                      "xã Tà Xùa, huyện Bắc Yên", "4 sao"]]})
     named_xls = path.rename(tmp_path / "sonla.xls")
     (row,) = read_sheet_file(named_xls).rows
@@ -148,7 +138,7 @@ def test_package_rows_merged_under_one_product_are_one_product(tmp_path):
             [None, None, "Hộp 500g"], [None, None, "Túi 1kg"],
             [2, "Mận hậu sấy dẻo", "Gói 200g", "Công ty TNHH Nông sản Mộc Châu", "huyện Vân Hồ", "3 sao"]]  # fmt: skip
     merges = [f"{c}6:{c}8" for c in "ABDEF"]
-    result = read_sheet_file(_book(tmp_path / "packs.xlsx", {"DS": rows}, {"DS": merges}))
+    result = read_sheet_file(xlsx(tmp_path / "packs.xlsx", {"DS": rows}, {"DS": merges}))
     assert [(r.row, r.product_name, r.subject_name, r.stars, r.district) for r in result.rows] == [
         (6, "Cà phê Arabica Sơn La", "HTX Cà phê Chiềng Ban", 4, "Huyện Mai Sơn"),
         (9, "Mận hậu sấy dẻo", "Công ty TNHH Nông sản Mộc Châu", 3, "Huyện Vân Hồ")]  # fmt: skip
@@ -162,7 +152,7 @@ def test_package_rows_under_a_merged_stt_without_a_name_are_no_rejects(tmp_path)
             [2, "Chè xanh Tà Xùa", "Hộp 100g", "HTX Chè Tà Xùa", "3 sao"], [None, "Chè đen Tà Xùa", "Hộp 100g"]]  # fmt: skip
     # STT, subject and stars merged; the name typed once, or once for each variant of a product.
     merges = ["A6:A7", "D6:D7", "E6:E7", "A8:A9", "D8:D9", "E8:E9"]
-    result = read_sheet_file(_book(tmp_path / "stt.xlsx", {"DS": rows}, {"DS": merges}))
+    result = read_sheet_file(xlsx(tmp_path / "stt.xlsx", {"DS": rows}, {"DS": merges}))
     assert [(r.row, r.product_name, r.subject_name, r.stars) for r in result.rows] == [
         (6, "Mật ong bạc hà", "HTX Ong mật Vân Hồ", 4), (8, "Chè xanh Tà Xùa", "HTX Chè Tà Xùa", 3),
         (9, "Chè đen Tà Xùa", "HTX Chè Tà Xùa", 3)]  # fmt: skip
@@ -178,7 +168,7 @@ def test_subject_and_decision_merged_down_reach_every_row(tmp_path):
             [3, "Nhãn sấy Sông Mã", "HTX Nhãn Sông Mã", "thị trấn Sông Mã, huyện Sông Mã", "3 sao",
              "2790/QĐ-UBND ngày 28/12/2022"]]  # fmt: skip
     merges = ["C5:C6", "D5:D6", "F5:F6"]
-    result = read_sheet_file(_book(tmp_path / "merged.xlsx", {"DS": rows}, {"DS": merges}))
+    result = read_sheet_file(xlsx(tmp_path / "merged.xlsx", {"DS": rows}, {"DS": merges}))
     assert [(r.product_name, r.subject_name, r.district, r.decision_no, r.decision_date) for r in result.rows] == [
         ("Xoài tròn Yên Châu", "HTX Xoài Chiềng Pằn", "Huyện Yên Châu", "1021/QĐ-UBND", date(2022, 6, 15)),
         ("Xoài sấy dẻo", "HTX Xoài Chiềng Pằn", "Huyện Yên Châu", "1021/QĐ-UBND", date(2022, 6, 15)),
@@ -194,7 +184,7 @@ def test_product_pasted_twice_is_one_product_and_the_copy_a_reject(tmp_path):
     b = ["Măng đắng khô", "Hộ kinh doanh Lò Văn Hùng", "xã Lóng Luông, huyện Vân Hồ", "3 sao"]
     other = ["Mật ong hoa rừng", "HTX Mật ong Vân Hồ", "xã Vân Hồ, huyện Vân Hồ", "5 sao"]  # not a copy
     rows = [*TITLE, HEADER, [1, *a], [2, *b], [3, *a], [4, *other]]
-    result = read_sheet_file(_book(tmp_path / "dup.xlsx", {"DS": rows}))
+    result = read_sheet_file(xlsx(tmp_path / "dup.xlsx", {"DS": rows}))
     assert [(r.row, r.product_name, r.stars) for r in result.rows] == [
         (6, "Mật ong hoa rừng", 4), (7, "Măng đắng khô", 3), (9, "Mật ong hoa rừng", 5)]  # fmt: skip
     (reject,) = result.rejects
@@ -209,7 +199,7 @@ def test_hidden_proposed_stars_column_and_hidden_rows(tmp_path):
             [1, "Sữa chua Mộc Châu", "Công ty CP Giống bò sữa", "huyện Mai Sơn", "5 sao", "4 sao"],
             [2, "Chè Shan tuyết", "HTX Chè Tà Xùa", "huyện Bắc Yên", "4 sao", "4 sao"],
             [3, "Rượu ngô men lá", "Hộ kinh doanh Cầm Thị Lan", "huyện Thuận Châu", "3 sao", "3 sao"]]  # fmt: skip
-    path = _book(tmp_path / "hidden.xlsx", {"DS": rows})
+    path = xlsx(tmp_path / "hidden.xlsx", {"DS": rows})
     wb = openpyxl.load_workbook(path)
     ws = wb["DS"]
     ws.column_dimensions["E"].hidden = True  # the proposal, hidden beside the recognised rating
@@ -225,13 +215,13 @@ def test_hidden_proposed_stars_column_and_hidden_rows(tmp_path):
 def test_visible_proposed_stars_column_is_not_the_rating(tmp_path):
     header = ["STT", "Tên sản phẩm", "Chủ thể", "Hạng sao đề xuất", "Hạng sao"]
     rows = [*TITLE, header, [1, "Thịt trâu gác bếp", "HTX Thảo nguyên", "5 sao", "4 sao"]]
-    (row,) = read_sheet_file(_book(tmp_path / "proposed.xlsx", {"DS": rows})).rows
+    (row,) = read_sheet_file(xlsx(tmp_path / "proposed.xlsx", {"DS": rows})).rows
     assert (row.stars, row.stars_raw) == (4, "4 sao")
 
 
 def test_only_stars_column_hidden_is_still_read(tmp_path):
     rows = [*TITLE, HEADER, [1, "Chanh leo Mai Sơn", "HTX Chanh leo", "huyện Mai Sơn", "3 sao"]]
-    path = _book(tmp_path / "hidden_stars.xlsx", {"DS": rows})
+    path = xlsx(tmp_path / "hidden_stars.xlsx", {"DS": rows})
     wb = openpyxl.load_workbook(path)
     wb["DS"].column_dimensions["E"].hidden = True
     wb.save(path)
@@ -259,7 +249,7 @@ def test_star_notations_that_are_no_rating(written, why):
 
 def test_number_formatted_as_sao(tmp_path):
     rows = [*TITLE, HEADER, [1, "Gạo nếp Tú Lệ", "HTX Nông nghiệp Tú Lệ", "huyện Phù Yên", 4]]
-    path = _book(tmp_path / "fmt.xlsx", {"DS": rows})
+    path = xlsx(tmp_path / "fmt.xlsx", {"DS": rows})
     wb = openpyxl.load_workbook(path)
     wb["DS"]["E6"].number_format = '0" sao"'
     wb.save(path)
@@ -282,7 +272,7 @@ def test_district_only_in_the_sheet_name_beside_a_summary_of_counts(tmp_path):
               "H.Vân Hồ": sheet("", "Chè Vân Hồ", "HTX Chè Chiềng Yên", "xã Chiềng Yên", "3 sao"),
               "H. Mai Sơn": sheet("", "Cà phê Cò Nòi", "HTX Cà phê Cò Nòi", "xã Cò Nòi", "4 sao"),
               "TP Sơn La": sheet("", "Măng đắng", "Hộ kinh doanh Lường Văn Toàn", "xã Chiềng Ngần", "3 sao")}  # fmt: skip
-    result = read_sheet_file(_book(tmp_path / "sheets.xlsx", sheets))
+    result = read_sheet_file(xlsx(tmp_path / "sheets.xlsx", sheets))
     assert [(r.sheet, r.product_name, r.district, r.commune, r.province) for r in result.rows] == [
         ("H.Vân Hồ", "Chè Vân Hồ", "Huyện Vân Hồ", "Xã Chiềng Yên", "Sơn La"),
         ("H. Mai Sơn", "Cà phê Cò Nòi", "Huyện Mai Sơn", "Xã Cò Nòi", "Sơn La"),
@@ -296,7 +286,7 @@ def test_two_decisions_with_dates_as_serial_date_and_text(tmp_path):
             [1, "Xoài tròn", "HTX Xoài Yên Châu", "huyện Yên Châu", "3 sao", "1021/QĐ-UBND", 44727],
             [2, "Nhãn sấy", "HTX Nhãn Sông Mã", "huyện Sông Mã", "4 sao", "2790/QĐ-UBND", "28/12/2022"],
             [3, "Mận hậu", "HTX Mận Nà Ka", "huyện Mai Sơn", "3 sao", "3001/QĐ-UBND", datetime(2023, 1, 5)]]  # fmt: skip
-    result = read_sheet_file(_book(tmp_path / "two.xlsx", {"DS": rows}))
+    result = read_sheet_file(xlsx(tmp_path / "two.xlsx", {"DS": rows}))
     assert [(r.decision_no, r.decision_date, r.year) for r in result.rows] == [
         ("1021/QĐ-UBND", date(2022, 6, 15), 2022), ("2790/QĐ-UBND", date(2022, 12, 28), 2022),
         ("3001/QĐ-UBND", date(2023, 1, 5), 2023)]  # fmt: skip

@@ -18,24 +18,12 @@ from ocop_pipeline.geo.addresses import parse_address, split_subject_address
 from ocop_pipeline.spreadsheets import workbooks as sheet_files
 from ocop_pipeline.spreadsheets.reader import PARSER_VERSION, SheetReadError, read_sheet_file
 from ocop_pipeline.spreadsheets.stars import POTENTIAL_5_STAR, parse_stars, stars_from_label
+from tests.support.workbooks import xlsx
 
 # ---------------------------------------------------------------------------------------------------
 # Builders
 
 
-def xlsx(
-    path: Path, sheets: dict[str, list[list[object]]], merges: dict[str, list[str]] | None = None
-) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    wb.save(path)
-    return path
 
 
 THANH_HOA = [
