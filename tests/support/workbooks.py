@@ -16,7 +16,6 @@ def write_simple_list(path: Path, title: str, rows: Sequence[Sequence[Any]],
                       province_line: str = "UBND TỈNH THÁI BÌNH",
                       decision_line: str = DECISION_LINE) -> None:
     """Write `rows` (product, subject, address, stars) under LIST_HEADER, numbered from 1."""
-
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append([province_line])
