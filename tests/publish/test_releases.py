@@ -71,8 +71,9 @@ def test_first_release_then_unchanged_then_what_changed(built, tmp_path):
     _product(built, PRODUCTS[2], status="expired")
     _product(built, PRODUCTS[3], status="revoked")
     built.execute("DELETE FROM products WHERE name = ?", [PRODUCTS[4]])
+    # the new product copies an active one (LIMIT 1 alone could pick the revoked or the expired row)
     built.execute("INSERT INTO products SELECT * REPLACE ('p-new' AS product_id, 'Rượu nếp cái hoa vàng' AS name) "
-                  "FROM products LIMIT 1")
+                  "FROM products WHERE name = ?", [PRODUCTS[0]])
     second = _release(built, out)
     assert second.created and second.name == "20261201-1" and second.previous == "20261201"
     assert latest_name(out) == "20261201-1"
