@@ -9,7 +9,6 @@ from ocop_pipeline.news import patterns
 from ocop_pipeline.news.dates import date_pattern, parse_date
 from ocop_pipeline.news.patterns import finditer_ignorecase, lower_rx
 
-_RX = patterns.cache(__name__)
 _rx = patterns.compiler(__name__, re.IGNORECASE)
 
 

@@ -151,7 +151,7 @@ def regime_level(stars: set[str], when: date | None, has_district: bool) -> str 
 # The page's wording is read in its lead: who acted is said there, and reading the whole page for it
 # costs as much as the rest of the level.
 _LEAD = 10
-_FIVE = re.compile(r"5\s*sao|5[\s-]stars?|five[\s-]stars?", re.IGNORECASE)
+_FIVE = r"5\s*sao|5[\s-]stars?|five[\s-]stars?"
 _CENTRAL = {"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue", "thua thien hue"}
 
 
@@ -213,7 +213,7 @@ def page_level(
         if lower_stars:
             # "6 sản phẩm đạt 5 sao cấp quốc gia, 1.570 sản phẩm 4 sao ...": the national level of
             # the 5-star part, not of figures that hold 3 and 4 stars.
-            spans = [(pos, c) for pos, c in spans if c != "national" or not _FIVE.search(text, max(0, pos - 30), pos + 40)]
+            spans = [(pos, c) for pos, c in spans if c != "national" or not _rx("five", _FIVE).search(text, max(0, pos - 30), pos + 40)]
         return [("province" if central else "district") if c == "city" else c for _, c in spans]
 
     how = None

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 
+from ocop_pipeline.news import patterns
+
+_rx = patterns.compiler(__name__)
+
 _VI_UNITS = {
     "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
     "tám": 8, "chín": 9,
@@ -34,7 +38,7 @@ _EN_UNIT = (
 )
 # Lower-cased, run on the lower-cased sentence (same offsets): without re.I, re skips in C to the
 # next character that can start a number word.
-_NUMBER_RX = re.compile(
+_NUMBER = (
     (r"(?<!\w)(?P<vi>" + _VI_NUMBER + r")(?=" + _VI_UNIT + r")|(?<!\w)(?P<en>" + _EN_NUMBER + r")(?=" + _EN_UNIT + r")")
     .lower().replace("(?p<", "(?P<")
 )
@@ -59,16 +63,10 @@ def _has_counted_word(low: str, english: bool) -> bool:
     return False
 
 
-_OF_RX: list[re.Pattern[str]] = []
+# "29/31 sản phẩm": 29 of the 31 (the share of a whole, as in "đạt 29/31 sản phẩm").
+_OF = r"(?<![\d/.])(\d{1,4})/\d{1,4}(?=\s+(?:sản\s+phẩm|products?)\b)"
 # What every "29/31 sản phẩm" holds, as a pattern opening with a class (re skips to the next digit in C).
-_OF_QUICK = re.compile(r"\d/\d{1,4}\s+(?:sản phẩm|product)")
-
-
-def _rx_of() -> re.Pattern[str]:
-    """ "29/31 sản phẩm": 29 of the 31 (the share of a whole, as in "đạt 29/31 sản phẩm")."""
-    if not _OF_RX:
-        _OF_RX.append(re.compile(r"(?<![\d/.])(\d{1,4})/\d{1,4}(?=\s+(?:sản\s+phẩm|products?)\b)", re.IGNORECASE))
-    return _OF_RX[0]
+_OF_QUICK = r"\d/\d{1,4}\s+(?:sản phẩm|product)"
 
 
 def _vi_value(words: str) -> int:
@@ -85,14 +83,14 @@ def digits_for_words(sentence: str, low: str | None = None, *, english: bool = T
     sản phẩm" (29 of 31) as "29 sản phẩm"; the same object when there is none. `low` is
     sentence.lower() when the caller has it; `english` False looks only for Vietnamese units."""
     low = sentence.lower() if low is None else low
-    if "/" in sentence and _OF_QUICK.search(low) and _rx_of().search(sentence):
-        sentence = _rx_of().sub(r"\1", sentence)
+    if "/" in sentence and _rx("of_quick", _OF_QUICK).search(low) and _rx("of", _OF, re.IGNORECASE).search(sentence):
+        sentence = _rx("of", _OF, re.IGNORECASE).sub(r"\1", sentence)
         low = sentence.lower()
     if len(low) != len(sentence) or not _has_counted_word(low, english):
         return sentence
     out: list[str] = []
     pos = 0
-    for m in _NUMBER_RX.finditer(low):
+    for m in _rx("number", _NUMBER).finditer(low):
         if m.group("vi"):
             word = m.group("vi").lower()
             before = low[max(0, m.start() - 16) : m.start()]

@@ -6,7 +6,6 @@ import re
 
 from ocop_pipeline.news import patterns
 
-_RX = patterns.cache(__name__)
 _rx = patterns.compiler(__name__, re.IGNORECASE)
 
 
