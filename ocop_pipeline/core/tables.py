@@ -128,9 +128,10 @@ def default_decisions_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """This module, the resolution cache, the matching code that fingerprints (code_fingerprint), and
-    DuckDB, whose hash() the row fingerprints use."""
-    return code_hash((sys.modules[__name__], resolution_cache), code_fingerprint(), f"duckdb {duckdb.__version__}")
+    """This module, the programme's rules its SQL is built from (core/rules.py), the resolution cache,
+    the matching code that fingerprints (code_fingerprint), and DuckDB, whose hash() the row
+    fingerprints use."""
+    return code_hash((sys.modules[__name__], rules, resolution_cache), code_fingerprint(), f"duckdb {duckdb.__version__}")
 
 
 def _sha256(value: object) -> str:
