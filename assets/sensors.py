@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import dagster as dg
 
 from assets.resources import OcopStore
-from ocop_pipeline.raw.landing import sha256_file
 from ocop_pipeline.raw.spreadsheet_landing import inbox_files
+from ocop_pipeline.runtime.fingerprints import file_sha256
 
 if TYPE_CHECKING:  # what define_asset_job returns; not exported at the top level of dagster
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
@@ -76,7 +76,7 @@ def scan_inbox(inbox_dir: Path, cursor: str | None, now: float | None = None
             if entry and entry[:2] == [before.st_size, before.st_mtime_ns]:
                 sha = entry[2]
             else:
-                sha = sha256_file(path)
+                sha = file_sha256(path)
                 after = path.stat()
                 if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                     settling.append(rel)  # it changed while we read it: still being written

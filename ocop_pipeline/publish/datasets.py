@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from ocop_pipeline.runtime.fingerprints import file_sha256
 from ocop_pipeline.storage.schema import ALL_TABLES, Column, Table
 
 _FRICTIONLESS_TYPES = {
@@ -53,8 +54,6 @@ def published_tables() -> list[Table]:
 
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # Leading characters that make Excel (and LibreOffice) read a CSV cell as a formula (OWASP list).
@@ -89,14 +88,14 @@ def write_table(con: duckdb.DuckDBPyConnection, table: Table, out_dir: Path) -> 
 
     tmp = parquet_path.with_suffix(".parquet.tmp")
     pq.write_table(data, tmp, compression="zstd")
-    parquet_sha = _sha256(tmp)
+    parquet_sha = file_sha256(tmp)
     os.replace(tmp, parquet_path)
 
     tmp = csv_path.with_suffix(".csv.tmp")
     with tmp.open("wb") as fh:
         fh.write("\ufeff".encode())
         pa_csv.write_csv(csv_safe(data), fh)
-    csv_sha = _sha256(tmp)
+    csv_sha = file_sha256(tmp)
     os.replace(tmp, csv_path)
     return PublishedTable(table.name, data.num_rows, parquet_path, csv_path, parquet_sha, csv_sha)
 

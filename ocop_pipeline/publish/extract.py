@@ -38,6 +38,7 @@ import duckdb
 
 from ocop_pipeline.core import rules
 from ocop_pipeline.core.views import RATING_HISTORY_SELECT
+from ocop_pipeline.runtime.fingerprints import file_sha256
 
 # Bump when a sheet or column changes: a new format is a new version even with the same data.
 EXTRACT_FORMAT = "1"
@@ -391,12 +392,6 @@ def _write_workbook(extract: Extract, path: Path, notes: list[tuple[str, str]]) 
     wb.save(path)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def published_versions(month_dir: Path) -> list[int]:
@@ -444,14 +439,14 @@ def export_month(con: duckdb.DuckDBPyConnection, month: str, extracts_dir: Path,
 
             html = render_report(extract, version=version)
             (tmp / "report.html").write_text(html, encoding="utf-8")
-            report_entry = {"file": "report.html", "sha256": _sha256(tmp / "report.html")}
+            report_entry = {"file": "report.html", "sha256": file_sha256(tmp / "report.html")}
         manifest = {
             "month": month,
             "version": version,
             "data_cutoff": extract.cutoff.isoformat(),
             "generated_at": generated.isoformat(),
             "extract_format": EXTRACT_FORMAT,
-            "workbook": {"file": name, "sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size},
+            "workbook": {"file": name, "sha256": file_sha256(tmp / name), "bytes": (tmp / name).stat().st_size},
             "data_sha256": digest,
             "sheets": rows,
             "report": report_entry,

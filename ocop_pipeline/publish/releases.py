@@ -26,7 +26,6 @@ kept (`OCOP_RELEASES_KEEP_MONTHLY`, `OCOP_RELEASES_KEEP_DAILY`); `latest` is nev
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -39,6 +38,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ocop_pipeline.core.views import create_views
+from ocop_pipeline.runtime.fingerprints import file_sha256
 from ocop_pipeline.storage.schema import TABLES, create_table_sql
 
 RELEASES = "releases"
@@ -134,12 +134,6 @@ def keep_set(names: list[str], retention: Retention, latest: str | None) -> set[
 
 # -- integrity ----------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_descriptor(directory: Path) -> dict:
@@ -169,7 +163,7 @@ def verify_release(directory: Path) -> list[str]:
         path = directory / rel
         if not path.is_file():
             problems.append(f"{path}: missing (deleted by hand?)")
-        elif "sha256:" + _sha256(path) != expected:
+        elif "sha256:" + file_sha256(path) != expected:
             problems.append(f"{path}: changed since the release was written (sha256 differs)")
     listed = set(files) | {"datapackage.json"}
     for path in sorted(directory.rglob("*")):
@@ -507,7 +501,7 @@ def write_release(publish_dir: Path, *, today: date | None = None, retention: Re
     changes = diff_releases(base, _provisional(work, current, name), name)
     (work / "changes.json").write_text(json.dumps(changes, ensure_ascii=False, indent=2), encoding="utf-8")
     (work / "CHANGES.md").write_text(changes_markdown(changes), encoding="utf-8")
-    files = {p.relative_to(work).as_posix(): "sha256:" + _sha256(p)
+    files = {p.relative_to(work).as_posix(): "sha256:" + file_sha256(p)
              for p in sorted(work.rglob("*")) if p.is_file() and p.name != "datapackage.json"}
     descriptor = {**current, "name": f"ocop-vietnam-{name}", "version": name, "release": {
         "name": name, "created": started.replace(microsecond=0).isoformat(), "previous": base.name if base else None,

@@ -7,11 +7,12 @@ document (the first place it was found is recorded).
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from ocop_pipeline.runtime.fingerprints import file_sha256
 
 # Leading bytes that identify container formats; anything else is sniffed as text.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -46,17 +47,11 @@ def sniff_media_type(head: bytes) -> str:
     return "text"
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def land_file(path: Path, *, source_id: str, uri: str, data_dir: Path) -> LandedFile:
     """Copy `path` into the raw store (if not there yet) and describe it."""
-    sha = sha256_file(path)
+    sha = file_sha256(path)
     with path.open("rb") as fh:
         head = fh.read(2048)
     relative = Path("raw") / sha[:2] / (sha + path.suffix.lower())
