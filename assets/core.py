@@ -10,7 +10,7 @@ live in ocop_pipeline/core/.
 import dagster as dg
 
 from assets.news import news_articles
-from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from assets.spreadsheets import stg_sheet_rows
 from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
@@ -48,8 +48,9 @@ def core_tables(context: dg.AssetExecutionContext, store: OcopStore):
     the result is always that of a rebuild from scratch."""
     with store.connect() as con:
         # Curated same/not-same decisions live in the registry, beside the sources they arbitrate.
-        counts = rebuild_core(con, decisions=store.paths().sources_dir / "curation" / "entity_decisions.csv",
-                              log=context.log.info)
+        with step_progress(context):
+            counts = rebuild_core(con, decisions=store.paths().sources_dir / "curation" / "entity_decisions.csv",
+                                  log=context.log.info)
         for name, key in CORE_KEYS.items():
             yield dg.MaterializeResult(
                 asset_key=key,

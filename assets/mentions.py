@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.core import CORE_KEYS
 from assets.news import news_articles
-from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from ocop_pipeline.mentions.rebuild import rebuild_mentions
 
 
@@ -20,10 +20,10 @@ from ocop_pipeline.mentions.rebuild import rebuild_mentions
     tags={DOMAIN_TAG: "mentions"},
     pool=DUCKDB_POOL,
 )
-def mentions(store: OcopStore) -> dg.MaterializeResult:
+def mentions(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
     """Links from news articles to the products and subjects they name, matched on Vietnamese-aware
     keys (accents, tone placement, capitals and legal-form abbreviations folded), fuzzy only for long
     names within the article's province."""
-    with store.connect() as con:
+    with store.connect() as con, step_progress(context):
         n = rebuild_mentions(con)
     return dg.MaterializeResult(metadata={"dagster/row_count": n})

@@ -7,7 +7,7 @@ ocop_pipeline/news/ and raw/ (crawler, HTTP client, replay of the recorded sites
 
 import dagster as dg
 
-from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from ocop_pipeline.news.staging import stage_news
 from ocop_pipeline.raw.news_landing import land_news, live_client, load_sites, snapshot_client
 from ocop_pipeline.storage.store import scalar
@@ -37,7 +37,7 @@ def news_pages(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Materi
         raise ValueError(f"store.news_mode {store.news_mode!r} is not one of {', '.join(NEWS_MODES)}")
     paths = store.paths()
     sites = load_sites(paths)
-    with store.connect() as con:
+    with store.connect() as con, step_progress(context):
         if store.news_mode == "live":
             client = live_client(sites)
             try:
@@ -81,7 +81,8 @@ def news_articles(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Mat
     say so. Only pages new or changed since the last extraction are read again."""
     paths = store.paths()
     with store.connect() as con:
-        report = stage_news(con, paths, load_sites(paths), log=context.log.debug)
+        with step_progress(context):
+            report = stage_news(con, paths, load_sites(paths), log=context.log.debug)
         articles = scalar(con, "SELECT count(*) FROM news_articles")
         facts = scalar(con, "SELECT count(*) FROM news_facts")
     return dg.MaterializeResult(metadata={

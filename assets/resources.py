@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.build_lock import build_lock
 from ocop_pipeline.storage.store import connect, ensure_schema
@@ -92,3 +93,11 @@ class OcopStore(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def step_progress(context: dg.AssetExecutionContext) -> Iterator[None]:
+    """The step's long loops (pages crawled and extracted, files read, subjects resolved, articles
+    matched) logged to the run log every few seconds while they run, not only in the step's result."""
+    with progress.reporting(progress.LogReporter(context.log.info)):
+        yield

@@ -7,7 +7,7 @@ Two assets, in the order the data flow: `raw/spreadsheet_documents` (landing) an
 
 import dagster as dg
 
-from assets.resources import DOMAIN_TAG, DUCKDB_POOL, NETWORK_RETRY, OcopStore
+from assets.resources import DOMAIN_TAG, DUCKDB_POOL, NETWORK_RETRY, OcopStore, step_progress
 from ocop_pipeline.core.quality import source_row_bands
 from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets, record_sources
 from ocop_pipeline.sources.registry import load_registry
@@ -64,7 +64,8 @@ def stg_sheet_rows(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Ma
     `rejects` with the reason; a file that cannot be read at all is one reject, and the run goes on.
     Only documents not yet parsed by the current reader version are parsed again."""
     with store.connect() as con:
-        report = stage_spreadsheets(con, store.paths(), log=context.log.warning)
+        with step_progress(context):
+            report = stage_spreadsheets(con, store.paths(), log=context.log.warning)
         rows = scalar(con, "SELECT count(*) FROM stg_sheet_rows")
         rejects = con.execute("SELECT stage, count(*) FROM rejects GROUP BY stage ORDER BY stage").fetchall()
         out_of_band = source_row_bands(con)

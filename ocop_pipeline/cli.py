@@ -6,6 +6,7 @@ Dagster is imported only by `ocop build`, so the parsing commands start in a fra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -74,12 +75,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Materialise every asset in process and print a summary."""
     # The Dagster layer, imported here only: the other commands never pay for loading Dagster.
     from assets.build import run_build
+    from ocop_pipeline.runtime import progress
     from ocop_pipeline.storage.store import StoreLockedError
 
     started = time.perf_counter()
+    # Progress on stderr (stdout is the summary, or the JSON a script reads): redrawn lines on a
+    # terminal, one line per long step otherwise, nothing with --quiet.
+    reporter = progress.for_stream(sys.stderr, quiet=args.quiet)
     try:
-        summary = run_build(data_dir=args.data_dir, inbox_dir=args.inbox, sources_dir=args.sources_dir,
-                            verbose=args.verbose, wait=None if args.wait < 0 else args.wait)
+        with progress.reporting(reporter) if reporter else contextlib.nullcontext():
+            summary = run_build(data_dir=args.data_dir, inbox_dir=args.inbox, sources_dir=args.sources_dir,
+                                verbose=args.verbose, wait=None if args.wait < 0 else args.wait)
     except StoreLockedError as exc:  # another build, or another process holding the database
         print(f"ocop build: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL: nothing is wrong with this build; run it again later
@@ -203,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--sources-dir", help="source registry (default: the repository's sources/)")
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--verbose", action="store_true", help="show Dagster's event log")
+    build.add_argument("--quiet", action="store_true",
+                       help="no progress lines on stderr (the summary is still printed)")
     build.add_argument("--wait", type=float, nargs="?", const=-1, default=0, metavar="SECONDS",
                        help="if another build is running on the data folder, wait for it (for SECONDS, or "
                        "as long as it takes) instead of stopping at once")

@@ -36,6 +36,7 @@ from ocop_pipeline.entities.matching import (
     resolve_products,
     resolve_subjects,
 )
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.runtime.fingerprints import code_hash
 from ocop_pipeline.storage.schema import RESOLUTION_CACHE
 from ocop_pipeline.storage.store import ensure_tables
@@ -184,16 +185,20 @@ def resolve_cached(con: duckdb.DuckDBPyConnection, products_of: Mapping[SubjectR
         "JOIN (SELECT unnest(?) AS group_key, unnest(?) AS fingerprint) w USING (group_key, fingerprint)",
         [list(fingerprints), list(fingerprints.values())]).fetchall())
     answer, keys, new = Resolution(), [], []
+    task = progress.task("resolve subjects", unit="subject spellings", total=len(products_of))
     for key, group in groups:
         fp = fingerprints[key]
         keys.append(key)
         if key in payloads:
             answer.update(_from_payload(payloads[key]))
+            task.advance(len(group), groups_kept=len(keys) - len(new))
             continue
         part = resolve_all({r: products_of[r] for r in group}, decisions,
                            {r: first_seen[r] for r in group if r in first_seen})
         answer.update(part)
         new.append((key, fp, _to_payload(part)))
+        task.advance(len(group), groups_resolved=len(new))
+    task.finish()
     # One transaction: a build killed here keeps the old answers or the new, each whole.
     with transaction(con):
         con.execute("DELETE FROM _resolution_cache WHERE group_key NOT IN (SELECT unnest(?)) "

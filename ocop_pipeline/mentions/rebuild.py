@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.storage.schema import MENTION_ARTICLES, MENTION_ENTITIES, MENTION_INPUTS, MENTION_TEXT_KEYS
 from ocop_pipeline.storage.store import delete_where_in, ensure_tables, frame_for, insert_frame, scalar
@@ -52,9 +53,11 @@ def _match_in_workers(index: object, items: list[tuple[str, str | None, str | No
     try:
         batches = [items[i:i + MENTION_BATCH] for i in range(0, len(items), MENTION_BATCH)]
         rows: list[dict] = []
-        for found, made in ordered_map(_mention_batch, batches, chunksize=1):
-            rows += found
-            keys.update(made)
+        with progress.task("match mentions", unit="articles", total=len(items)) as task:
+            for batch, (found, made) in zip(batches, ordered_map(_mention_batch, batches, chunksize=1), strict=True):
+                rows += found
+                keys.update(made)
+                task.advance(len(batch), mentions=len(rows))
         return rows
     finally:
         _MENTION_INDEX = None

@@ -16,6 +16,7 @@ import duckdb
 
 from ocop_pipeline.news import article as articles
 from ocop_pipeline.raw.crawler import SiteSource
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.ids import stable_id
@@ -106,6 +107,7 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
     jobs = [(str(paths.data_dir / raw_path), uri, _body_hint(by_name.get(source_id)))
             for uri, _, source_id, raw_path in todo]
     extracted = ordered_map(_extract_job, jobs, chunksize=16)
+    task = progress.task("extract pages", unit="pages", total=len(todo))
     for start in range(0, len(todo), WRITE_BATCH):
         batch = todo[start:start + WRITE_BATCH]
         article_batch, fact_batch = [], []
@@ -116,6 +118,7 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
             article_batch.append(article)
             fact_batch += facts
             report.with_results += int(article["has_rating_results"])
+            task.advance(with_results=report.with_results)
         ids = [a["article_id"] for a in article_batch]
         # One transaction per batch: a build killed here leaves each batch whole or untouched.
         with transaction(con):
@@ -127,6 +130,7 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
         report.facts += len(fact_batch)
         if log:
             log(f"extracted {report.extracted} of {len(todo)} pages")
+    task.finish(facts=report.facts)
     return report
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.sources.registry import RegistryError, load_registry
 
 # Keys a news YAML must carry for the crawler (the registry itself needs only name/kind/base_url).
@@ -277,6 +278,8 @@ class _Crawl:
         self.report = CrawlReport()
         self.lock = threading.Lock()
         self.claimed: set[str] = set()  # article URLs some thread has taken, across all sources
+        # Article links found so far are the total: it grows as each site's listing pages are read.
+        self.task = progress.task("crawl", unit="article links", total=0)
 
     def claim(self, url: str) -> bool:
         with self.lock:
@@ -319,6 +322,7 @@ class _Crawl:
                 self.fail(source, res, stats)
                 continue
             stats.listing_pages += 1
+            self.task.count(listing_pages=1)
             pages.append(CrawledPage(source.name, "listing", res))
             new = [
                 u
@@ -330,23 +334,30 @@ class _Crawl:
             if n > 0 and not new and source.pagination_pattern:
                 break  # a page with nothing new: the site repeats its last page past the end
         stats.articles_found = len(links)
+        self.task.add_total(len(links))
         for url in links:
             if not self.claim(url):
+                self.task.advance()
                 continue  # another source (or listing) already took it in this crawl
             if self.fresh(url, source):
                 stats.articles_fresh += 1
+                self.task.advance()
                 continue
             etag, last_modified, sha = self.known.get(url, (None, None, None))
             res = self.client.fetch(url, etag=etag, last_modified=last_modified)
             if res.error:
                 self.fail(source, res, stats)
+                self.task.count(failed=1)
             elif res.not_modified or (sha and res.sha256 == sha):
                 stats.articles_not_modified += 1
+                self.task.count(unchanged=1)
                 with self.lock:
                     self.report.revalidated[url] = res.fetched_at
             else:
                 stats.articles_fetched += 1
+                self.task.count(fetched=1)
                 pages.append(CrawledPage(source.name, "article", res))
+            self.task.advance()
         band = source.expected_articles
         if band and not band[0] <= stats.articles_found <= band[1]:
             where = source.yaml_path or source.name
@@ -389,6 +400,7 @@ def crawl(
             futures = [pool.submit(run.crawl_host, group, max_pages_per_site) for group in by_host.values()]
             for future in futures:
                 run.report.pages += future.result()
+    run.task.finish()
     report = run.report
     report.not_modified = sum(s.articles_not_modified for s in report.per_source.values())
     report.fresh = sum(s.articles_fresh for s in report.per_source.values())

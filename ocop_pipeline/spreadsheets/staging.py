@@ -25,6 +25,7 @@ from ocop_pipeline.geo.admin_units import (
     lookup_province,
     province_for_commune,
 )
+from ocop_pipeline.runtime import progress
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.spreadsheets import reader as sheets
@@ -234,6 +235,7 @@ def stage_spreadsheets(
         (str(paths.data_dir / raw_path), file_name, document_id, source_id, uri, source_provinces.get(source_id))
         for document_id, source_id, uri, file_name, raw_path in todo
     ]
+    task = progress.task("read spreadsheets", unit="files", total=len(todo))
     batch_ids: list[str] = []
     batch_rows: list[dict] = []
     batch_rejects: list[dict] = []
@@ -250,9 +252,11 @@ def stage_spreadsheets(
         batch_rows += staged.rows
         batch_rejects += staged.rejects
         report.parsed_documents += 1
+        task.advance(rows=report.rows, rejected_files=report.file_rejects)
         if len(batch_rows) + len(batch_rejects) >= _WRITE_BATCH_ROWS:
             _write_batch(con, batch_ids, batch_rows, batch_rejects)
             batch_ids, batch_rows, batch_rejects = [], [], []
     if batch_ids:
         _write_batch(con, batch_ids, batch_rows, batch_rejects)
+    task.finish()
     return report

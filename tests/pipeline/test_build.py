@@ -121,3 +121,35 @@ def test_registry_province_fills_a_list_that_never_names_one_and_subjectless_row
             ("snapshot/thai_binh/bo_sung.csv", 3, "no subject (chủ thể) named for the product")]
     finally:
         con.close()
+
+
+def test_build_reports_each_long_step_on_stderr_and_in_the_run_log(tmp_path, registry, capsys):
+    """`ocop build` off a terminal: one progress line per long step on stderr; `--quiet`: none. The
+    Dagster run log carries the same lines as the steps run."""
+    from ocop_pipeline.cli import main
+
+    sources, inbox = registry
+    args = ["build", "--data-dir", str(tmp_path / "data"), "--inbox", str(inbox), "--sources-dir", str(sources)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "read spreadsheets: 2 files in " in err and "; rows 2; rejected files 1" in err
+    assert "resolve subjects: " in err
+
+    assert main([*args, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "read spreadsheets" not in err and "resolve subjects" not in err
+
+
+def test_run_log_has_progress_lines(tmp_path, registry):
+    import dagster as dg
+
+    from assets import BUILD_JOB, build_definitions
+    from assets.resources import OcopStore
+
+    sources, inbox = registry
+    store = OcopStore(data_dir=str(tmp_path / "data"), inbox_dir=str(inbox), sources_dir=str(sources))
+    instance = dg.DagsterInstance.ephemeral()
+    result = build_definitions(store).resolve_job_def(BUILD_JOB).execute_in_process(instance=instance)
+    messages = [e.user_message for e in instance.all_logs(result.run_id)]
+    assert any(m.startswith("read spreadsheets: 2 files in ") for m in messages)
+    assert any(m.startswith("resolve subjects: ") for m in messages)
