@@ -66,6 +66,12 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ocop extract-article: {args.file}: cannot read ({exc.strerror or exc})", file=sys.stderr)
         return 1
+    from ocop_pipeline.text.charsets import not_text_reason
+
+    reason = not_text_reason(content)
+    if reason:
+        print(f"ocop extract-article: {args.file}: {reason}", file=sys.stderr)
+        return 1
     result = extract_article(content, url=args.url)
     print(json.dumps(result, ensure_ascii=False, default=_json_default, indent=None if args.compact else 2))
     return 0
