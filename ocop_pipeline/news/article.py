@@ -576,19 +576,26 @@ def _dedupe_products(items: list[dict]) -> list[dict]:
     """One entry per product: the same name with the same subject (or one subject cut shorter than
     the other) is one product; the entry with stars wins."""
     out: list[dict] = []
+    # Only entries of the same folded name can merge: each name's entries (indices into out, in
+    # order), so a page of thousands of table rows costs one look-up per row, not a scan of out.
+    by_name: dict[str, list[int]] = {}
+    subj_keys: list[str] = []
     for p in items:
         name, subj = fold_key(p["name"]), fold_key(p.get("subject") or "")
-        for i, q in enumerate(out):
-            qs = fold_key(q.get("subject") or "")
+        same = by_name.setdefault(name, [])
+        for i in same:
+            q, qs = out[i], subj_keys[i]
             # Two products may share a name with different stars (one per district): kept apart.
             if p["stars"] and q["stars"] and p["stars"] != q["stars"]:
                 continue
-            if fold_key(q["name"]) == name and (qs.startswith(subj) or subj.startswith(qs)):
+            if qs.startswith(subj) or subj.startswith(qs):
                 if (p["stars"] and not q["stars"]) or (len(subj) < len(qs) and bool(p["stars"]) == bool(q["stars"])):
-                    out[i] = p
+                    out[i], subj_keys[i] = p, subj
                 break
         else:
+            same.append(len(out))
             out.append(p)
+            subj_keys.append(subj)
     return [
         {"name": p["name"], "subject": p.get("subject"), "stars": int(p["stars"]) if p.get("stars") else None,
          "status": p["status"], "address": p.get("address")}

@@ -370,6 +370,11 @@ _JUNK_LINE = (
 )
 
 
+# A key longer than this is also a repeat when it starts or ends an earlier long key (a lead
+# paragraph repeated cut short, a teaser of the article).
+_LONG = 100
+
+
 def _key(text: str) -> str:
     """Comparison key of a block: folded for short lines (matched against the vocabulary above),
     lower-cased words for long ones (only compared with other blocks of the same page; cheaper)."""
@@ -505,7 +510,12 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
     body: list[str] = []
     body_idx: list[int] = []
     seen: set[str] = set()
-    seen_long: list[str] = []
+    # Long keys kept so far, by their first and by their last _LONG + 1 characters: a key that
+    # starts or ends another long key shares those with it, so each block is compared with the few
+    # keys of its two buckets rather than with every long block before it (quadratic on a page of
+    # thousands of table rows).
+    long_heads: dict[str, list[str]] = {}
+    long_tails: dict[str, list[str]] = {}
     in_list = False  # inside a "Tin liên quan" style list
     started = False
     bylines: list[str] = []
@@ -531,11 +541,15 @@ def page_text(content: bytes | str, *, body_selector: str | None = None) -> Page
             if not prose or len(k) < 120:
                 continue
             in_list = False
-        if k in seen or (len(k) > 100 and any(p.endswith(k) or p.startswith(k) for p in seen_long)):
+        if k in seen or (len(k) > _LONG and (
+            any(p.startswith(k) for p in long_heads.get(k[: _LONG + 1], ()))
+            or any(p.endswith(k) for p in long_tails.get(k[-_LONG - 1 :], ()))
+        )):
             continue
         seen.add(k)
-        if len(k) > 100:
-            seen_long.append(k)
+        if len(k) > _LONG:
+            long_heads.setdefault(k[: _LONG + 1], []).append(k)
+            long_tails.setdefault(k[-_LONG - 1 :], []).append(k)
         if _rx("byline", r"^(?:\(?\s*[\w.\-]+\.(?:vn|com|net|org)\s*\)?\s*$|(?:nguồn|theo)\s*:?)", re.IGNORECASE).match(
             b.text
         ):
@@ -612,14 +626,18 @@ def _plain_title(
 
     # A short line standing right before a repeated lead paragraph, or a short line the page repeats.
     first_seen: set[str] = set()
+    # Keys longer than 120 characters by their last 121: a key ends another only if they share those.
+    tails: dict[str, list[str]] = {}
     for i, k in enumerate(keys):
-        repeated = k in first_seen or (len(k) > 120 and any(p.endswith(k) for p in first_seen if len(p) > 120))
+        repeated = k in first_seen or (len(k) > 120 and any(p.endswith(k) for p in tails.get(k[-121:], ())))
         if repeated:
             j = i - 1
             while j >= 0 and not keys[j]:
                 j -= 1
             if j >= 0 and short(j) and keys[j] not in _LIST_HEADINGS:
                 return blocks[j].text, j
+        if len(k) > 120 and k not in first_seen:
+            tails.setdefault(k[-121:], []).append(k)
         first_seen.add(k)
     for i, k in enumerate(keys):
         if counts.get(k, 0) >= 2 and short(i) and k not in _LIST_HEADINGS:
