@@ -66,7 +66,7 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"ocop extract-article: {args.file}: cannot read ({exc.strerror or exc})", file=sys.stderr)
         return 1
-    from ocop_pipeline.text.charsets import not_text_reason
+    from ocop_pipeline.text.content import not_text_reason
 
     reason = not_text_reason(content)
     if reason:

@@ -13,10 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ocop_pipeline.runtime.fingerprints import file_sha256
-
-# Leading bytes that identify container formats; anything else is sniffed as text.
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
+from ocop_pipeline.text.content import OLE_MAGIC, ZIP_MAGIC
 
 
 @dataclass(frozen=True)
@@ -35,9 +32,9 @@ def sniff_media_type(head: bytes) -> str:
     """Format from the first bytes: xlsx (zip), ole (xls or an encrypted workbook), html, text or empty."""
     if not head:
         return "empty"
-    if head.startswith(_ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC):
         return "xlsx"
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         return "ole"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype", b"<html", b"<table", b"<?xml", b"<meta", b"<head", b"<body")):

@@ -153,10 +153,6 @@ class Task:
         with self._lock:
             self._total = (self._total or 0) + n
 
-    def set_total(self, total: int) -> None:
-        with self._lock:
-            self._total = total
-
     def advance(self, n: int = 1, **counts: int) -> None:
         """`n` more done; `counts` replace the named side counts shown beside the main one."""
         with self._lock:

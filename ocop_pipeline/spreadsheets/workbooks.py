@@ -29,6 +29,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 from ocop_pipeline.text import charsets
+from ocop_pipeline.text.content import OLE_MAGIC, ZIP_EMPTY_MAGIC, ZIP_MAGIC, foreign_format
 from ocop_pipeline.text.legacy_fonts import convert_legacy, detect_legacy_encoding
 
 # Resource guards, applied before any parsing. Real provincial lists are well under 5 MB; a file
@@ -140,18 +141,14 @@ def open_workbook(path: Path, name: str) -> Workbook:
     return fix_legacy_fonts(book)
 
 
-# Files that are no spreadsheet, known by their first bytes: what the reject says they are.
-_NOT_SPREADSHEETS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document, not a spreadsheet: send the list as the Excel file it was typed in"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image, not a spreadsheet: send the original file"),
-    (b"\xff\xd8\xff", "a JPEG image, not a spreadsheet: send the original file"),
-    (b"GIF8", "a GIF image, not a spreadsheet: send the original file"),
-    (b"II*\x00", "a TIFF image (a scan?), not a spreadsheet: send the original file"),
-    (b"MM\x00*", "a TIFF image (a scan?), not a spreadsheet: send the original file"),
-    (b"{\\rtf", "an RTF document, not a spreadsheet"),
-    (b"Rar!\x1a\x07", "a RAR archive, not a spreadsheet: unpack it and send the list"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive, not a spreadsheet: unpack it and send the list"),
-)
+# What the reject asks the office to send instead of a file that is no spreadsheet (text.content
+# names the format); images are asked for as the original file, an RTF document for nothing.
+_SEND_INSTEAD = {
+    "a PDF document": "send the list as the Excel file it was typed in",
+    "an RTF document": None,
+    "a RAR archive": "unpack it and send the list",
+    "a 7-Zip archive": "unpack it and send the list",
+}
 _EXTENSION_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "csv"}
 
 
@@ -165,17 +162,18 @@ def _found_as(name: str, kind: str) -> str:
 
 
 def _open(path: Path, name: str, head: bytes) -> Workbook:
-    for magic, what in _NOT_SPREADSHEETS:
-        if head.startswith(magic):
-            raise _fail(name, f"{what}")
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    what = foreign_format(head)
+    if what:
+        advice = _SEND_INSTEAD.get(what, "send the original file")
+        raise _fail(name, f"{what}, not a spreadsheet" + (f": {advice}" if advice else ""))
+    if head.startswith((ZIP_MAGIC, ZIP_EMPTY_MAGIC)):
         kind, hidden, images = _check_zip(path, name)
         book = Workbook(kind, _calamine_grids(path, name, kind), images=images)
         for grid in book.grids:
             rows, cols = hidden.get(grid.name, (frozenset(), frozenset()))
             grid.hidden_rows, grid.hidden_cols = rows, cols
         return book
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+    if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _fail(name, "file is password-protected (encrypted workbook)")

@@ -87,34 +87,3 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("utf-8", errors="replace"), "utf-8?"
-
-
-# Content served as a page that is not one. Magic numbers of what sites attach or misconfigure most.
-_NOT_TEXT_MAGIC = ((b"%PDF-", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
-                   (b"GIF87a", "a GIF image"), (b"GIF89a", "a GIF image"), (b"PK\x03\x04", "a zip archive (office file)"),
-                   (b"\xd0\xcf\x11\xe0", "an old office file (OLE)"))
-# Share of characters that no page has (NUL and other C0 controls besides tab and line ends, U+FFFD)
-# above which the bytes are refused: real pages, even mis-declared ones, have next to none; random
-# bytes read as cp1258 have about 12% controls. 5% leaves room for a page with a broken stretch.
-UNREADABLE_SHARE = 0.05
-_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
-# Enough of the start of a document to judge it; a page is judged the same whatever its length.
-_JUDGE_CHARS = 65_536
-
-
-def not_text_reason(data: bytes, content_type: str | None = None) -> str | None:
-    """Why `data` is not a text page (a PDF, an image, binary or undecodable bytes), or None when it is
-    one. One rule for the command line and the build: such bytes are refused by name, never read as
-    an article without results."""
-    if not data.strip():
-        return "empty page (no content)"
-    for magic, what in _NOT_TEXT_MAGIC:
-        if data.startswith(magic):
-            return f"{what}, not a text page"
-    text, _ = decode(data[:_JUDGE_CHARS * 4], content_type)
-    sample = text[:_JUDGE_CHARS]
-    bad = len(_UNREADABLE.findall(sample))
-    if sample and bad / len(sample) > UNREADABLE_SHARE:
-        return (f"not a text page: {100 * bad / len(sample):.0f}% of its characters are NUL, control or "
-                f"undecodable bytes")
-    return None

@@ -8,7 +8,7 @@ import unicodedata
 from ocop_pipeline.news.page_text import decode_bytes
 from ocop_pipeline.raw.http_client import detect_encoding
 from ocop_pipeline.spreadsheets.workbooks import open_workbook
-from ocop_pipeline.text import charsets
+from ocop_pipeline.text import charsets, content
 
 # 0x93/0x94 are curly quotes in windows-1252 and invisible C1 controls in ISO-8859-1 proper: a page
 # labelled latin-1 was written (and shown by every browser) as windows-1252.
@@ -48,23 +48,23 @@ _PAGE = ("<html><head><meta charset='utf-8'><title>Ninh Bình công nhận 45 s�
 
 
 def test_real_pages_in_any_charset_are_text():
-    assert charsets.not_text_reason(_PAGE.encode("utf-8")) is None
-    assert charsets.not_text_reason(_PAGE.replace("utf-8", "windows-1258").encode("cp1258", "replace")) is None
-    assert charsets.not_text_reason("Bánh cáy làng Nguyễn đạt 4 sao.\n".encode()) is None
+    assert content.not_text_reason(_PAGE.encode("utf-8")) is None
+    assert content.not_text_reason(_PAGE.replace("utf-8", "windows-1258").encode("cp1258", "replace")) is None
+    assert content.not_text_reason("Bánh cáy làng Nguyễn đạt 4 sao.\n".encode()) is None
 
 
 def test_pdf_image_archive_nul_and_random_bytes_are_refused_by_name():
     import random
 
     rng = random.Random(7)
-    assert charsets.not_text_reason(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj") == "a PDF document, not a text page"
-    assert charsets.not_text_reason(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == "a PNG image, not a text page"
-    assert charsets.not_text_reason(b"\x00" * 300_000).startswith("not a text page: 100% of its characters")
-    assert charsets.not_text_reason(b"   \n ") == "empty page (no content)"
+    assert content.not_text_reason(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj") == "a PDF document, not a text page"
+    assert content.not_text_reason(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") == "a PNG image, not a text page"
+    assert content.not_text_reason(b"\x00" * 300_000).startswith("not a text page: 100% of its characters")
+    assert content.not_text_reason(b"   \n ") == "empty page (no content)"
     noise = bytes(rng.randrange(256) for _ in range(300_000))
-    assert charsets.not_text_reason(noise, "text/html").startswith("not a text page: ")
+    assert content.not_text_reason(noise, "text/html").startswith("not a text page: ")
     # A page with a short broken stretch is still a page.
-    assert charsets.not_text_reason(_PAGE.encode() * 20 + b"\x00" * 40) is None
+    assert content.not_text_reason(_PAGE.encode() * 20 + b"\x00" * 40) is None
 
 
 def test_extract_article_refuses_what_is_not_a_page_with_one_line_and_status_1(tmp_path, capsys):
