@@ -440,7 +440,9 @@ def _clean_leftovers(releases_dir: Path) -> list[str]:
 
 
 def _write_json(path: Path, value: object) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    # A temporary file of this process's own, as for `latest`: two writers at once (the release
+    # writer does not rely on the build lock alone) would otherwise rename each other's file away.
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     tmp.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
 
