@@ -72,7 +72,13 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
     if reason:
         print(f"ocop extract-article: {args.file}: {reason}", file=sys.stderr)
         return 1
-    result = extract_article(content, url=args.url)
+    from ocop_pipeline.news.page_text import PageRefused
+
+    try:
+        result = extract_article(content, url=args.url)
+    except PageRefused as exc:  # outside the page bounds (too deep, too many or too long blocks)
+        print(f"ocop extract-article: {args.file}: {exc.reason}", file=sys.stderr)
+        return 1
     print(json.dumps(result, ensure_ascii=False, default=_json_default, indent=None if args.compact else 2))
     return 0
 

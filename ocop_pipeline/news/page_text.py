@@ -13,6 +13,8 @@ comes out of the tree in a single C call and the rest is string work.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,6 +39,80 @@ _rx = patterns.compiler(__name__)
 # time and keeps megabytes of page text alive in a cache shared with the spreadsheet readers.
 _clean_text_uncached = getattr(clean_text, "__wrapped__", clean_text)
 _fix_legacy_uncached = getattr(fix_legacy_text, "__wrapped__", fix_legacy_text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds: what no article page exceeds, refused by name (issue 14)
+# ---------------------------------------------------------------------------------------------
+
+# Nesting deeper than this is a broken or hostile page (real news pages nest 20 to 60 levels). The
+# HTML parser's cost grows faster than the square of the depth (200,000 nested <div>: minutes), so
+# the depth is judged from the tags before parsing.
+MAX_DOM_DEPTH = 1024
+# Below this many tags the page cannot nest deep enough to cost anything: it is not scanned.
+DEPTH_CHECK_MIN_TAGS = 8192
+# Tags ("<" counted, in C) of one page: an article with MAX_BLOCKS table rows of five cells has
+# about that many; news pages have a few thousand. Refused before the parser builds a tree of them.
+MAX_TAGS = 250_000
+# Paragraphs, rows and lines of one page; the longest annexes of the corpus have a few thousand rows.
+MAX_BLOCKS = 20_000
+# Characters in one block: a paragraph this long is a page pasted without breaks, not prose.
+MAX_BLOCK_CHARS = 100_000
+
+
+class PageRefused(ValueError):
+    """A page outside the bounds above; `reason` says which, in words fit for a reject."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Elements that never hold others (void) or whose end tag may be left out (the next one closes
+# them): neither deepens the tree when left open.
+_NO_DEPTH_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen "
+    "p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rp".split()
+)
+
+
+def _depth_rx() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # Comments, scripts and styles first taken out whole: a "<div" inside them is no tag.
+    skip = _rx("depthskip", r"<!--.*?(?:-->|\Z)|<script\b.*?(?:</script\s*>|\Z)|<style\b.*?(?:</style\s*>|\Z)",
+               re.IGNORECASE | re.DOTALL)
+    # The names as a case-blind trie (_caseless): re.IGNORECASE on a 30-name alternation, tried at
+    # every "<", costs seconds on a page of a million tags.
+    tags = _RX.get("depthtags")
+    if tags is None:
+        tags = _RX["depthtags"] = re.compile(r"<(/?)(?!(?:" + _caseless(sorted(_NO_DEPTH_TAGS)) + r")\b)[A-Za-z]")
+    return skip, tags
+
+
+def dom_depth(html: str) -> int:
+    """How deep the elements of `html` nest: the most tags that can hold others open at once, a
+    close tag with nothing open ignored. Counted from the tags alone, without a tree (building one
+    is the cost being avoided), and without a Python loop: with S the running sum of +1 per open and
+    -1 per close tag (S_0 = 0), the depth after tag i is S_i - min(S_0..S_i), so the deepest point
+    is the largest gap between the running sum and its running minimum, all computed in C."""
+    skip, tags = _depth_rx()
+    if "<!--" in html or "<s" in html or "<S" in html:
+        html = skip.sub("", html)
+    steps = map({"": 1, "/": -1}.__getitem__, tags.findall(html))
+    sums = list(itertools.accumulate(steps, initial=0))
+    return max(map(operator.sub, sums, itertools.accumulate(sums, min)))
+
+
+def check_markup(html: str) -> None:
+    """PageRefused when `html` has more than MAX_TAGS tags or nests deeper than MAX_DOM_DEPTH (only
+    pages of many tags are scanned for their depth)."""
+    tags = html.count("<")
+    if tags < DEPTH_CHECK_MIN_TAGS:
+        return
+    # Depth first: it names what is wrong with a deep page, which has many tags too.
+    if dom_depth(html) > MAX_DOM_DEPTH:
+        raise PageRefused(f"DOM deeper than {MAX_DOM_DEPTH} levels")
+    if tags > MAX_TAGS:
+        raise PageRefused(f"more than {MAX_TAGS} tags ({tags})")
 
 
 
@@ -203,6 +279,7 @@ _DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "button", "select"
 def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dict[str, str]]:
     from selectolax.lexbor import LexborHTMLParser  # deferred: import stays cheap
 
+    check_markup(html)
     tree = LexborHTMLParser(_mark_html(html))
     meta: dict[str, str] = {}
     head = tree.head
@@ -255,10 +332,19 @@ def _html_blocks(html: str, body_selector: str | None) -> tuple[list[Block], dic
             piece = piece.replace(_LINK_ON, "").replace(_LINK_OFF, "")
         elif _LINK_OFF in piece:
             piece = piece.replace(_LINK_OFF, "")
+        _check_block(piece, len(blocks))
         text = _clean_block(piece)  # collapses whitespace too
         if text:
             blocks.append(Block(text, link))
     return blocks, meta
+
+
+def _check_block(piece: str, kept: int) -> None:
+    """PageRefused before the page's block number `kept` + 1, or a block over MAX_BLOCK_CHARS, is read."""
+    if kept >= MAX_BLOCKS:
+        raise PageRefused(f"more than {MAX_BLOCKS} blocks (paragraphs, rows, lines)")
+    if len(piece) > MAX_BLOCK_CHARS:
+        raise PageRefused(f"a block of {len(piece)} characters (more than {MAX_BLOCK_CHARS})")
 
 
 def _tone_chars(bases: str, *, more_marks: bool) -> str:
@@ -325,9 +411,11 @@ def _text_blocks(text: str) -> list[Block]:
         if not line.strip():
             prev_open = False
             continue
+        _check_block(line, len(blocks))
         clean = _clean_block(line)
         if prev_open and clean[:1].islower():
             blocks[-1] = Block(blocks[-1].text + " " + clean)
+            _check_block(blocks[-1].text, len(blocks) - 1)  # wrapped lines joined: one block again
         else:
             blocks.append(Block(clean))
         # Only prose wraps: a short line (a menu item, "anh tin bai") stays its own block.
