@@ -32,6 +32,7 @@ from ocop_pipeline.raw.discovery import (
     DEFAULT_WITH_SELECTOR,
     DEFAULT_WITHOUT_SELECTOR,
     METHODS,
+    admit,
     discover,
 )
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
@@ -491,10 +492,7 @@ def crawl(
     run = _Crawl(client, known or {}, last_fetched or {}, now or datetime.now(UTC))
     by_host: dict[str, list[SiteSource]] = {}
     for source in sources:
-        for host in source.allowed_hosts:
-            client.allow_host(host)
-            if source.requests_per_second is not None:
-                client.set_rate(host, source.requests_per_second)
+        admit(client, source)
         by_host.setdefault(source.host, []).append(source)
     if by_host:
         threads = IN_PROCESS_THREADS if client.in_process else MAX_HOST_THREADS

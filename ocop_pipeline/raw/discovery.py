@@ -222,11 +222,21 @@ class _Run:
         return links
 
 
+def admit(client: PoliteClient, source) -> None:
+    """Put the source's hosts on the client's allow-list, at the source's politeness rate (a rate
+    given explicitly to the client wins)."""
+    for host in source.allowed_hosts:
+        client.allow_host(host)
+        if source.requests_per_second is not None:
+            client.set_rate(host, source.requests_per_second)
+
+
 def discover(source, client: PoliteClient, join: Callable, normalize: Callable,
              max_pages: int | None = None) -> Discovery:
     """The article URLs of `source`, by the first of its `discovery` methods that finds any.
 
     `join` and `normalize` are the crawler's URL rules, passed in (the crawler imports this module)."""
+    admit(client, source)
     run = _Run(source, client, join, normalize, max_pages)
     for method in source.methods:
         if method == "sitemap":

@@ -79,14 +79,14 @@ def parse_feed(body: bytes, max_urls: int = MAX_URLS_PER_FEED) -> Feed:
     if root_name in ("urlset", "sitemapindex"):
         item_name, kind = ("url", "urlset") if root_name == "urlset" else ("sitemap", "sitemapindex")
         items = (n for n in root if _local(n.tag) == item_name)
-        pick = lambda n: FeedEntry(_child_text(n, "loc"))  # noqa: E731
+        pick = lambda n: FeedEntry(_child_text(n, "loc"))
     elif root_name == "rss":
         channel = next((n for n in root if _local(n.tag) == "channel"), None)
         if channel is None:
             raise FeedError("RSS without a <channel>")
         kind = "rss"
         items = (n for n in channel if _local(n.tag) == "item")
-        pick = lambda n: FeedEntry(_child_text(n, "link"), _child_text(n, "title"))  # noqa: E731
+        pick = lambda n: FeedEntry(_child_text(n, "link"), _child_text(n, "title"))
     elif root_name == "feed":
         kind = "atom"
         items = (n for n in root if _local(n.tag) == "entry")
