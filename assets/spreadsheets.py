@@ -9,6 +9,7 @@ import dagster as dg
 
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, NETWORK_RETRY, OcopStore, step_progress
 from ocop_pipeline.core.quality import source_row_bands
+from ocop_pipeline.raw.source_rejects import record_source_rejects, source_errors
 from ocop_pipeline.raw.spreadsheet_landing import land_spreadsheets, record_sources
 from ocop_pipeline.sources.registry import load_registry
 from ocop_pipeline.spreadsheets.staging import stage_spreadsheets
@@ -30,9 +31,14 @@ def spreadsheet_documents(context: dg.AssetExecutionContext, store: OcopStore) -
     spreadsheet sources and of the inbox, copied byte for byte into data/raw/ under its sha256 and
     recorded in `documents` (URI, size, sha256, first seen). Files that left their folder are forgotten."""
     paths = store.paths()
-    sources = load_registry(paths.sources_dir)
+    # An unusable YAML is left out (the others still run) and recorded in rejects, stage "source".
+    errors: list = []
+    sources = load_registry(paths.sources_dir, errors=errors)
+    for error in errors:
+        context.log.warning(f"source left out: {error}")
     with store.connect() as con:
         record_sources(con, sources)
+        record_source_rejects(con, source_errors(paths.sources_dir))
         report = land_spreadsheets(con, paths, [s for s in sources if s.kind == "spreadsheet"])
         total = scalar(con, "SELECT count(*) FROM documents WHERE http_status IS NULL")
     context.log.info(f"landed {report.files} files ({report.new_documents} new, {report.removed_documents} gone)")

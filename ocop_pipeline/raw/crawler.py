@@ -27,12 +27,21 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ocop_pipeline.raw.bounds import MAX_ATTACHMENTS_PER_ARTICLE, MAX_NEW_ARTICLES_PER_CRAWL, MAX_ROBOTS_BYTES
+from ocop_pipeline.raw.discovery import (
+    DEFAULT_WITH_SELECTOR,
+    DEFAULT_WITHOUT_SELECTOR,
+    METHODS,
+    admit,
+    discover,
+)
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
 from ocop_pipeline.runtime import progress
 from ocop_pipeline.sources.registry import RegistryError, load_registry
 
 # Keys a news YAML must carry for the crawler (the registry itself needs only name/kind/base_url).
-REQUIRED_NEWS_KEYS = ("name", "base_url", "allowed_hosts", "listing_urls", "link_selector")
+# listing_urls defaults to the base URL and link_selector is optional: discovery finds the articles.
+REQUIRED_NEWS_KEYS = ("name", "base_url", "allowed_hosts")
 # More threads than this buys nothing on a small machine and looks like an attack from one IP.
 MAX_HOST_THREADS = 64
 # Recordings answered in process have no network wait to overlap: more threads only contend for the
@@ -51,7 +60,7 @@ class SiteSource:
     base_url: str
     allowed_hosts: tuple[str, ...]
     listing_urls: tuple[str, ...]
-    link_selector: str
+    link_selector: str | None
     pagination_pattern: str | None = None  # full URL with {page} or {start}; page 1 is the listing URL
     max_pages: int = 1
     per_page: int = 1  # items a page, for {start} = (page - 1) * per_page (Joomla's ?start=)
@@ -65,6 +74,18 @@ class SiteSource:
     article: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     snapshot: str | None = None
     yaml_path: Path | None = None
+    # Discovery (raw/discovery.py): the methods tried in order; None = the default for the selector.
+    discovery: tuple[str, ...] | None = None
+    sitemap_urls: tuple[str, ...] = ()  # empty: robots.txt Sitemap: lines, else /sitemap.xml
+    feed_urls: tuple[str, ...] = ()  # empty: the feeds the home page announces
+    keywords: tuple[str, ...] | None = None  # for sitemap/feed/links URLs; None = links.OCOP_KEYWORDS
+    attachments: bool = True  # land the PDF attachments an article links to
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        if self.discovery:
+            return self.discovery
+        return DEFAULT_WITH_SELECTOR if self.link_selector else DEFAULT_WITHOUT_SELECTOR
 
     @property
     def host(self) -> str:
@@ -85,7 +106,7 @@ class SiteSource:
 @dataclass
 class CrawledPage:
     source: str
-    kind: str  # listing | article
+    kind: str  # listing | feed (a sitemap or RSS/Atom feed) | article | attachment (a PDF)
     result: FetchResult
 
 
@@ -97,6 +118,8 @@ class SourceStats:
     articles_not_modified: int = 0
     articles_fresh: int = 0  # known and fetched within revalidate_after_days: not requested
     failures: int = 0
+    discovery: str | None = None  # the method that found the article URLs
+    attachments: int = 0  # PDF attachments fetched
 
 
 @dataclass
@@ -110,6 +133,8 @@ class CrawlReport:
     failures: list[dict[str, str]] = field(default_factory=list)  # {url, source, error}
     per_source: dict[str, SourceStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # What discovery cut, refused or could not read: {url, source, reason} (rejects, stage "discovery").
+    discovery_rejects: list[dict[str, str]] = field(default_factory=list)
 
     def articles(self) -> list[CrawledPage]:
         return [p for p in self.pages if p.kind == "article"]
@@ -176,6 +201,21 @@ def extract_links(html: str, base_url: str, selector: str, allowed_hosts: set[st
     return out
 
 
+def pdf_links(html: str, base_url: str, allowed_hosts: set[str]) -> list[str]:
+    """Links to PDF documents (".pdf" path or type="application/pdf"), on-site, in page order."""
+    out: list[str] = []
+    for node in LexborHTMLParser(html).css("a[href]"):
+        href = (node.attributes.get("href") or "").strip()
+        typ = (node.attributes.get("type") or "").lower()
+        if not href or not (urlsplit(href).path.lower().endswith(".pdf") or typ == "application/pdf"):
+            continue
+        url = normalize_url(_join(base_url, href))
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and (parts.hostname or "") in allowed_hosts and url not in out:
+            out.append(url)
+    return out
+
+
 # -- registry ----------------------------------------------------------------------------------
 
 
@@ -184,8 +224,10 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
     if missing:
         raise RegistryError(f"{yaml_path}: missing required key(s) for a news source: {', '.join(missing)}")
 
-    def strings(key: str) -> tuple[str, ...]:
-        value = data[key]
+    def strings(key: str, default: Any = None) -> tuple[str, ...]:
+        value = data.get(key, default)
+        if value is None:
+            return ()
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -230,6 +272,23 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
     if not isinstance(article, dict):
         raise RegistryError(f"{yaml_path}: article must be a mapping of selector hints")
     hosts = tuple(h.lower() for h in strings("allowed_hosts"))
+    selector = data.get("link_selector")
+    if selector is not None and (not isinstance(selector, str) or not selector.strip()):
+        raise RegistryError(f"{yaml_path}: link_selector must be a CSS selector (a string), got {selector!r}")
+    methods = strings("discovery") or None
+    if methods:
+        unknown = [m for m in methods if m not in METHODS]
+        if unknown:
+            raise RegistryError(f"{yaml_path}: discovery: unknown method(s) {', '.join(unknown)} "
+                                f"(one of {', '.join(METHODS)})")
+        if "listing" in methods and not selector:
+            raise RegistryError(f"{yaml_path}: discovery: 'listing' needs a link_selector (or use 'links')")
+    keywords = data.get("keywords")
+    if keywords is not None:
+        keywords = strings("keywords")
+    attachments = data.get("attachments", True)
+    if not isinstance(attachments, bool):
+        raise RegistryError(f"{yaml_path}: attachments must be true or false, got {attachments!r}")
     base_host = (urlsplit(str(data["base_url"])).hostname or "").lower()
     if base_host not in hosts:
         raise RegistryError(f"{yaml_path}: base_url host {base_host!r} is not in allowed_hosts")
@@ -237,8 +296,8 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
         name=str(data["name"]),
         base_url=str(data["base_url"]),
         allowed_hosts=hosts,
-        listing_urls=strings("listing_urls"),
-        link_selector=str(data["link_selector"]),
+        listing_urls=strings("listing_urls") or (str(data["base_url"]),),
+        link_selector=selector,
         pagination_pattern=str(pattern) if pattern else None,
         max_pages=max_pages,
         per_page=per_page,
@@ -252,12 +311,27 @@ def _site_source(data: Mapping[str, Any], yaml_path: Path) -> SiteSource:
         article=article,
         snapshot=data.get("snapshot"),
         yaml_path=yaml_path,
+        discovery=methods,
+        sitemap_urls=strings("sitemap_urls"),
+        feed_urls=strings("feed_urls"),
+        keywords=tuple(k.lower() for k in keywords) if keywords is not None else None,
+        attachments=attachments,
     )
 
 
-def load_site_sources(sources_dir: str | Path) -> list[SiteSource]:
-    """Every `kind: news` YAML in `sources_dir`, sorted by name. Errors name the YAML file."""
-    return [_site_source(s.config, s.yaml_path) for s in load_registry(Path(sources_dir), kind="news")]
+def load_site_sources(sources_dir: str | Path, errors: list[RegistryError] | None = None) -> list[SiteSource]:
+    """Every `kind: news` YAML in `sources_dir`, sorted by name. Errors name the YAML file.
+
+    The first unusable file raises; given an `errors` list, unusable files are appended there and left out."""
+    out: list[SiteSource] = []
+    for s in load_registry(Path(sources_dir), kind="news", errors=errors):
+        try:
+            out.append(_site_source(s.config, s.yaml_path))
+        except RegistryError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
+    return out
 
 
 # -- crawling ----------------------------------------------------------------------------------
@@ -299,6 +373,30 @@ class _Crawl:
         with self.lock:
             self.report.failures.append({"url": res.url, "source": source.name, "error": res.error or ""})
 
+    def discovery_reject(self, source: SiteSource, rejects: list[dict[str, str]]) -> None:
+        with self.lock:
+            self.report.discovery_rejects += [{**r, "source": source.name} for r in rejects]
+
+    def attachments(self, source: SiteSource, article: FetchResult, stats: SourceStats) -> list[CrawledPage]:
+        """The PDF documents an article links to, fetched and kept as they are (never read as HTML)."""
+        out: list[CrawledPage] = []
+        for url in pdf_links(article.text(), article.final_url, set(source.allowed_hosts))[:MAX_ATTACHMENTS_PER_ARTICLE]:
+            if not self.claim(url):
+                continue
+            res = self.client.fetch(url)
+            if res.error:
+                self.fail(source, res, stats)
+                continue
+            ctype = (res.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if res.body[:5] != b"%PDF-":
+                self.discovery_reject(source, [{"url": url, "reason": (
+                    f"linked as a PDF attachment from {article.url}, but the body is not a PDF "
+                    f"(Content-Type {ctype or 'none'}, first bytes {res.body[:8]!r}); not landed")}])
+                continue
+            stats.attachments += 1
+            out.append(CrawledPage(source.name, "attachment", res))
+        return out
+
     def crawl_host(self, sources: list[SiteSource], max_pages: int | None) -> list[CrawledPage]:
         pages: list[CrawledPage] = []
         for source in sources:
@@ -310,32 +408,35 @@ class _Crawl:
         with self.lock:
             self.report.per_source[source.name] = stats
         pages: list[CrawledPage] = []
-        allowed = set(source.allowed_hosts)
-        links: list[str] = []
-        found: set[str] = set()
-        for n, listing_url in enumerate(source.listing_pages(max_pages)):
-            res = self.client.fetch(listing_url)
-            if res.error:
-                # A missing page past the first just means the listing is shorter than max_pages.
-                if n > 0 and res.status == 404:
-                    break
-                self.fail(source, res, stats)
-                continue
+        found = discover(source, self.client, _join, normalize_url, max_pages)
+        stats.discovery = found.method
+        for res in found.failures:
+            self.fail(source, res, stats)
+        for res in found.listing_pages:
             stats.listing_pages += 1
             self.task.count(listing_pages=1)
             pages.append(CrawledPage(source.name, "listing", res))
-            new = [
-                u
-                for u in extract_links(res.text(), res.final_url, source.link_selector, allowed)
-                if u not in found
-            ]
-            found.update(new)
-            links += new
-            if n > 0 and not new and source.pagination_pattern:
-                break  # a page with nothing new: the site repeats its last page past the end
+        pages += [CrawledPage(source.name, "feed", res) for res in found.feeds]
+        self.discovery_reject(source, found.rejects)
+        cut = self.client.robots_cut.get(source.host)
+        if cut:
+            self.discovery_reject(source, [{"url": f"{source.base_url.rstrip('/')}/robots.txt",
+                                            "reason": f"robots.txt of {cut} bytes: read only its first "
+                                                      f"{MAX_ROBOTS_BYTES} bytes"}])
+        links = found.urls
         stats.articles_found = len(links)
         self.task.add_total(len(links))
-        for url in links:
+        new_fetched = 0
+        for i, url in enumerate(links):
+            if url not in self.known and not self.fresh(url, source):
+                if new_fetched >= MAX_NEW_ARTICLES_PER_CRAWL:
+                    left = sum(1 for u in links[i:] if u not in self.known)
+                    self.discovery_reject(source, [{"url": url, "reason": (
+                        f"{left} new article URLs past the bound of {MAX_NEW_ARTICLES_PER_CRAWL} per crawl "
+                        f"not fetched (this one first); the next crawl takes them")}])
+                    self.task.advance(len(links) - i)
+                    break
+                new_fetched += 1
             if not self.claim(url):
                 self.task.advance()
                 continue  # another source (or listing) already took it in this crawl
@@ -357,6 +458,8 @@ class _Crawl:
                 stats.articles_fetched += 1
                 self.task.count(fetched=1)
                 pages.append(CrawledPage(source.name, "article", res))
+                if source.attachments:
+                    pages += self.attachments(source, res, stats)
             self.task.advance()
         band = source.expected_articles
         if band and not band[0] <= stats.articles_found <= band[1]:
@@ -389,10 +492,7 @@ def crawl(
     run = _Crawl(client, known or {}, last_fetched or {}, now or datetime.now(UTC))
     by_host: dict[str, list[SiteSource]] = {}
     for source in sources:
-        for host in source.allowed_hosts:
-            client.allow_host(host)
-            if source.requests_per_second is not None:
-                client.set_rate(host, source.requests_per_second)
+        admit(client, source)
         by_host.setdefault(source.host, []).append(source)
     if by_host:
         threads = IN_PROCESS_THREADS if client.in_process else MAX_HOST_THREADS
@@ -406,7 +506,8 @@ def crawl(
     report.fresh = sum(s.articles_fresh for s in report.per_source.values())
     # Deterministic order whatever the thread timing: by source, listings first, then URL.
     order = {s.name: i for i, s in enumerate(sources)}
-    report.pages.sort(key=lambda p: (order.get(p.source, 0), p.kind != "listing", p.result.url))
+    report.pages.sort(key=lambda p: (order.get(p.source, 0), p.kind not in ("listing", "feed"), p.result.url))
     report.failures.sort(key=lambda f: (order.get(f["source"], 0), f["url"]))
+    report.discovery_rejects.sort(key=lambda f: (order.get(f["source"], 0), f["url"], f["reason"]))
     report.warnings.sort()
     return report

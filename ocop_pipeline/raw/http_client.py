@@ -40,6 +40,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
+from ocop_pipeline.raw.bounds import MAX_ROBOTS_BYTES
 from ocop_pipeline.text import charsets
 
 DEFAULT_USER_AGENT = "ocop-pipeline/0.1 (+https://github.com/; open OCOP database; polite crawler)"
@@ -182,6 +183,8 @@ class PoliteClient:
         self._lock = threading.Lock()
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._robots_errors: dict[str, str] = {}
+        # host -> size in bytes of a robots.txt longer than MAX_ROBOTS_BYTES (parsed up to the bound).
+        self.robots_cut: dict[str, int] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._local = threading.local()
         self._transport = transport
@@ -310,13 +313,29 @@ class PoliteClient:
             self._robots_errors[base] = res.error
             return None
         else:
-            parser.parse(res.text().splitlines())
+            # Parsed up to MAX_ROBOTS_BYTES (a robots.txt of megabytes is a broken or hostile server);
+            # the cut is kept in `robots_cut` for the crawl to record.
+            body = res.body
+            if len(body) > MAX_ROBOTS_BYTES:
+                with self._lock:
+                    self.robots_cut[_host_of(base)] = len(body)
+                body = body[:MAX_ROBOTS_BYTES].rsplit(b"\n", 1)[0]
+            parser.parse(body.decode(res.encoding, errors="replace").splitlines())
             delay = parser.crawl_delay(self.user_agent)
             if delay:
                 host = _host_of(base)
                 with self._lock:
                     self._crawl_delay[host] = float(delay)
         return parser
+
+    def robots_sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` lines of the robots.txt of `url`'s host (read once, as for every fetch)."""
+        if not self.respect_robots:
+            return []
+        self._robots_for(url)
+        parts = urlsplit(url)
+        parser = self._robots.get(f"{parts.scheme}://{parts.netloc}".lower())
+        return list(parser.site_maps() or []) if parser is not None else []
 
     # -- fetching ------------------------------------------------------------------------------
 

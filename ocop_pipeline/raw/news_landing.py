@@ -26,6 +26,7 @@ import duckdb
 
 from ocop_pipeline.raw.crawler import CrawlReport, SiteSource, crawl, load_site_sources
 from ocop_pipeline.raw.http_client import FetchResult, PoliteClient
+from ocop_pipeline.raw.source_rejects import record_source_rejects, source_errors
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.schema import PAGE_CHECKS
@@ -44,6 +45,8 @@ class NewsLandingReport:
     not_modified: int = 0
     fresh: int = 0  # known article pages not requested: last fetched within the site's window
     failures: list[str] = field(default_factory=list)
+    discovery_rejects: list[str] = field(default_factory=list)  # "url: reason", stage "discovery"
+    attachments: int = 0
     warnings: list[str] = field(default_factory=list)
 
 
@@ -151,8 +154,13 @@ def _record_checks(con: duckdb.DuckDBPyConnection, checks: dict[str, datetime]) 
     con.execute("INSERT INTO _page_checks (uri, checked_at) SELECT unnest(?), unnest(?)", [uris, times])
 
 
+# What each page kind is kept as: the extension of its raw file and its documents.media_type.
+_KEPT_AS = {"attachment": ("pdf", "pdf"), "feed": ("xml", "xml")}
+
+
 def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -> dict:
-    relative = f"raw/{result.sha256[:2]}/{result.sha256}.html"
+    suffix, media_type = _KEPT_AS.get(kind, ("html", "html"))
+    relative = f"raw/{result.sha256[:2]}/{result.sha256}.{suffix}"
     target = os.path.join(data_dir, relative)
     try:
         kept = os.path.getsize(target) == len(result.body)
@@ -167,7 +175,7 @@ def _land_page(result: FetchResult, source_id: str, kind: str, data_dir: Path) -
             f.write(result.body)
     return {
         "document_id": result.sha256, "source_id": source_id, "uri": result.url,
-        "file_name": result.url.rsplit("/", 1)[-1] or result.url, "media_type": "html",
+        "file_name": result.url.rsplit("/", 1)[-1] or result.url, "media_type": media_type,
         "size_bytes": len(result.body), "sha256": result.sha256, "http_status": result.status,
         "fetched_at": result.fetched_at.astimezone(UTC).replace(tzinfo=None), "raw_path": relative,
         "parser_version": None, "page_kind": kind, "etag": result.headers.get("ETag") or result.headers.get("etag"),
@@ -191,7 +199,9 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
     for page in report.pages:
         if page.kind == "listing":
             out.listing_pages += 1
-        else:
+        elif page.kind == "attachment":
+            out.attachments += 1
+        elif page.kind == "article":
             out.articles_fetched += 1
         if page.result.sha256 not in existing:
             documents.setdefault(page.result.sha256, _land_page(page.result, page.source, page.kind, paths.data_dir))
@@ -204,17 +214,27 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
             "reason": f["error"], "raw_json": None, "recorded_at": _now(),
         }
         for f in report.failures
+    ] + [
+        {
+            "reject_id": stable_id("reject", "discovery", f["url"], f["reason"]), "stage": "discovery",
+            "source_id": f["source"], "document_id": None, "location": f["url"], "sheet": None, "row": None,
+            "reason": f["reason"], "raw_json": None, "recorded_at": _now(),
+        }
+        for f in report.discovery_rejects
     ]
+    out.discovery_rejects = [f"{f['url']}: {f['reason']}" for f in report.discovery_rejects]
     out.failures = [f"{f['url']}: {f['error']}" for f in report.failures]
     with transaction(con):
         insert_frame(con, "documents", frame_for("documents", documents.values()))
         # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
-        con.execute("DELETE FROM rejects WHERE stage = 'fetch'")
+        con.execute("DELETE FROM rejects WHERE stage IN ('fetch', 'discovery')")
         insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))
         _record_checks(con, checks)
     out.new_documents = len(documents)
+    record_source_rejects(con, source_errors(paths.sources_dir))
     return out
 
 
 def load_sites(paths: Paths) -> list[SiteSource]:
-    return load_site_sources(paths.sources_dir)
+    """The usable news sources; an unusable YAML is left out (recorded by `land_news`, stage "source")."""
+    return load_site_sources(paths.sources_dir, errors=[])

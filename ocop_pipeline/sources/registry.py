@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 KINDS = ("spreadsheet", "news")
+# Keys whose value must be one string when present (a list or number there is a typo, not a name).
+STRING_KEYS = ("name", "title", "publisher", "province", "legacy_province", "path", "base_url", "language")
 REQUIRED_KEYS = {"spreadsheet": ("name", "kind", "path"), "news": ("name", "kind", "base_url")}
 
 
@@ -67,6 +69,9 @@ def load_source(yaml_path: Path) -> Source:
     missing = [k for k in REQUIRED_KEYS[kind] if not data.get(k)]
     if missing:
         raise RegistryError(f"{yaml_path}: missing required key(s): {', '.join(missing)}")
+    for key in STRING_KEYS:
+        if key in data and data[key] is not None and not isinstance(data[key], str):
+            raise RegistryError(f"{yaml_path}: {key} must be a string, got {type(data[key]).__name__} {data[key]!r}")
     location = data.get("path") if kind == "spreadsheet" else data.get("base_url")
     expected = data.get("expected_rows") if kind == "spreadsheet" else data.get("expected_articles")
     return Source(
@@ -82,12 +87,30 @@ def load_source(yaml_path: Path) -> Source:
     )
 
 
-def load_registry(sources_dir: Path, kind: str | None = None) -> list[Source]:
-    """Every source in `sources_dir/*.yaml` (optionally of one kind), sorted by name; names must be unique."""
-    sources = [load_source(p) for p in sorted(Path(sources_dir).glob("*.yaml"))]
+def load_registry(sources_dir: Path, kind: str | None = None,
+                  errors: list[RegistryError] | None = None) -> list[Source]:
+    """Every source in `sources_dir/*.yaml` (optionally of one kind), sorted by name; names must be unique.
+
+    The first unusable file raises `RegistryError`; given an `errors` list instead, each unusable file
+    is appended there and left out, so one broken YAML does not stop the other sources."""
+    sources: list[Source] = []
+    for p in sorted(Path(sources_dir).glob("*.yaml")):
+        try:
+            sources.append(load_source(p))
+        except RegistryError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     seen: dict[str, Path] = {}
+    unique: list[Source] = []
     for s in sources:
         if s.name in seen:
-            raise RegistryError(f"{s.yaml_path}: source name {s.name!r} already used by {seen[s.name]}")
+            exc = RegistryError(f"{s.yaml_path}: source name {s.name!r} already used by {seen[s.name]}")
+            if errors is None:
+                raise exc
+            errors.append(exc)
+            continue
         seen[s.name] = s.yaml_path
+        unique.append(s)
+    sources = unique
     return sorted((s for s in sources if kind is None or s.kind == kind), key=lambda s: s.name)

@@ -60,7 +60,9 @@ SUBJECT_TYPES = ("enterprise", "cooperative", "cooperative_group", "household", 
 PRODUCT_STATUSES = ("active", "expired", "revoked")
 LEVELS = ("district", "province", "national")
 SOURCE_KINDS = ("spreadsheet", "news", "inbox")
-REJECT_STAGES = ("file", "row", "fetch", "article")
+# discovery: a sitemap/feed malformed, off the allow-list or cut by a bound (raw/bounds.py);
+# source: a registry YAML that cannot be used (left out, the other sources run).
+REJECT_STAGES = ("file", "row", "fetch", "article", "discovery", "source")
 ADMIN_LEVELS = ("province", "district", "commune")
 MIN_STARS, MAX_STARS = 3, 5  # OCOP recognises 3, 4 and 5 stars (1-2 stars are not a rating)
 
@@ -99,7 +101,7 @@ DOCUMENTS = Table(
         _c("fetched_at", "TIMESTAMP", "When the bytes were fetched or first found (UTC).", True),
         _c("raw_path", "VARCHAR", "Path of the kept bytes, relative to the data folder.", True),
         _c("parser_version", "VARCHAR", "Version of the parser whose staging rows this document currently has."),
-        _c("page_kind", "VARCHAR", "spreadsheet | listing | article."),
+        _c("page_kind", "VARCHAR", "spreadsheet | listing | feed (sitemap, RSS/Atom) | article | attachment (a PDF an article links to, kept, never parsed as HTML)."),
         _c("etag", "VARCHAR", "HTTP ETag of the fetch, for conditional GET."),
         _c("last_modified", "VARCHAR", "HTTP Last-Modified of the fetch, for conditional GET."),
         _c("encoding", "VARCHAR", "Character encoding read from the bytes (BOM, header, meta) for pages."),
@@ -159,7 +161,7 @@ REJECTS = Table(
     "impossible stars, pages that failed to fetch. Nothing is dropped silently.",
     (
         _c("reject_id", "VARCHAR", "Stable id of the reject (hash of where and why).", True),
-        _c("stage", "VARCHAR", "file | row | fetch | article.", True, enum=REJECT_STAGES),
+        _c("stage", "VARCHAR", "file | row | fetch | article | discovery | source.", True, enum=REJECT_STAGES),
         _c("source_id", "VARCHAR", "Source of the input, when known."),
         _c("document_id", "VARCHAR", "Document, when the bytes were landed."),
         _c("location", "VARCHAR", "File name or URL.", True),

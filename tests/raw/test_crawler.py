@@ -110,9 +110,10 @@ def test_registry_error_names_the_file(tmp_path: Path) -> None:
     good = (SOURCES / "news_thaibinhtv_vn.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "news_broken.yaml"
     bad.write_text(
-        good.replace("name: news_thaibinhtv_vn", "name: news_broken").replace("link_selector:", "x:")
+        good.replace("name: news_thaibinhtv_vn", "name: news_broken").replace("allowed_hosts:", "x:")
     )
-    with pytest.raises(RegistryError, match=r"news_broken\.yaml: missing required key\(s\).*link_selector"):
+    # link_selector is optional since discovery (raw/discovery.py); allowed_hosts never is.
+    with pytest.raises(RegistryError, match=r"news_broken\.yaml: missing required key\(s\).*allowed_hosts"):
         load_site_sources(tmp_path)
 
 
