@@ -84,8 +84,10 @@ _FORMS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict
 for _form in _FORMS:
     _FORMS_BY_FIRST[_form[0][0]].append(_form)
 
-# Words that may follow the form ("Hộ kinh doanh ông ...", "Công ty TNHH MTV ...").
-_AFTER_FORM = frozenset({"ong", "ba", "mtv", "tnhh", "cp"})
+# Words that may follow the form ("Công ty TNHH MTV ..."); "ông"/"bà" only after a household form
+# ("Hộ kinh doanh ông ..."): after "HTX" the same letters are "ong" (bee), "HTX Ong Vàng".
+_AFTER_FORM = frozenset({"mtv", "tnhh", "cp"})
+_AFTER_HOUSEHOLD = frozenset({"ong", "ba"})
 
 # Generic words that say what kind of business, not which one: dropped from the distinctive core.
 _GENERIC = tuple(
@@ -93,7 +95,7 @@ _GENERIC = tuple(
     for p in (
         "nong nghiep", "nn", "dich vu", "dv", "dvnn", "dvtm", "tmdv", "san xuat", "sx", "sxkd",
         "kinh doanh", "kd", "thuong mai", "tm", "tong hop", "th", "xuat nhap khau", "xnk", "dau tu",
-        "phat trien", "va", "mot thanh vien", "1 thanh vien", "mtv", "tnhh", "co phan", "cp",
+        "phat trien", "va", "&", "mot thanh vien", "1 thanh vien", "mtv", "tnhh", "co phan", "cp",
         "trach nhiem huu han",
     )
 )  # fmt: skip
@@ -104,7 +106,7 @@ _ADMIN = tuple(
     for p in ("xa", "phuong", "thi tran", "thon", "xom", "ap", "huyen", "quan", "tinh", "thanh pho", "tp",
               "thi xa", "tx", "khu pho", "dia chi", "to dan pho")
 )
-_SEPARATORS = frozenset({"-", ",", ";", "(", ":", "/", "["})
+_SEPARATORS = frozenset({"-", ",", ";", "(", ")", ":", "/", "[", "]"})
 
 
 def _tokens(text: str) -> tuple[list[str], list[str]]:
@@ -167,7 +169,8 @@ def parse_subject(name: str | None) -> ParsedSubject:
                 continue
             form, detail, start = kind, det, len(seq)
             break
-    while start < len(folded) - 1 and folded[start] in _AFTER_FORM:
+    while start < len(folded) - 1 and (folded[start] in _AFTER_FORM or
+                                       (form == "household" and folded[start] in _AFTER_HOUSEHOLD)):
         if folded[start] in ("tnhh", "mtv"):
             detail = "tnhh"
         elif folded[start] == "cp":
@@ -214,6 +217,35 @@ def has_accents(text: str) -> bool:
     return any(ord(ch) > 127 for ch in text)
 
 
+def spaceless(text: str) -> str:
+    """The secondary key: a name with its spaces removed ("lang biang" and "langbiang" agree)."""
+    return text.replace(" ", "")
+
+
+def _join_into(words: list[str], targets: frozenset[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2):  # a Vietnamese name glues at most a few syllables ("Lang Biang", "Đà Lạt")
+            if i + n <= len(words) and "".join(words[i:i + n]) in targets:
+                out.append("".join(words[i:i + n]))
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def join_split_words(a: str, b: str) -> tuple[str, str]:
+    """Write both names' syllables the same way: where one side writes solid a word that the other
+    writes apart ("langbiang" / "lang biang farm"), the split side is glued too. Vietnamese writes
+    each syllable apart, so brand names and place names glued in one source are still the same words."""
+    wa, wb = a.split(), b.split()
+    ta, tb = frozenset(w for w in wa if len(w) > 3), frozenset(w for w in wb if len(w) > 3)
+    return " ".join(_join_into(wa, tb)), " ".join(_join_into(wb, ta))
+
+
 def name_score(a: str, b: str, a_fold: str, b_fold: str) -> float:
     """Similarity of two cores: accented when both are accented (so 'hùng' and 'hưng' differ),
     folded when a source dropped its accents. Mean of token sort and token set ratios: a subset
@@ -223,6 +255,9 @@ def name_score(a: str, b: str, a_fold: str, b_fold: str) -> float:
     else:
         x, y = a_fold, b_fold
     if x == y:
+        return 100.0
+    x, y = join_split_words(x, y)
+    if x == y:  # "LangBiang" / "Lang Biang": one name written solid or apart
         return 100.0
     if _digits(x) != _digits(y):  # "HTX Yên Mông 2", "Nước mắm 40 độ đạm": numbers name things
         return min(SUBJECT_LOW - 1, fuzz.token_sort_ratio(x, y))
@@ -236,7 +271,16 @@ _PACKAGING = re.compile(
     r"\((?:[^()]*\d[^()]*|\s*(?:hop|chai|lo|tui|goi|hu|can|binh|thung|vi|hop qua|tui loc|bich)\b[^()]*)\)"
 )
 _SIZE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:g|gr|gram|kg|ml|l|lit|lit|cc)\b")
-_PREFIX = re.compile(r"^\s*(?:san pham|sp|ten san pham)\s*[:.\-]\s*")
+# "Sản phẩm: X", "SP. X", and "Sản phẩm X" with no punctuation (a list's habit, and the news's
+# "sản phẩm mật ong ..."): only when a name follows, so "Sản phẩm" alone stays a name.
+_PREFIX = re.compile(r"^\s*(?:(?:ten san pham|san pham)(?:\s*[:.\-]\s*|\s+(?=\w))|sp\s*[:.\-]\s*)(?=\S)")
+# A parenthesised aside that is not packaging: "Mật ong hoa cam (Ong Vàng)".
+_ASIDE = re.compile(r"\(([^()]*)\)")
+# Words that may stand beside a place or brand added to a name without making another product:
+# "Miến dong xã Quy Mông", "Chè đặc sản Tân Cương", "Gạo thương hiệu Hải Hậu".
+# Phrases, not words: "nhãn" alone is longan ("Mật ong hoa nhãn"), only "nhãn hiệu" is a label.
+_BESIDE_BRAND = _by_first(tuple(p.split()) for p in ("xa", "huyen", "tinh", "thon", "dac san", "thuong hieu",
+                                                      "nhan hieu"))
 _QUOTES = re.compile(r"[\"'“”‘’«»]")
 
 
@@ -245,6 +289,7 @@ class ParsedProduct:
     tokens: tuple[str, ...]  # accented, lower case
     folded: tuple[str, ...]
     proper: frozenset[str]  # folded tokens written capitalised inside the name (brands, places)
+    asides: tuple[frozenset[str], ...] = ()  # folded words of each parenthesised aside (not packaging)
 
     @property
     def key(self) -> str:
@@ -255,10 +300,13 @@ class ParsedProduct:
 def parse_product(name: str | None) -> ParsedProduct:
     """'Sản phẩm: Trà hoa vàng "Ba Chẽ" (hộp 50g)' -> trà hoa vàng ba chẽ, with {ba, che} as proper words."""
     text = clean_text(name)
+    asides: tuple[frozenset[str], ...] = ()
     # the patterns run on an accent-free copy of the same length, then cut the same spans
     lowered = "".join(strip_accents(ch).lower() if ch.isalnum() else ch for ch in text)
     if len(lowered) == len(text):
         spans = [(m.start(), m.end()) for m in _PACKAGING.finditer(lowered)]
+        asides = tuple(frozenset(fold_key(w) or w.lower() for w in re.findall(r"\w+", text[m.start(1):m.end(1)]))
+                       for m in _ASIDE.finditer(lowered) if (m.start(), m.end()) not in spans)
         spans += [(m.start(), m.end()) for m in _SIZE.finditer(lowered)]
         m = _PREFIX.match(lowered)
         if m:
@@ -278,15 +326,42 @@ def parse_product(name: str | None) -> ParsedProduct:
     folded = tuple(fold_key(w) or w.lower() for w in words)
     proper = frozenset() if all_caps else frozenset(
         f for n, (w, f) in enumerate(zip(words, folded, strict=True)) if n > 0 and w[:1].isupper())
-    return ParsedProduct(tokens, folded, proper)
+    return ParsedProduct(tokens, folded, proper, tuple(a for a in asides if a))
+
+
+def _extra_words(short: tuple[str, ...], long_: tuple[str, ...]) -> list[str] | None:
+    """The words of `long_` left once `short` is found in it in order, or None when it is not there.
+    Repeated words count: "mật ong hoa cam (ong vàng)" is "mật ong hoa cam" plus "ong vàng"."""
+    extra: list[str] = []
+    n = 0
+    for t in long_:
+        if n < len(short) and t == short[n]:
+            n += 1
+        else:
+            extra.append(t)
+    return extra if n == len(short) else None
+
+
+def _without_phrases(words: list[str], index: dict[str, tuple[tuple[str, ...], ...]]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        n = _match_at(words, i, index)
+        if not n:
+            out.append(words[i])
+        i += n or 1
+    return out
 
 
 def product_pair(a: ParsedProduct, b: ParsedProduct, brand: frozenset[str] = frozenset()) -> tuple[str, float, str]:
     """(same | review | different, score, reason) for two names of one subject's products.
 
     A name that is the other plus a brand or place ("Mật ong hoa nhãn Yên Mông": capitalised words,
-    or words of the producer's own name) is the same product; plus an ordinary word ("Mật ong" /
-    "Mật ong hoa nhãn") it goes to review; otherwise the names are scored."""
+    or words of the producer's own name, maybe with "xã"/"đặc sản" beside them; or an aside in
+    parentheses that repeats a word of the name or the producer's, "Mật ong hoa cam (Ong Vàng)") is
+    the same product; plus an ordinary word ("Mật ong" / "Mật ong hoa nhãn") it goes to review;
+    otherwise the names are scored. Words written solid on one side and apart on the other
+    ("LangBiang" / "Lang Biang") are compared glued."""
     if a.folded == b.folded:
         return "same", 100.0, "same name"
     x, y = " ".join(a.folded), " ".join(b.folded)
@@ -294,13 +369,21 @@ def product_pair(a: ParsedProduct, b: ParsedProduct, brand: frozenset[str] = fro
         x, y = " ".join(a.tokens), " ".join(b.tokens)
     if _digits(" ".join(a.folded)) != _digits(" ".join(b.folded)):
         return "different", float(fuzz.token_sort_ratio(x, y)), "numbers differ"
-    sa, sb = set(a.folded), set(b.folded)
-    short, long_, long_p = (a, b, b) if len(sa) <= len(sb) else (b, a, a)
-    ss, sl = set(short.folded), set(long_.folded)
-    if ss < sl and tuple(t for t in long_.folded if t in ss) == short.folded:
-        extra = sl - ss
-        proper = long_p.proper | brand
-        if extra <= proper and len(ss) >= 2:
+    ga, gb = (tuple(s.split()) for s in join_split_words(" ".join(a.folded), " ".join(b.folded)))
+    if ga == gb:
+        return "same", 100.0, "written solid or apart"
+    x, y = join_split_words(x, y)
+    (_, short_seq), (long_, long_seq) = sorted(((a, ga), (b, gb)), key=lambda p: len(p[1]))
+    extra = _extra_words(short_seq, long_seq) if len(long_seq) > len(short_seq) else None
+    if extra is not None:
+        named = long_.proper | brand
+        name_words = set(long_seq) - {w for aside in long_.asides for w in aside}
+        for aside in long_.asides:  # an aside that repeats the name or the producer is a brand
+            if aside & (name_words | brand) or aside <= long_.proper:
+                named |= aside
+        if set(extra) & named:  # beside a brand or place, "xã" or "đặc sản" say nothing more
+            extra = _without_phrases(extra, _BESIDE_BRAND)
+        if set(extra) <= named and len(set(short_seq)) >= 2:
             return "same", 100.0, "brand or place added"
         return "review", float(fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 2, "words added"
     score = float(fuzz.token_sort_ratio(x, y))
