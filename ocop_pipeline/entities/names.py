@@ -101,11 +101,12 @@ _GENERIC = tuple(
 )  # fmt: skip
 # Address words: at the start of the core the word is dropped ("HTX DVNN xã Hải Hưng"); later, the
 # rest of the name is an address glued to it ("HTX Yên Mông xã Yên Mông").
-_ADMIN = tuple(
-    tuple(p.split())
-    for p in ("xa", "phuong", "thi tran", "thon", "xom", "ap", "huyen", "quan", "tinh", "thanh pho", "tp",
-              "thi xa", "tx", "khu pho", "dia chi", "to dan pho")
-)
+_ADMIN_WORDS = ("xã", "phường", "thị trấn", "thôn", "xóm", "ấp", "huyện", "quận", "tỉnh", "thành phố", "tp",
+                "thị xã", "tx", "khu phố", "địa chỉ", "tổ dân phố")
+_ADMIN = tuple(tuple(fold_key(w) for w in p.split()) for p in _ADMIN_WORDS)
+# Written with accents, an address word must carry its own: "Tinh" in "HTX Tinh Hoa" (essence),
+# "Quán", "Xa" are names, not "tỉnh", "quận", "xã".
+_ADMIN_ACCENTED = frozenset(tuple(p.split()) for p in _ADMIN_WORDS)
 _SEPARATORS = frozenset({"-", ",", ";", "(", ")", ":", "/", "[", "]"})
 
 
@@ -134,6 +135,17 @@ def _match_at(folded: list[str], i: int, index: dict[str, tuple[tuple[str, ...],
     return 0
 
 
+def _admin_at(acc: list[str], folded: list[str], i: int, accented: bool) -> int:
+    """Length of the address word at position i, or 0; in a name written with accents the word
+    must be written with its own ("Tinh Hoa" is not "tỉnh")."""
+    n = _match_at(folded, i, _ADMIN_BY_FIRST)
+    if n and accented and tuple(acc[i:i + n]) not in _ADMIN_ACCENTED:
+        return 0
+    if i + n >= len(folded):  # an address word names a place after it: "Nam Phuong" ends in a name
+        return 0
+    return n
+
+
 @dataclass(frozen=True)
 class ParsedSubject:
     """A producer name taken apart: legal form class and detail, and the distinctive core."""
@@ -152,9 +164,10 @@ class ParsedSubject:
 def parse_subject(name: str | None) -> ParsedSubject:
     """'HTX NN Yên Mông - xã Yên Mông' -> cooperative, core 'yên mông'."""
     acc, folded = _tokens(name or "")
+    accented = any(ord(ch) > 127 for t in acc for ch in t)
     # a glued address after a separator goes: "HTX Yên Mông - xã Yên Mông", "Cty X, thôn Y"
     for i in range(1, len(folded) - 1):
-        if folded[i] in _SEPARATORS and _match_at(folded, i + 1, _ADMIN_BY_FIRST):
+        if folded[i] in _SEPARATORS and _admin_at(acc, folded, i + 1, accented):
             acc, folded = acc[:i], folded[:i]
             break
     keep = [i for i, t in enumerate(folded) if t not in _SEPARATORS and t.strip("\"'")]
@@ -183,7 +196,7 @@ def parse_subject(name: str | None) -> ParsedSubject:
     core_fold: list[str] = []
     i = 0
     while i < len(folded):
-        n = _match_at(folded, i, _ADMIN_BY_FIRST)
+        n = _admin_at(acc, folded, i, accented)
         if n and core_fold and form != "household":
             break  # the rest is an address glued without punctuation
         if n:
