@@ -107,6 +107,10 @@ _ADMIN = tuple(tuple(fold_key(w) for w in p.split()) for p in _ADMIN_WORDS)
 # Written with accents, an address word must carry its own: "Tinh" in "HTX Tinh Hoa" (essence),
 # "Quán", "Xa" are names, not "tỉnh", "quận", "xã".
 _ADMIN_ACCENTED = frozenset(tuple(p.split()) for p in _ADMIN_WORDS)
+# Before the name only a commune's words stand ("HTX DVNN xã Hải Hưng"): a leading "Tinh" in a name
+# written without accents is "tinh" (essence, "HTX Tinh Hoa Tay Bac"), not "tỉnh".
+_LEADING_ADMIN = frozenset(tuple(p.split()) for p in ("xa", "phuong", "thi tran", "thon", "xom", "ap", "khu pho",
+                                                      "to dan pho"))
 _SEPARATORS = frozenset({"-", ",", ";", "(", ")", ":", "/", "[", "]"})
 
 
@@ -199,7 +203,7 @@ def parse_subject(name: str | None) -> ParsedSubject:
         n = _admin_at(acc, folded, i, accented)
         if n and core_fold and form != "household":
             break  # the rest is an address glued without punctuation
-        if n:
+        if n and tuple(folded[i:i + n]) in _LEADING_ADMIN:
             i += n
             continue
         n = _match_at(folded, i, _GENERIC_BY_FIRST) if form != "household" else 0
@@ -303,10 +307,25 @@ class ParsedProduct:
     folded: tuple[str, ...]
     proper: frozenset[str]  # folded tokens written capitalised inside the name (brands, places)
     asides: tuple[frozenset[str], ...] = ()  # folded words of each parenthesised aside (not packaging)
+    bare_tokens: tuple[str, ...] = ()  # accented tokens without the asides
+    bare: tuple[str, ...] = ()  # folded tokens without the asides
 
     @property
     def key(self) -> str:
         return " ".join(self.folded)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the (possibly overlapping) spans replaced by a space each."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + " " + text[end:]
+    return text
 
 
 @lru_cache(maxsize=65536)
@@ -314,32 +333,30 @@ def parse_product(name: str | None) -> ParsedProduct:
     """'Sản phẩm: Trà hoa vàng "Ba Chẽ" (hộp 50g)' -> trà hoa vàng ba chẽ, with {ba, che} as proper words."""
     text = clean_text(name)
     asides: tuple[frozenset[str], ...] = ()
+    bare_text = text
     # the patterns run on an accent-free copy of the same length, then cut the same spans
     lowered = "".join(strip_accents(ch).lower() if ch.isalnum() else ch for ch in text)
     if len(lowered) == len(text):
         spans = [(m.start(), m.end()) for m in _PACKAGING.finditer(lowered)]
+        aside_spans = [m for m in _ASIDE.finditer(lowered) if (m.start(), m.end()) not in spans]
         asides = tuple(frozenset(fold_key(w) or w.lower() for w in re.findall(r"\w+", text[m.start(1):m.end(1)]))
-                       for m in _ASIDE.finditer(lowered) if (m.start(), m.end()) not in spans)
+                       for m in aside_spans)
         spans += [(m.start(), m.end()) for m in _SIZE.finditer(lowered)]
         m = _PREFIX.match(lowered)
         if m:
             spans.append((0, m.end()))
-        merged: list[list[int]] = []
-        for start, end in sorted(spans):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        for start, end in reversed(merged):
-            text = text[:start] + " " + text[end:]
+        bare_text = _cut(text, spans + [(m.start(), m.end()) for m in aside_spans])
+        text = _cut(text, spans)
     text = _QUOTES.sub(" ", text)
+    bare_words = re.findall(r"\w+", _QUOTES.sub(" ", bare_text))
     words = re.findall(r"\w+", text)
     all_caps = all(not w.isalpha() or w.isupper() for w in words)
     tokens = tuple(w.lower() for w in words)
     folded = tuple(fold_key(w) or w.lower() for w in words)
     proper = frozenset() if all_caps else frozenset(
         f for n, (w, f) in enumerate(zip(words, folded, strict=True)) if n > 0 and w[:1].isupper())
-    return ParsedProduct(tokens, folded, proper, tuple(a for a in asides if a))
+    return ParsedProduct(tokens, folded, proper, tuple(a for a in asides if a), tuple(w.lower() for w in bare_words),
+                         tuple(fold_key(w) or w.lower() for w in bare_words))
 
 
 def _extra_words(short: tuple[str, ...], long_: tuple[str, ...]) -> list[str] | None:
@@ -366,37 +383,53 @@ def _without_phrases(words: list[str], index: dict[str, tuple[tuple[str, ...], .
     return out
 
 
+def _plain_words(p: ParsedProduct, brand: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """(accented, folded, named words) of a product name once what names no other product is gone:
+    a parenthesised aside that repeats a word of the name or of the producer, or is all capitalised
+    (a brand: "Mật ong hoa cam (Ong Vàng)"), and "xã" / "đặc sản" just before a named word."""
+    named = p.proper | brand
+    tokens, folded = p.tokens, p.folded
+    if p.asides and all(a & (set(p.bare) | brand) or a <= p.proper for a in p.asides):
+        tokens, folded = p.bare_tokens, p.bare
+        named = named.union(*p.asides)
+    keep: list[int] = []
+    i = 0
+    while i < len(folded):
+        n = _match_at(list(folded), i, _BESIDE_BRAND)
+        if n and i + n < len(folded) and folded[i + n] in named:
+            i += n
+            continue
+        keep.append(i)
+        i += 1
+    return tuple(tokens[k] for k in keep), tuple(folded[k] for k in keep), named
+
+
 def product_pair(a: ParsedProduct, b: ParsedProduct, brand: frozenset[str] = frozenset()) -> tuple[str, float, str]:
     """(same | review | different, score, reason) for two names of one subject's products.
 
     A name that is the other plus a brand or place ("Mật ong hoa nhãn Yên Mông": capitalised words,
-    or words of the producer's own name, maybe with "xã"/"đặc sản" beside them; or an aside in
-    parentheses that repeats a word of the name or the producer's, "Mật ong hoa cam (Ong Vàng)") is
-    the same product; plus an ordinary word ("Mật ong" / "Mật ong hoa nhãn") it goes to review;
-    otherwise the names are scored. Words written solid on one side and apart on the other
+    or words of the producer's own name, maybe after "xã" or "đặc sản"; or an aside in parentheses
+    that repeats a word of the name or the producer's, "Mật ong hoa cam (Ong Vàng)") is the same
+    product; plus an ordinary word ("Mật ong" / "Mật ong hoa nhãn") it goes to review; otherwise the
+    names are scored, without their brands. Words written solid on one side and apart on the other
     ("LangBiang" / "Lang Biang") are compared glued."""
     if a.folded == b.folded:
         return "same", 100.0, "same name"
-    x, y = " ".join(a.folded), " ".join(b.folded)
-    if has_accents(" ".join(a.tokens)) and has_accents(" ".join(b.tokens)):
-        x, y = " ".join(a.tokens), " ".join(b.tokens)
     if _digits(" ".join(a.folded)) != _digits(" ".join(b.folded)):
+        x, y = (" ".join(p.tokens if has_accents(" ".join(a.tokens + b.tokens)) else p.folded) for p in (a, b))
         return "different", float(fuzz.token_sort_ratio(x, y)), "numbers differ"
-    ga, gb = (tuple(s.split()) for s in join_split_words(" ".join(a.folded), " ".join(b.folded)))
-    if ga == gb:
-        return "same", 100.0, "written solid or apart"
-    x, y = join_split_words(x, y)
-    (_, short_seq), (long_, long_seq) = sorted(((a, ga), (b, gb)), key=lambda p: len(p[1]))
+    (ta, fa, na), (tb, fb, nb) = _plain_words(a, brand), _plain_words(b, brand)
+    fa_s, fb_s = join_split_words(" ".join(fa), " ".join(fb))
+    if fa_s == fb_s:
+        return "same", 100.0, "same name without brand" if fa == fb else "written solid or apart"
+    x, y = fa_s, fb_s
+    if has_accents(" ".join(ta)) and has_accents(" ".join(tb)):
+        x, y = join_split_words(" ".join(ta), " ".join(tb))
+    (short_seq, _), (long_seq, long_named) = sorted(((tuple(fa_s.split()), na), (tuple(fb_s.split()), nb)),
+                                                  key=lambda p: len(p[0]))
     extra = _extra_words(short_seq, long_seq) if len(long_seq) > len(short_seq) else None
     if extra is not None:
-        named = long_.proper | brand
-        name_words = set(long_seq) - {w for aside in long_.asides for w in aside}
-        for aside in long_.asides:  # an aside that repeats the name or the producer is a brand
-            if aside & (name_words | brand) or aside <= long_.proper:
-                named |= aside
-        if set(extra) & named:  # beside a brand or place, "xã" or "đặc sản" say nothing more
-            extra = _without_phrases(extra, _BESIDE_BRAND)
-        if set(extra) <= named and len(set(short_seq)) >= 2:
+        if set(extra) <= long_named and len(set(short_seq)) >= 2:
             return "same", 100.0, "brand or place added"
         return "review", float(fuzz.token_set_ratio(x, y) + fuzz.token_sort_ratio(x, y)) / 2, "words added"
     score = float(fuzz.token_sort_ratio(x, y))
