@@ -75,7 +75,7 @@ def main() -> None:
     for name, r in report.items():
         print(f"{name:<18}{r['pairs']:>6}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}{r['tn']:>5}{r['sent_to_review']:>8}"
               f"{r['precision']:>11.3f}{r['recall']:>8.3f}{r['f1']:>7.3f}")
-    for name in ("dev", "heldout", "hand"):
+    for name in ("dev", "heldout", "hand", "variants_dev", "variants_heldout"):
         for e in report.get(name, {}).get("errors", []):
             print(f"  [{name}] {e['label']:<9} {e['kind']:<7} {e['category']}: {e['left_name']!r} / {e['right_name']!r}")
     print(json.dumps({k: {m: v[m] for m in ("precision", "recall", "f1", "tp", "fp", "fn", "tn")}

@@ -193,6 +193,119 @@ def generate(seed: int, split: str, n_each: int = 12) -> list[dict]:
     return out
 
 
+# ---------------------------------------------------------------- name variants (issue 15)
+# Names real sources glue or split: (apart, solid). The first half feeds the dev split, the second
+# half only the held-out split, so a rule fitted to the dev names is tested on names it never saw.
+GLUED = [("Lang Biang", "LangBiang"), ("Đà Lạt", "ĐàLạt"), ("Tây Nguyên", "TâyNguyên"), ("Phú Quốc", "PhúQuốc"),
+         ("Bảo Lộc", "BảoLộc"), ("Sa Pa", "SaPa"), ("Mộc Châu", "MộcChâu"), ("Tam Đảo", "TamĐảo"),
+         ("Ba Vì", "BaVì"), ("Hạ Long", "HạLong"), ("Cao Phong", "CaoPhong"), ("Tân Cương", "TânCương"),
+         ("Đồng Tháp", "ĐồngTháp"), ("Kon Tum", "KonTum"), ("Hà Giang", "HàGiang"), ("Ngọc Linh", "NgọcLinh")]
+# Producers whose name shares a word with their product: the brand in parentheses repeats it.
+BRANDED = [("Mật ong hoa cam", "Ong Vàng"), ("Chè búp khô", "Chè Tân Lập"), ("Gạo nếp cái hoa vàng", "Gạo Việt"),
+           ("Trà hoa vàng", "Trà Ba Chẽ"), ("Nước mắm cá cơm", "Cá Cơm Vàng"), ("Miến dong", "Miến Sơn Thủy"),
+           ("Rượu ngô men lá", "Rượu Mẫu Sơn"), ("Bánh đa nem", "Bánh Làng Chều"), ("Cà phê rang xay", "Cà Phê Núi"),
+           ("Tinh dầu sả chanh", "Tinh Dầu Xanh"), ("Mật ong bạc hà", "Ong Mèo"), ("Nấm linh chi đỏ", "Nấm Việt")]
+# (a product, another product of the same producer that a careless rule would take for it)
+BRANDED_OTHER = {"Mật ong hoa cam": "Mật ong hoa nhãn", "Chè búp khô": "Chè búp tươi", "Gạo nếp cái hoa vàng": "Gạo nếp cẩm",
+                 "Trà hoa vàng": "Trà hoa cúc", "Nước mắm cá cơm": "Nước mắm cá linh", "Miến dong": "Miến gạo",
+                 "Rượu ngô men lá": "Rượu nếp men lá", "Bánh đa nem": "Bánh đa vừng", "Cà phê rang xay": "Cà phê hòa tan",
+                 "Tinh dầu sả chanh": "Tinh dầu tràm", "Mật ong bạc hà": "Mật ong hoa rừng", "Nấm linh chi đỏ": "Nấm linh chi đen"}
+# "Tinh ..." names (essence, starch, ...): the word is not the address word "tỉnh"
+TINH = [("Tinh Hoa Đất Việt", "Hoa Đất Việt"), ("Tinh Dầu Quế", "Dầu Quế"), ("Tinh Bột Nghệ", "Bột Nghệ"),
+        ("Tinh Hoa Tây Bắc", "Hoa Tây Bắc"), ("Tinh Túy Việt", "Túy Việt"), ("Tinh Nghệ Vàng", "Nghệ Vàng")]
+
+
+def _news_subject(rng: random.Random, form_long: str, core: str, commune: str, district: str) -> str:
+    """How an article writes a producer: the legal form spelt out in lower case, the place after it."""
+    roll = rng.random()
+    if roll < 0.35:
+        return f"{form_long.lower()} {core}"
+    if roll < 0.65:
+        return f"{form_long} {core} ({commune.lower()})"
+    return f"{form_long} {core}, {commune.lower()}, {district.lower()}"
+
+
+def _habit(rng: random.Random, name: str) -> str:
+    """A case or diacritic habit: all capitals, no accents, the other tone placement, lower case."""
+    return rng.choice([name.upper(), _no_accents(name), _new_tones(name), name[:1].lower() + name[1:], name])
+
+
+def generate_variants(seed: int, split: str, n_each: int = 10) -> list[dict]:
+    """Variants the first generator lacks: words solid or apart, a brand in parentheses repeating a
+    word of the name, "Sản phẩm" without punctuation, news names against list names; and the hard
+    negatives around them."""
+    rng = random.Random(seed)
+    half = len(GLUED) // 2
+    glued = GLUED[:half] if split.endswith("dev") else GLUED[half:]
+    bhalf = len(BRANDED) // 2
+    branded = BRANDED[:bhalf] if split.endswith("dev") else BRANDED[bhalf:]
+    tinh = TINH[:3] if split.endswith("dev") else TINH[3:]
+    out: list[dict] = []
+    for _ in range(n_each):
+        prov = rng.choice(PROVINCES)
+        com, dis = rng.choice(COMMUNES), rng.choice(DISTRICTS)
+        com_b = rng.choice([c for c in COMMUNES if c != com])
+        apart, solid = rng.choice(glued)
+        tail = rng.choice(["", " Farm", " Xanh", " Organic"])
+        solid_w = rng.choice([solid, _no_accents(solid), solid[:1] + solid[1:].lower()])
+        form_a, form_b = rng.choice([("HTX", "Hợp tác xã"), ("Công ty TNHH", "Cty TNHH"), ("Công ty CP", "Công ty Cổ phần")])
+        out.append(_pair("subject", (f"{form_a} {apart}{tail}", com, dis, ""), (f"{form_b} {solid_w}{tail}", com, dis, ""),
+                         prov, "same", "words solid or apart", split, "variant"))
+        out.append(_pair("subject", (f"{form_a} {apart}{tail}", com, dis, ""), (f"{form_a} {solid_w}{tail}", com_b, dis, ""),
+                         prov, "different", "solid or apart, another commune", split, "variant"))
+        # news names against list names
+        core, sector = rng.choice(CORES), rng.choice(["Nông nghiệp", "Dịch vụ nông nghiệp", ""])
+        listed = f"HTX {'NN ' if sector == 'Nông nghiệp' else 'DVNN ' if sector else ''}{core}"
+        long_form = f"Hợp tác xã {sector}".strip()
+        out.append(_pair("subject", (listed, com, dis, ""), (_news_subject(rng, long_form, core, com, dis), com, dis, ""),
+                         prov, "same", "news name vs list name", split, "variant"))
+        kind = rng.choice(["tnhh", "cp"])
+        core2 = rng.choice(CORES)
+        listed = f"Công ty {'TNHH' if kind == 'tnhh' else 'CP'} {core2}"
+        news_form = "Công ty trách nhiệm hữu hạn" if kind == "tnhh" else "Công ty cổ phần"
+        out.append(_pair("subject", (listed, com, dis, ""), (_news_subject(rng, news_form, core2, com, dis), com, dis, ""),
+                         prov, "same", "news company vs list company", split, "variant"))
+        out.append(_pair("subject", (f"HTX {core}", com, dis, ""), (f"hợp tác xã {core} ({com_b.lower()})", com_b, dis, ""),
+                         prov, "different", "news namesake in another commune", split, "variant"))
+        out.append(_pair("subject", (f"HTX Thương mại và Dịch vụ {core}", com, dis, ""), (f"HTX TM&DV {core}", com, dis, ""),
+                         prov, "same", "ampersand for và", split, "variant"))
+        with_tinh, without = rng.choice(tinh)
+        form = rng.choice(["HTX", "Công ty TNHH"])
+        out.append(_pair("subject", (f"{form} {with_tinh}", com, dis, ""), (f"{form} {without}", com, dis, ""),
+                         prov, "different", "'Tinh ...' vs the name without it", split, "variant"))
+        out.append(_pair("subject", (f"{form} {with_tinh}", com, dis, ""), (f"{form} {_habit(rng, with_tinh)}", com, dis, ""),
+                         prov, "same", "'Tinh ...' case or accents", split, "variant"))
+        # products of one producer
+        product, brand = rng.choice(branded)
+        subject = f"HTX {brand}"
+        out.append(_pair("product", (product, "", "", ""), (f"{product} ({brand})", "", "", ""), prov, "same",
+                         "brand in parentheses repeats a word", split, "variant", subject=subject))
+        out.append(_pair("product", (product, "", "", ""), (f"{product} ({brand})".upper(), "", "", ""), prov, "same",
+                         "brand in parentheses, capitals", split, "variant", subject=subject))
+        out.append(_pair("product", (f"{product} ({brand})", "", "", ""), (f"{BRANDED_OTHER[product]} ({brand})", "", "", ""),
+                         prov, "different", "different products, one brand in parentheses", split, "variant",
+                         subject=subject))
+        out.append(_pair("product", (product, "", "", ""), (rng.choice([f"Sản phẩm {product}", f"SẢN PHẨM {product.upper()}",
+                                                                         f"sản phẩm {product.lower()}"]), "", "", ""),
+                         prov, "same", "'Sản phẩm' without punctuation", split, "variant", subject=subject))
+        out.append(_pair("product", (f"Sản phẩm {product}", "", "", ""), (f"Sản phẩm {BRANDED_OTHER[product]}", "", "", ""),
+                         prov, "different", "'Sản phẩm' prefix, different products", split, "variant", subject=subject))
+        base = rng.choice([p for p, _ in PRODUCTS if not any(ch.isdigit() for ch in p)])
+        out.append(_pair("product", (f"{base} {apart}", "", "", ""), (f"{base} {solid_w}", "", "", ""), prov, "same",
+                         "product brand solid or apart", split, "variant", subject=f"HTX {core}"))
+        out.append(_pair("product", (f"{base} {apart}", "", "", ""), (_habit(rng, f"{base} {apart}"), "", "", ""), prov,
+                         "same", "product case or accents", split, "variant", subject=f"HTX {core}"))
+        out.append(_pair("product", (f"{base} {core}", "", "", ""),
+                         (rng.choice([f"{base.lower()} {core}", f"{base} xã {core}", f"{base} đặc sản {core}"]), "", "", ""),
+                         prov, "same", "news product vs list product", split, "variant", subject=f"HTX {core}"))
+        other = dict(PRODUCTS).get(base)
+        if other and not any(ch.isdigit() for ch in other):
+            out.append(_pair("product", (f"{base} {core}", "", "", ""), (f"{other.lower()} {core}", "", "", ""), prov,
+                             "different", "news product, another product of one producer", split, "variant",
+                             subject=f"HTX {core}"))
+    return out
+
+
 # Hand-written hard cases (origin=hand): spellings and traps seen in real provincial lists.
 HAND: list[tuple] = [
     # kind, left, right, label, category, (left commune, district), (right commune, district), taxes, subject
@@ -262,8 +375,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--per-seed", type=int, default=12, help="rounds per seed (17 pairs each)")
+    parser.add_argument("--per-variant", type=int, default=12, help="variant rounds per seed (about 17 pairs each)")
     args = parser.parse_args()
     rows = generate(1, "dev", args.per_seed) + generate(2, "heldout", args.per_seed) + hand_pairs()
+    # after the old pairs, which stay byte for byte as they were
+    rows += generate_variants(3, "variants_dev", args.per_variant) + generate_variants(4, "variants_heldout",
+                                                                                        args.per_variant)
     with open(args.out, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()

@@ -43,6 +43,7 @@ from ocop_pipeline.entities.names import (
     parse_subject,
     place_key,
     product_pair,
+    spaceless,
 )
 from ocop_pipeline.storage.ids import stable_id
 
@@ -164,6 +165,15 @@ def _candidate_pairs(cores: Sequence[str], low: float) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     for idxs in by_core.values():  # identical cores
         pairs.extend((a, b) for n, a in enumerate(idxs) for b in idxs[n + 1:])
+    # identical once spaces are removed ("langbiang" / "lang biang"): the token ratios see two
+    # different words there, so the cdist below would not propose the pair
+    by_spaceless = defaultdict(list)
+    for c in unique:
+        by_spaceless[spaceless(c)].append(c)
+    for group in by_spaceless.values():
+        for n, x in enumerate(group):
+            for y in group[n + 1:]:
+                pairs.extend((min(a, b), max(a, b)) for a in by_core[x] for b in by_core[y])
     if len(unique) > 1:
         # token set ratio >= token sort ratio, so the mean reaches `low` only where the set ratio does:
         # one cdist with a cutoff finds the candidates, the exact score is computed for those only
