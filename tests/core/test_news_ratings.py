@@ -158,3 +158,18 @@ def test_only_single_rated_products_become_rows():
     rows = news_rating_rows(article)
     assert [(r["product_name"], r["stars"], r["decision_no"], r["round_year"]) for r in rows] == [("D", 4, None, 2024)]
     assert news_rating_rows({**article, "extracted_json": "{not json"}) == []
+
+
+def test_monthly_extract_and_report_show_coverage_and_news_only_ratings(con):
+    from ocop_pipeline.publish.extract import build_extract
+    from ocop_pipeline.publish.report import COVERAGE_HEADING, render_report
+
+    _lists(con)
+    _article(con, "a1", [("Nem chua Thanh", "Hộ kinh doanh Lê Văn An", 3, None)], decisions=[DECISION])
+    _build(con)
+    extract = build_extract(con, "2023-01")
+    assert ("Thanh Hóa", 2022, 2, 1, None, 1, 1, 0) in extract.facts["coverage"]
+    note = dict(extract.notes)["Xếp hạng chỉ biết qua báo chí"]
+    assert note.startswith("1 lần xếp hạng của 1 sản phẩm")
+    page = render_report(extract)
+    assert COVERAGE_HEADING in page and "<td>Thanh Hóa</td><td>2022</td><td>2</td>" in page
