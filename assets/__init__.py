@@ -12,7 +12,7 @@ core, publish, reference); the `ocop/domain` tag names the module.
 import dagster as dg
 
 from assets.checks import core_integrity_checks
-from assets.core import core_tables, reconciliation
+from assets.core import core_tables, coverage, news_ratings, reconciliation
 from assets.mentions import mentions
 from assets.news import news_articles, news_pages
 from assets.publish import monthly_extract, published_datasets
@@ -25,7 +25,7 @@ from assets.spreadsheets import spreadsheet_documents, stg_sheet_rows
 BUILD_JOB = "ocop_build"
 
 ALL_ASSETS = [admin_reference, spreadsheet_documents, stg_sheet_rows, core_tables, news_pages, news_articles,
-              mentions, reconciliation, published_datasets]
+              news_ratings, mentions, reconciliation, coverage, published_datasets]
 
 # `ocop build` runs this job in process: every unpartitioned asset and its checks.
 build_job = dg.define_asset_job(

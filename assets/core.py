@@ -12,8 +12,11 @@ import dagster as dg
 from assets.news import news_articles
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from assets.spreadsheets import stg_sheet_rows
+from ocop_pipeline.core.coverage import rebuild_coverage
+from ocop_pipeline.core.news_ratings import rebuild_news_ratings
 from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
+from ocop_pipeline.news.ratings import stage_news_ratings
 from ocop_pipeline.storage.schema import PRODUCTS, RATINGS, SUBJECTS
 
 CORE_KEYS = {name: dg.AssetKey(["core", name]) for name in ("subjects", "products", "ratings")}
@@ -73,3 +76,42 @@ def reconciliation(store: OcopStore) -> dg.MaterializeResult:
     with store.connect() as con:
         counts = rebuild_reconciliation(con)
     return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), **counts})
+
+
+@dg.asset(
+    key=["core", "news_ratings"],
+    deps=[news_articles, *CORE_KEYS.values()],
+    group_name="core",
+    kinds={"duckdb"},
+    tags=TAGS,
+    pool=DUCKDB_POOL,
+)
+def news_ratings(context: dg.AssetExecutionContext, store: OcopStore) -> dg.MaterializeResult:
+    """Products the news reports rated (`stg_news_ratings`, one row per product per article) as ratings
+    of origin 'news': attached to a list product when resolution is sure, else a product and subject
+    known only from news; one rating per product, round and stars; a round and stars a list already
+    gives is that list rating's evidence (`rating_evidence`); other stars are kept beside it
+    (`rating_disagreements`). List rows are left as they are (see ocop_pipeline/core/news_ratings.py)."""
+    with store.connect() as con:
+        staged = stage_news_ratings(con)
+        counts = rebuild_news_ratings(con)
+    context.log.info(f"news ratings: {staged} products reported rated; " +
+                     ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return dg.MaterializeResult(metadata={"dagster/row_count": counts["news_ratings"], "staged": staged, **counts})
+
+
+@dg.asset(
+    key=["core", "coverage"],
+    deps=[news_ratings, reconciliation],
+    group_name="core",
+    kinds={"duckdb"},
+    tags=TAGS,
+    pool=DUCKDB_POOL,
+)
+def coverage(store: OcopStore) -> dg.MaterializeResult:
+    """Per province (current and legacy geography) and year: products from official lists, what the news
+    reports (articles, largest batch count), ratings and products known only from news, and rounds the
+    news reports that no list covers. Read it before trusting a count (ocop_pipeline/core/coverage.py)."""
+    with store.connect() as con:
+        rows = rebuild_coverage(con)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})

@@ -6,7 +6,7 @@ matching rules live in ocop_pipeline/mentions/.
 
 import dagster as dg
 
-from assets.core import CORE_KEYS
+from assets.core import CORE_KEYS, news_ratings
 from assets.news import news_articles
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from ocop_pipeline.mentions.rebuild import rebuild_mentions
@@ -14,7 +14,7 @@ from ocop_pipeline.mentions.rebuild import rebuild_mentions
 
 @dg.asset(
     key=["core", "mentions"],
-    deps=[news_articles, CORE_KEYS["products"], CORE_KEYS["subjects"]],
+    deps=[news_articles, CORE_KEYS["products"], CORE_KEYS["subjects"], news_ratings],
     group_name="core",
     kinds={"duckdb"},
     tags={DOMAIN_TAG: "mentions"},

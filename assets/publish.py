@@ -9,7 +9,7 @@ The rules live in ocop_pipeline/publish/.
 
 import dagster as dg
 
-from assets.core import CORE_KEYS, reconciliation
+from assets.core import CORE_KEYS, coverage, news_ratings, reconciliation
 from assets.mentions import mentions
 from assets.news import news_articles
 from assets.reference import REFERENCE_KEYS
@@ -26,7 +26,8 @@ MONTHLY = dg.MonthlyPartitionsDefinition(start_date="2019-01-01", timezone="Asia
 
 @dg.asset(
     key=["publish", "datasets"],
-    deps=[*CORE_KEYS.values(), *REFERENCE_KEYS.values(), news_articles, mentions, reconciliation],
+    deps=[*CORE_KEYS.values(), *REFERENCE_KEYS.values(), news_articles, mentions, reconciliation, news_ratings,
+          coverage],
     group_name="publish",
     kinds={"parquet", "csv"},
     tags=TAGS,

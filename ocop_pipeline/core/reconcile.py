@@ -33,13 +33,14 @@ WITH news AS (
          count(*) FILTER (WHERE r.stars = 4) AS stars_4, count(*) FILTER (WHERE r.stars = 5) AS stars_5,
          string_agg(DISTINCT r.source_url, '; ' ORDER BY r.source_url) AS sources
   FROM ratings r JOIN products p USING (product_id)
-  WHERE r.decision_no IS NOT NULL GROUP BY 1
+  -- the lists' own ratings: news ratings (core/news_ratings.py) are the other side of the comparison
+  WHERE r.decision_no IS NOT NULL AND coalesce(r.origin, 'list') = 'list' GROUP BY 1
 ), official_by_round AS (
   SELECT p.province, coalesce(year(r.decision_date), r.rating_year) AS round_year, r.level,
          count(*) AS total, count(*) FILTER (WHERE r.stars = 3) AS stars_3,
          count(*) FILTER (WHERE r.stars = 4) AS stars_4, count(*) FILTER (WHERE r.stars = 5) AS stars_5,
          string_agg(DISTINCT r.source_url, '; ' ORDER BY r.source_url) AS sources
-  FROM ratings r JOIN products p USING (product_id) GROUP BY ALL
+  FROM ratings r JOIN products p USING (product_id) WHERE coalesce(r.origin, 'list') = 'list' GROUP BY ALL
 ), matched AS (
   SELECT n.*, 'decision' AS matched_on, d.decision_key AS round_key,
          d.total AS o_total, d.stars_3 AS o_stars_3, d.stars_4 AS o_stars_4, d.stars_5 AS o_stars_5, d.sources

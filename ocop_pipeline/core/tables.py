@@ -191,6 +191,15 @@ def _tables_signature(con: duckdb.DuckDBPyConnection) -> str | None:
     return _sha256(sorted(rows))
 
 
+def keep_tables_signature(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the five tables as they now are, for a step that adds to them after the rebuild
+    (core/news_ratings.py, which always redoes its own rows): its rows alone do not make the next
+    rebuild start from scratch. Call inside that step's transaction."""
+    ensure_tables(con, [CORE_INPUTS])
+    if con.execute("SELECT count(*) FROM _core_inputs WHERE part = 'tables'").fetchone()[0]:
+        con.execute("UPDATE _core_inputs SET fingerprint = ? WHERE part = 'tables'", [_tables_signature(con)])
+
+
 def _keep_inputs(con: duckdb.DuckDBPyConnection, inputs: _Inputs) -> None:
     """Replace `_core_inputs`, inside the rebuild's transaction: it always describes the tables as committed."""
     parts = [("settings", None, inputs.settings), ("tables", None, _tables_signature(con))]
@@ -275,7 +284,8 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                    {_LEVEL_SQL} AS level,
                    decision_no, decision_date, year AS rating_year, NULL AS round, score,
                    {rules.valid_until_sql("decision_date")} AS valid_until,
-                   source_id, uri AS source_url, document_id, sheet, "row"
+                   source_id, uri AS source_url, document_id, sheet, "row",
+                   'list' AS origin, 'decision_date' AS valid_until_basis
             FROM _ratings
             """,
             _LEVEL_PARAMS,
@@ -309,7 +319,9 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                      FILTER (WHERE coalesce(effective_date < ?, true) AND district_code IS NOT NULL)
                      AS legacy_district_code,
                    arg_max(coalesce(address, concat_ws(', ', commune, district)), latest)
-                     FILTER (WHERE coalesce(address, commune, district) IS NOT NULL) AS place_as_written
+                     FILTER (WHERE coalesce(address, commune, district) IS NOT NULL) AS place_as_written,
+                   -- core/news_ratings.py turns it to 'both' when an article also reports the product
+                   'list' AS known_from
             FROM _ratings GROUP BY product_id
             """,
             [REFORM_DATE, REFORM_DATE, as_of, REFORM_DATE, REFORM_DATE],
@@ -344,7 +356,8 @@ def _sql(as_of: date) -> tuple[str, list[tuple[str, list]]]:
                      AS legacy_province_code,
                    arg_max(r.district_code, r.latest)
                      FILTER (WHERE coalesce(r.effective_date < ?, true) AND r.district_code IS NOT NULL)
-                     AS legacy_district_code
+                     AS legacy_district_code,
+                   'list' AS known_from
             FROM _rated r JOIN best b USING (subject_id)
             GROUP BY r.subject_id
             """,

@@ -30,7 +30,8 @@ SELECT r.rating_id, r.product_id, p.name AS product_name, p.subject_id, s.name A
             ELSE 'same' END AS change,
        row_number() OVER w AS rating_number,
        r.level, r.decision_no, r.decision_date, r.rating_year,
-       {EFFECTIVE_DATE} AS effective_date, r.valid_until, r.source_id, r.source_url
+       {EFFECTIVE_DATE} AS effective_date, r.valid_until, r.source_id, r.source_url,
+       coalesce(r.origin, 'list') AS origin, p.known_from
 FROM ratings r
 JOIN products p USING (product_id)
 JOIN subjects s ON s.subject_id = p.subject_id
@@ -100,7 +101,8 @@ VIEWS: tuple[View, ...] = (
     View(
         "v_rating_history",
         "Every rating in order per product, with the previous rating's stars and the change: 'new' "
-        "(first rating), 'upgrade', 'downgrade' or 'same'.",
+        "(first rating), 'upgrade', 'downgrade' or 'same'; `origin` says whether it comes from a list or "
+        "from news alone.",
         RATING_HISTORY_SELECT,
     ),
 )
@@ -114,7 +116,7 @@ MACROS: tuple[View, ...] = (
         "products_as_of",
         "products_as_of(d): each product rated on or before date d, with its stars, status (active | "
         "expired) and certificate end as of d, and the change its latest rating made (new, upgrade, "
-        "downgrade, same).",
+        "downgrade, same). A product the lists have is read from its list ratings only.",
         f"""
         SELECT h.product_id, h.product_name, h.subject_id, h.subject_name, h.subject_type, h.province,
                h.legacy_province, h.stars AS stars_as_of, h.previous_stars, h.change AS last_change,
@@ -122,7 +124,8 @@ MACROS: tuple[View, ...] = (
                {rules.valid_until_sql("h.effective_date")} AS valid_until,
                {rules.status_sql("h.effective_date", "d")} AS status_as_of
         FROM v_rating_history h
-        WHERE h.effective_date <= d
+        -- a product the lists have keeps following the lists; one known only from news, its news ratings
+        WHERE h.effective_date <= d AND (h.origin = 'list' OR h.known_from = 'news')
         QUALIFY row_number() OVER (PARTITION BY h.product_id ORDER BY h.rating_number DESC) = 1
         """,
     ),

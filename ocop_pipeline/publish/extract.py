@@ -139,7 +139,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, cutoff: date) -> None:
         CREATE OR REPLACE TEMP TABLE _x_hist AS
         SELECT h.*, {ENDS_ON} AS ends_on
         FROM ({RATING_HISTORY_SELECT}) h
-        WHERE h.effective_date <= ?
+        -- a product the lists have follows its list ratings; one known only from news, its news ratings
+        WHERE h.effective_date <= ? AND (h.origin = 'list' OR h.known_from = 'news')
         """,
         [cutoff],
     )
@@ -259,6 +260,17 @@ def _changes_sheet(con: duckdb.DuckDBPyConnection, first: date, cutoff: date) ->
         "Tỉnh cũ (trước 01/7/2025)", "Hạng sao trước", "Hạng sao sau", "Số quyết định", "Cấp công nhận"), rows)
 
 
+def _coverage_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The `coverage` table's current-geography rows (core/coverage.py); none in a database older than it."""
+    try:
+        return _rows(con, """
+            SELECT province, year, list_products, news_articles, news_batch_max, news_ratings, news_only_products,
+                   news_rounds_without_list
+            FROM coverage WHERE geography = 'current' ORDER BY province, year""")
+    except duckdb.CatalogException:
+        return []
+
+
 def build_extract(con: duckdb.DuckDBPyConnection, month: str) -> Extract:
     """Compute the month's extract from the core tables (the connection may be read-only)."""
     first, cutoff = month_bounds(month)
@@ -279,7 +291,10 @@ def build_extract(con: duckdb.DuckDBPyConnection, month: str) -> Extract:
             "active_by_stars": dict(_rows(con, """
                 SELECT stars, count(*) FROM _x_products WHERE status = 'active' GROUP BY 1 ORDER BY 1""")),
             "changes": {label: sum(1 for r in changes.rows if r[0] == label) for label in CHANGE_VI.values()},
+            "coverage": _coverage_rows(con),
         }
+        from_news = con.execute("SELECT count(*) FILTER (WHERE origin = 'news'), "
+                                "count(DISTINCT product_id) FILTER (WHERE known_from = 'news') FROM _x_hist").fetchall()[0]
     finally:
         con.execute("DROP TABLE IF EXISTS _x_hist")
         con.execute("DROP TABLE IF EXISTS _x_products")
@@ -295,6 +310,10 @@ def build_extract(con: duckdb.DuckDBPyConnection, month: str) -> Extract:
         ("Thu hồi", "Cơ sở dữ liệu chưa ghi nhận quyết định thu hồi có ngày; mục Thu hồi hiện bằng 0."),
         ("Xếp hạng không xác định thời điểm", (f"{undated} lần xếp hạng không có ngày quyết định và năm "
                                               "đánh giá nên không được tính vào tháng nào.")),
+        ("Xếp hạng chỉ biết qua báo chí", (f"{from_news[0]} lần xếp hạng của {from_news[1]} sản phẩm chỉ được "
+                                          "biết qua tin báo (không có trong danh sách chính thức); hiệu lực tính từ "
+                                          "ngày quyết định, hoặc từ ngày của bài báo khi bài không nêu quyết định. "
+                                          "Sản phẩm có trong danh sách chính thức luôn theo danh sách.")),
         ("Giá trị văn bản", ("Tên, địa chỉ, số quyết định được ghi nguyên văn dưới dạng văn bản (không bao "
                             "giờ là công thức).")),
     ]

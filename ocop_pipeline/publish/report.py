@@ -27,6 +27,14 @@ HEADINGS = {
     "subjects": "Chủ thể có sản phẩm còn hiệu lực theo loại hình",
 }
 
+# The coverage table (core/coverage.py): what a reader checks before trusting a province's count.
+COVERAGE_HEADING = "Độ phủ dữ liệu theo tỉnh và năm (34 đơn vị)"
+COVERAGE_NOTE = ("Sản phẩm từ danh sách chính thức, bài báo có kết quả công nhận, số lượng lớn nhất một bài "
+                 "báo nêu (không cộng dồn), xếp hạng và sản phẩm chỉ biết qua báo chí, đợt công nhận báo chí "
+                 "nêu mà chưa có danh sách.")
+COVERAGE_COLUMNS = ("Tỉnh/Thành phố", "Năm", "Sản phẩm (danh sách)", "Bài báo", "Số lượng lớn nhất (báo)",
+                    "Xếp hạng chỉ qua báo", "Sản phẩm chỉ qua báo", "Đợt chưa có danh sách")
+
 
 def _png(fig) -> str:
     """The figure as base64 PNG text."""
@@ -119,6 +127,9 @@ def render_report(extract: Extract, version: int | None = None) -> str:
         f"<tr><td>{stars_n} sao</td><td>{stars.get(stars_n, 0):,}</td></tr>" for stars_n in (3, 4, 5))
     changes = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>" for k, v in facts["changes"].items())
     title = f"Báo cáo OCOP tháng {extract.month}" + (f" (phiên bản v{version})" if version else "")
+    coverage = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v)) if v is not None else ''}</td>" for v in row) + "</tr>"
+        for row in facts.get("coverage", []))
     sections = "".join(f"<h2>{html.escape(HEADINGS[key])}</h2>\n{_img(images[key], HEADINGS[key])}\n"
                        for key in ("current", "legacy", "years", "subjects"))
     return f"""<!DOCTYPE html>
@@ -140,6 +151,9 @@ img {{ max-width: 100%; }}
 <table><tr><th>Hạng sao</th><th>Sản phẩm còn hiệu lực</th></tr>{summary_rows}</table>
 <h2>Biến động trong tháng</h2>
 <table><tr><th>Loại biến động</th><th>Số sản phẩm</th></tr>{changes}</table>
-{sections}</body>
+{sections}<h2>{html.escape(COVERAGE_HEADING)}</h2>
+<p>{html.escape(COVERAGE_NOTE)}</p>
+<table><tr>{"".join(f"<th>{html.escape(h)}</th>" for h in COVERAGE_COLUMNS)}</tr>{coverage}</table>
+</body>
 </html>
 """

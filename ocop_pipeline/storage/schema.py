@@ -64,7 +64,10 @@ SOURCE_KINDS = ("spreadsheet", "news", "inbox")
 # source: a registry YAML that cannot be used (left out, the other sources run).
 REJECT_STAGES = ("file", "row", "fetch", "article", "discovery", "source")
 ADMIN_LEVELS = ("province", "district", "commune")
-MIN_STARS, MAX_STARS = 3, 5  # OCOP recognises 3, 4 and 5 stars (1-2 stars are not a rating)
+MIN_STARS, MAX_STARS = 3, 5
+RATING_ORIGINS = ("list", "news")
+VALIDITY_BASES = ("decision_date", "article_date")
+KNOWN_FROM = ("list", "news", "both")  # OCOP recognises 3, 4 and 5 stars (1-2 stars are not a rating)
 
 SOURCES = Table(
     "sources",
@@ -197,6 +200,8 @@ SUBJECTS = Table(
         _c("province_code", "VARCHAR", "Official code of the current province (admin_units)."),
         _c("legacy_province_code", "VARCHAR", "Official code of the legacy province (63-unit)."),
         _c("legacy_district_code", "VARCHAR", "Official code of the legacy district, when the district resolved."),
+        _c("known_from", "VARCHAR", "list (official lists only) | news (news articles only: created by "
+           "core/news_ratings.py) | both (a list subject that articles also report).", enum=KNOWN_FROM),
     ),
     ("subject_id",),
 )
@@ -229,6 +234,9 @@ PRODUCTS = Table(
         _c("legacy_district_code", "VARCHAR", "Official code of the legacy district, when the district resolved."),
         _c("place_as_written", "VARCHAR", "The place as the latest list naming one writes it (address, else "
            "commune/district), before any canonicalisation."),
+        _c("known_from", "VARCHAR", "list (official lists only) | news (news articles only: its stars, status and "
+           "valid_until come from news ratings) | both (a list product that articles also report: stars and "
+           "status still follow the lists).", enum=KNOWN_FROM),
     ),
     ("product_id",),
     foreign_keys=(_fk("subject_id", "subjects"),),
@@ -256,6 +264,13 @@ RATINGS = Table(
         _c("document_id", "VARCHAR", "Raw document (documents.document_id).", True),
         _c("sheet", "VARCHAR", "Sheet of the source row."),
         _c("row", "INTEGER", "Row number of the source row."),
+        _c("origin", "VARCHAR", "list (an official list) | news (news articles alone: a product an article reports "
+           "rated that no list gives for that round; evidence in rating_evidence).", enum=RATING_ORIGINS),
+        _c("valid_until_basis", "VARCHAR", "What valid_until counts from: decision_date, or article_date for a news "
+           "rating whose articles name no decision (an estimate: the certificate is older than the article).",
+           enum=VALIDITY_BASES),
+        _c("news_reports", "INTEGER", "News ratings: distinct articles reporting it (null for list ratings)."),
+        _c("article_date", "DATE", "News ratings: event (else publication) date of the earliest article reporting it."),
     ),
     ("rating_id",),
     foreign_keys=(_fk("product_id", "products"), _fk("document_id", "documents")),
@@ -479,6 +494,103 @@ RECONCILIATION = Table(
     foreign_keys=(_fk("article_id", "news_articles"),),
 )
 
+STG_NEWS_RATINGS = Table(
+    "stg_news_ratings",
+    "staging",
+    "Products that a news article reports rated (name and stars, with subject, place, decision and level where "
+    "the text gives them): one row per product per article, with the sentence. core/news_ratings.py turns them "
+    "into ratings.",
+    (
+        _c("news_rating_id", "VARCHAR", "Stable id: hash of the article, product name, subject and stars.", True),
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
+        _c("url", "VARCHAR", "Article URL.", True),
+        _c("source_id", "VARCHAR", "News source (registry name).", True),
+        _c("document_id", "VARCHAR", "Raw page (documents.document_id).", True),
+        _c("product_name", "VARCHAR", "Product name as the article writes it.", True),
+        _c("subject_name", "VARCHAR", "Producer as the article writes it, when given."),
+        _c("address", "VARCHAR", "Place given with the product (commune, district), when given."),
+        _c("province", "VARCHAR", "Current (34-unit) province of the article."),
+        _c("legacy_province", "VARCHAR", "Province (63-unit) of the article, when pre-reform."),
+        _c("stars", "INTEGER", "Stars reported.", True, minimum=MIN_STARS, maximum=MAX_STARS),
+        _c("level", "VARCHAR", "Level the article reports.", enum=LEVELS),
+        _c("decision_no", "VARCHAR", "Decision number, when the article names exactly one."),
+        _c("decision_date", "DATE", "Its date, when given."),
+        _c("round_year", "INTEGER", "Year of the decision, else of the article's event, else of its publication."),
+        _c("article_date", "DATE", "Event date of the article, else its publication date."),
+        _c("sentence", "VARCHAR", "The sentence or line the product was read from (empty when from a table)."),
+    ),
+    ("news_rating_id",),
+    foreign_keys=(_fk("article_id", "news_articles"),),
+)
+
+RATING_EVIDENCE = Table(
+    "rating_evidence",
+    "evidence",
+    "Each article that reports a rating, with its sentence: for news ratings their only evidence, for list "
+    "ratings the articles that confirm them (same product, round and stars).",
+    (
+        _c("evidence_id", "VARCHAR", "Stable id: hash of rating and news rating row.", True),
+        _c("rating_id", "VARCHAR", "Rating (ratings.rating_id).", True),
+        _c("rating_origin", "VARCHAR", "list | news: the origin of that rating.", True, enum=RATING_ORIGINS),
+        _c("article_id", "VARCHAR", "Article (news_articles.article_id).", True),
+        _c("url", "VARCHAR", "Article URL.", True),
+        _c("sentence", "VARCHAR", "The sentence the product and stars were read from."),
+        _c("article_date", "DATE", "Event (else publication) date of the article."),
+        _c("matched_by", "VARCHAR", "How the article's product was tied to the product: attached (to a list "
+           "product, entities/attachment.py) | created (a product known only from news).", True,
+           enum=("attached", "created")),
+    ),
+    ("evidence_id",),
+    foreign_keys=(_fk("rating_id", "ratings"), _fk("article_id", "news_articles")),
+)
+
+RATING_DISAGREEMENTS = Table(
+    "rating_disagreements",
+    "evidence",
+    "Per product: an official list and a news article give different stars for the same round. Both ratings "
+    "are kept in `ratings` (nothing overwritten); this table puts them side by side with their sources.",
+    (
+        _c("disagreement_id", "VARCHAR", "Stable id: hash of the list rating and the news rating.", True),
+        _c("product_id", "VARCHAR", "Product (products.product_id).", True),
+        _c("round_key", "VARCHAR", "The decision number both name, else 'year N'.", True),
+        _c("list_rating_id", "VARCHAR", "The list's rating (ratings.rating_id).", True),
+        _c("list_stars", "INTEGER", "Stars in the list.", True),
+        _c("list_source_url", "VARCHAR", "File the list rating was read from.", True),
+        _c("news_rating_id", "VARCHAR", "The news rating (ratings.rating_id).", True),
+        _c("news_stars", "INTEGER", "Stars the articles report.", True),
+        _c("news_urls", "VARCHAR", "Articles reporting those stars, '; '-separated.", True),
+    ),
+    ("disagreement_id",),
+    foreign_keys=(_fk("product_id", "products"),),
+)
+
+COVERAGE = Table(
+    "coverage",
+    "evidence",
+    "What the database knows per province and year, in both geographies: read it before trusting a count. "
+    "Products from official lists, what the news reports, products known only from news, and rounds the news "
+    "reports that no list covers.",
+    (
+        _c("geography", "VARCHAR", "current (34 provinces, from 1 Jul 2025) | legacy (63 provinces; rows whose "
+           "legacy province is unknown are left out).", True, enum=("current", "legacy")),
+        _c("province", "VARCHAR", "Province in that geography.", True),
+        _c("year", "INTEGER", "Rating year (decision year, else rating/round year).", True),
+        _c("list_products", "INTEGER", "Products with a rating from an official list that year.", True),
+        _c("list_ratings", "INTEGER", "Ratings from official lists that year.", True),
+        _c("news_articles", "INTEGER", "Articles reporting rating results (a batch count or rated products) that year.",
+           True),
+        _c("news_batch_reports", "INTEGER", "Articles giving a batch count that year.", True),
+        _c("news_batch_max", "INTEGER", "The largest batch count one article reports that year (counts are "
+           "never summed: two articles may report one batch)."),
+        _c("news_ratings", "INTEGER", "Ratings known from news alone that year (ratings.origin = 'news').", True),
+        _c("news_only_products", "INTEGER", "Of their products, those no official list has (known_from = 'news').",
+           True),
+        _c("news_rounds_without_list", "INTEGER", "Rounds the news reports that no list in the database covers "
+           "(reconciliation.status = 'news_only', distinct round keys).", True),
+    ),
+    ("geography", "province", "year"),
+)
+
 PRODUCT_GROUP_CROSSWALK = Table(
     "product_group_crosswalk",
     "reference",
@@ -612,6 +724,7 @@ CORE_INPUTS = Table(
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
     ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION, PRODUCT_GROUP_CROSSWALK,
+    STG_NEWS_RATINGS, RATING_EVIDENCE, RATING_DISAGREEMENTS, COVERAGE,
 )
 BOOKKEEPING_TABLES: tuple[Table, ...] = (
     PAGE_CHECKS, MENTION_INPUTS, MENTION_TEXT_KEYS, MENTION_ENTITIES, MENTION_ARTICLES, RESOLUTION_CACHE, CORE_INPUTS,

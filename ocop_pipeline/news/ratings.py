@@ -1,0 +1,102 @@
+"""Products that the news reports rated, staged: `stg_news_ratings`, one row per product per article.
+
+The extractor (article.py) already names each product a page reports with its stars, subject and
+place where the text gives them, and the page's decisions, level and dates. This module only reads
+those facts back from `news_articles.extracted_json` and shapes them as rows; turning them into
+ratings (attached to list products, or new) is core/news_ratings.py.
+
+A product counts only when the page reports it rated (status "rated") with one star level of 3 to 5:
+"tiềm năng 5 sao", a range ("3-4 sao") or a product awaiting its decision is not a rating.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+
+from ocop_pipeline.storage.ids import stable_id
+from ocop_pipeline.storage.schema import MAX_STARS, MIN_STARS
+from ocop_pipeline.storage.store import frame_for, insert_frame
+from ocop_pipeline.storage.transactions import transaction
+
+
+def _stars(value: object) -> int | None:
+    """One star level 3..5, else None (ranges, potential 5 stars and junk are not ratings)."""
+    try:
+        stars = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return stars if MIN_STARS <= stars <= MAX_STARS else None
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _decision(decisions: list[dict]) -> tuple[str | None, date | None]:
+    """The decision the page's products were rated by, when the page names exactly one number: a page
+    naming several (a provincial and a district decision, an older one recalled) does not say which
+    product is whose, so the round is then the year alone."""
+    numbers = {}
+    for d in decisions or []:
+        if d.get("issuer") == "prime_minister":
+            continue  # the programme's own decisions (490/QĐ-TTg, 148/QĐ-TTg) rate no product
+        number = (d.get("number") or "").strip()
+        if number:
+            numbers.setdefault(number.upper().replace(" ", ""), (number, _day(d.get("date"))))
+    if len(numbers) != 1:
+        return None, None
+    return next(iter(numbers.values()))
+
+
+def news_rating_rows(article: dict) -> list[dict]:
+    """The `stg_news_ratings` rows of one `news_articles` row (a dict of its columns); a pure function."""
+    try:
+        result = json.loads(article.get("extracted_json") or "{}")
+    except ValueError:
+        return []  # stage_news writes this JSON itself; a hand-edited row holds no products to read
+    decision_no, decision_date = _decision(result.get("decisions") or [])
+    article_date = _day(article.get("event_date")) or _day(article.get("published"))
+    anchor = decision_date or article_date
+    rows = {}
+    for product in result.get("products") or []:
+        stars = _stars(product.get("stars"))
+        name = (product.get("name") or "").strip()
+        if product.get("status") != "rated" or stars is None or not name:
+            continue
+        subject = (product.get("subject") or "").strip() or None
+        row_id = stable_id("news-rating", article["article_id"], name, subject or "", stars)
+        rows[row_id] = {
+            "news_rating_id": row_id, "article_id": article["article_id"], "url": article["url"],
+            "source_id": article["source_id"], "document_id": article["document_id"],
+            "product_name": name, "subject_name": subject, "address": product.get("address"),
+            "province": article.get("province"), "legacy_province": article.get("legacy_province"),
+            "stars": stars, "level": article.get("level"), "decision_no": decision_no,
+            "decision_date": decision_date, "round_year": anchor.year if anchor else None,
+            "article_date": article_date, "sentence": product.get("sentence") or "",
+        }
+    return list(rows.values())
+
+
+_ARTICLE_COLUMNS = ("article_id", "url", "source_id", "document_id", "province", "legacy_province", "level",
+                    "event_date", "published", "extracted_json")
+
+
+def stage_news_ratings(con: duckdb.DuckDBPyConnection) -> int:
+    """Replace `stg_news_ratings` from every article with rating results; returns its row count.
+    Cheap (JSON already extracted), so it is redone whole: the same articles give the same rows."""
+    cursor = con.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM news_articles "
+                         "WHERE has_rating_results ORDER BY article_id")
+    rows = [r for values in cursor.fetchall() for r in news_rating_rows(dict(zip(_ARTICLE_COLUMNS, values,
+                                                                                    strict=True)))]
+    with transaction(con):
+        con.execute("DELETE FROM stg_news_ratings")
+        insert_frame(con, "stg_news_ratings", frame_for("stg_news_ratings", rows))
+    return len(rows)
