@@ -91,4 +91,5 @@ def news_articles(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Mat
         "extracted_now": report.extracted,
         "unchanged": report.unchanged,
         "with_rating_results_now": report.with_results,
+        "refused_now": report.refused,
     })

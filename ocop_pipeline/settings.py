@@ -39,3 +39,32 @@ class Paths:
         inbox = Path(inbox_dir or os.environ.get("OCOP_INBOX") or data / "inbox")
         sources = Path(sources_dir or os.environ.get("OCOP_SOURCES_DIR") or REPO_ROOT / "sources")
         return cls(data.absolute(), inbox.absolute(), sources.absolute())
+
+
+# Per-page bounds of the build's news extraction workers (runtime/parallel.budget_map). An article
+# takes well under a second; a page over these is stopped and recorded in `rejects`, the build goes on.
+DEFAULT_PAGE_BUDGET_S = 20.0
+DEFAULT_PAGE_MEMORY_MB = 1024
+
+
+def _positive_env(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: not a number") from None
+    if not value > 0:
+        raise ValueError(f"{name}={raw!r}: must be above 0")
+    return value
+
+
+def page_budget_s() -> float:
+    """Seconds one news page may take to extract in a build worker: OCOP_PAGE_BUDGET_S, default 20."""
+    return _positive_env("OCOP_PAGE_BUDGET_S", DEFAULT_PAGE_BUDGET_S)
+
+
+def page_memory_mb() -> int:
+    """Memory (MB) one build worker may take beyond what it inherits: OCOP_PAGE_MEMORY_MB, default 1024."""
+    return int(_positive_env("OCOP_PAGE_MEMORY_MB", DEFAULT_PAGE_MEMORY_MB))

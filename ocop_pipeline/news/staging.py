@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,11 +17,13 @@ import duckdb
 from ocop_pipeline.news import article as articles
 from ocop_pipeline.raw.crawler import SiteSource
 from ocop_pipeline.runtime import progress
-from ocop_pipeline.runtime.parallel import ordered_map
-from ocop_pipeline.settings import Paths
+from ocop_pipeline.news.page_text import PageRefused
+from ocop_pipeline.runtime.parallel import Unfinished, budget_map
+from ocop_pipeline.settings import Paths, page_budget_s, page_memory_mb
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame
 from ocop_pipeline.storage.transactions import transaction
+from ocop_pipeline.text.content import not_text_reason
 
 # Pages written to DuckDB per transaction: large enough that 20,000 pages are a few dozen commits.
 WRITE_BATCH = 500
@@ -33,6 +35,7 @@ class NewsStagingReport:
     unchanged: int = 0
     facts: int = 0
     with_results: int = 0
+    refused: int = 0  # pages recorded in `rejects` (stage "article") instead of extracted
 
 
 def _iso_date(value: object) -> date | None:
@@ -96,22 +99,34 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
         """
     ).fetchall()
     done = dict(con.execute("SELECT url, document_id || '|' || parser_version FROM news_articles").fetchall())
+    # Pages this extractor version refused already: not read again (a page over the time budget
+    # would cost the budget at every build).
+    refused = {d for (d,) in con.execute(
+        "SELECT document_id FROM rejects WHERE stage = 'article' "
+        "AND json_extract_string(raw_json, '$.parser_version') = ?", [articles.extractor_version()]).fetchall()}
     report = NewsStagingReport()
     todo = []
     version = articles.extractor_version()
     for uri, document_id, source_id, raw_path, _ in latest:
-        if not force and done.get(uri) == f"{document_id}|{version}":
+        if not force and (done.get(uri) == f"{document_id}|{version}" or document_id in refused):
             report.unchanged += 1
         else:
             todo.append((uri, document_id, source_id, raw_path))
     jobs = [(str(paths.data_dir / raw_path), uri, _body_hint(by_name.get(source_id)))
             for uri, _, source_id, raw_path in todo]
-    extracted = ordered_map(_extract_job, jobs, chunksize=16)
+    budget = page_budget_s()
+    extracted = budget_map(_extract_job, jobs, budget, memory_mb=page_memory_mb())
     task = progress.task("extract pages", unit="pages", total=len(todo))
     for start in range(0, len(todo), WRITE_BATCH):
         batch = todo[start:start + WRITE_BATCH]
-        article_batch, fact_batch = [], []
+        article_batch, fact_batch, reject_batch = [], [], []
         for (uri, document_id, source_id, _), result in zip(batch, extracted, strict=False):
+            if isinstance(result, Unfinished):
+                result = f"page {result.reason}"  # "page took longer than 20 s"
+            if isinstance(result, str):  # refused by name: the build goes on without it
+                reject_batch.append(_reject(uri, document_id, source_id, result, version))
+                task.advance(with_results=report.with_results)
+                continue
             site = by_name.get(source_id)
             article, facts = article_rows(result, article_id=stable_id("article", uri), url=uri, source_id=source_id,
                                           document_id=document_id, fallback_province=site.province if site else None)
@@ -126,12 +141,28 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
             delete_where_in(con, "news_articles", "article_id", ids)
             insert_frame(con, "news_articles", frame_for("news_articles", article_batch))
             insert_frame(con, "news_facts", frame_for("news_facts", fact_batch))
+            # A page read again replaces its earlier refusal, whatever the outcome now. (A refused
+            # page keeps the row of an earlier version that was read: its latest bytes say nothing.)
+            con.execute("DELETE FROM rejects WHERE stage = 'article' AND location IN (SELECT unnest(?))",
+                        [[u for u, *_ in batch]])
+            insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in reject_batch}.values()))
         report.extracted += len(article_batch)
+        report.refused += len(reject_batch)
         report.facts += len(fact_batch)
         if log:
             log(f"extracted {report.extracted} of {len(todo)} pages")
     task.finish(facts=report.facts)
     return report
+
+
+def _reject(url: str, document_id: str, source_id: str, reason: str, version: str) -> dict:
+    """The `rejects` row of a page refused (not a text page, outside the page bounds, over budget)."""
+    return {
+        "reject_id": stable_id("reject", "article", document_id, reason), "stage": "article",
+        "source_id": source_id, "document_id": document_id, "location": url, "sheet": None, "row": None,
+        "reason": reason, "raw_json": json.dumps({"parser_version": version}),
+        "recorded_at": datetime.now(UTC).replace(tzinfo=None),
+    }
 
 
 def _body_hint(site: SiteSource | None) -> dict:
@@ -149,7 +180,11 @@ def published_from_hints(body: bytes, hints: dict) -> date | None:
 
     from ocop_pipeline.raw.http_client import detect_encoding
 
-    node = LexborHTMLParser(body.decode(detect_encoding(body), errors="replace")).css_first(selector)
+    from ocop_pipeline.news.page_text import check_markup
+
+    text = body.decode(detect_encoding(body), errors="replace")
+    check_markup(text)  # PageRefused before the parser meets a page too deep for it
+    node = LexborHTMLParser(text).css_first(selector)
     if node is None:
         return None
     raw = (node.attributes.get(hints["date_attribute"]) if hints.get("date_attribute") else node.text()) or ""
@@ -162,9 +197,19 @@ def published_from_hints(body: bytes, hints: dict) -> date | None:
         return None  # the page changed its date format: the extractor's own date finding still applies
 
 
-def _extract_job(job: tuple[str, str, dict]) -> dict:
-    """Extract one landed page (in a worker process), its site's hints applied."""
+def _extract_job(job: tuple[str, str, dict]) -> dict | str:
+    """Extract one landed page (in a worker process), its site's hints applied; or the one-line
+    reason it is refused (not a text page, outside the page bounds of news/page_text)."""
     path, url, hints = job
-    body = Path(path).read_bytes()
-    return articles.extract_article(body, url=url, body_selector=hints.get("body_selector"),
-                                    published_hint=published_from_hints(body, hints))
+    try:
+        body = Path(path).read_bytes()
+    except OSError as exc:
+        return f"landed page unreadable ({exc.strerror or exc})"
+    reason = not_text_reason(body)
+    if reason:
+        return reason
+    try:
+        return articles.extract_article(body, url=url, body_selector=hints.get("body_selector"),
+                                        published_hint=published_from_hints(body, hints))
+    except PageRefused as exc:
+        return exc.reason

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import connection
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -48,3 +53,168 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], workers: int = 0, ch
         return
     with ProcessPoolExecutor(max_workers=n, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(func, items, chunksize=chunksize)
+
+
+# ---------------------------------------------------------------------------------------------
+# A map with a time and a memory budget per item
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """In place of a result: the item was stopped, and why ("took longer than 20 s")."""
+
+    reason: str
+
+
+class _OverTime(BaseException):
+    """Raised in a worker by SIGALRM. A BaseException: `except Exception` in the work cannot swallow it."""
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001
+    raise _OverTime
+
+
+def hard_limit_s(budget_s: float) -> float:
+    """When the parent kills a worker still busy: SIGALRM only stops Python code, not a long C call
+    (a parser, a regex), so a worker past its budget by half again plus a second is ended from outside."""
+    return 1.5 * budget_s + 1.0
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    """Cap the worker's address space at what it inherited plus `memory_mb`: an allocation past it
+    raises MemoryError (recorded for the item) instead of swapping the machine. Forked workers
+    inherit the parent's mappings (DuckDB, Dagster), hence the cap over the current size."""
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = size + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError, ImportError):
+        pass  # not Linux, or a hard limit already lower: the time budget still holds
+
+
+def _budget_worker(conn, func, budget_s: float, memory_mb: int | None, parent: int) -> None:
+    _die_with_parent(parent)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        index, item = msg
+        try:
+            signal.setitimer(signal.ITIMER_REAL, budget_s)
+            try:
+                out = ("ok", func(item))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _OverTime:
+            out = ("stop", f"took longer than {budget_s:g} s")
+        except MemoryError:
+            out = ("stop", f"needed more than {memory_mb} MB of memory")
+        except Exception as exc:  # noqa: BLE001 -- one odd item must not end the worker; it is reported
+            out = ("stop", f"unexpected error ({exc.__class__.__name__}: {exc})")
+        try:
+            conn.send((index, *out))
+        except MemoryError:
+            conn.send((index, "stop", f"needed more than {memory_mb} MB of memory"))
+
+
+class _Worker:
+    def __init__(self, ctx, func, budget_s: float, memory_mb: int | None):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_budget_worker, args=(child, func, budget_s, memory_mb, os.getpid()),
+                                daemon=True)
+        self.proc.start()
+        child.close()
+        self.index: int | None = None  # the item it works on
+        self.started = 0.0
+
+    def give(self, index: int, item) -> None:
+        self.index, self.started = index, time.monotonic()
+        self.conn.send((index, item))
+
+    def end(self, *, kill: bool = False) -> None:
+        if kill:
+            self.proc.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.proc.kill()
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
+def budget_map(func: Callable[[T], R], items: Sequence[T], budget_s: float, *, workers: int = 0,
+               memory_mb: int | None = None) -> Iterator[R | Unfinished]:
+    """`map(func, items)` in worker processes, in input order, each item within `budget_s` seconds
+    (and `memory_mb` beyond the worker's inherited size): an item over it gives `Unfinished(reason)`
+    in place of its result, and the rest goes on. SIGALRM stops the item inside its worker; a worker
+    still busy after hard_limit_s(budget_s) is killed and replaced. An exception from `func` is an
+    Unfinished too. Items go to workers one at a time, so one slow item holds up only its own worker.
+
+    Workers are forked: `func` need not be picklable, items and results must be."""
+    if not items:
+        return
+    ctx = multiprocessing.get_context("fork")
+    n = min(worker_count(workers), len(items))
+    pool = [_Worker(ctx, func, budget_s, memory_mb) for _ in range(n)]
+    done: dict[int, R | Unfinished] = {}
+    queue = iter(enumerate(items))
+    hard = hard_limit_s(budget_s)
+    next_out = 0
+    pending = True
+    try:
+        while next_out < len(items):
+            for w in pool:  # idle workers take the next items
+                if w.index is None and pending:
+                    nxt = next(queue, None)
+                    if nxt is None:
+                        pending = False
+                    else:
+                        w.give(*nxt)
+            busy = [w for w in pool if w.index is not None]
+            if busy:
+                now = time.monotonic()
+                wait_s = max(0.0, min(w.started + hard - now for w in busy))
+                ready = connection.wait([w.conn for w in busy], timeout=wait_s)
+                for w in busy:
+                    if w.conn in ready:
+                        try:
+                            index, status, value = w.conn.recv()
+                        except (EOFError, OSError):  # the worker died (killed by the system, a crash)
+                            w.proc.join(1)
+                            code = w.proc.exitcode
+                            done[w.index] = Unfinished(f"worker process died (exit status {code})")
+                            pool[pool.index(w)] = _replace(w, ctx, func, budget_s, memory_mb)
+                            continue
+                        done[index] = value if status == "ok" else Unfinished(value)
+                        w.index = None
+                now = time.monotonic()
+                for w in list(pool):
+                    if w.index is not None and now - w.started > hard:
+                        done[w.index] = Unfinished(f"took longer than {budget_s:g} s")
+                        pool[pool.index(w)] = _replace(w, ctx, func, budget_s, memory_mb)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+    finally:
+        for w in pool:
+            w.end(kill=w.index is not None)
+
+
+def _replace(w: _Worker, ctx, func, budget_s: float, memory_mb: int | None) -> _Worker:
+    w.end(kill=True)
+    return _Worker(ctx, func, budget_s, memory_mb)

@@ -46,7 +46,7 @@ _JUDGE_CHARS = 65_536
 def not_text_reason(data: bytes, content_type: str | None = None) -> str | None:
     """Why `data` is not a text page (a PDF, an image, an office file, binary or undecodable bytes), or
     None when it is one. `ocop extract-article` refuses such bytes by name instead of reading them as
-    an article without results (the build's page staging does not call it yet: issue 14)."""
+    an article without results, and the build's page staging records them in `rejects`."""
     if not data.strip():
         return "empty page (no content)"
     what = foreign_format(data)
