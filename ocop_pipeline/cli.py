@@ -1,4 +1,4 @@
-"""The `ocop` command line: build, parse-sheet, extract-article, export, releases, diff.
+"""The `ocop` command line: build, parse-sheet, extract-article, export, releases, diff, discover.
 
 Dagster is imported only by `ocop build`, so the parsing commands start in a fraction of a second.
 """
@@ -80,6 +80,57 @@ def cmd_extract_article(args: argparse.Namespace) -> int:
         print(f"ocop extract-article: {args.file}: {exc.reason}", file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, default=_json_default, indent=None if args.compact else 2))
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    """What discovery finds for one news source: the method that worked, the article URLs, the rejects.
+    Against the recorded site by default; `--live` asks the real site (politely); `--record DIR` keeps
+    every sitemap, feed and listing page read, laid out as a recorded site."""
+    from ocop_pipeline.raw.crawler import _join, load_site_sources, normalize_url
+    from ocop_pipeline.raw.discovery import discover
+    from ocop_pipeline.raw.news_landing import live_client, snapshot_client
+    from ocop_pipeline.raw.replay import recording_path
+    from ocop_pipeline.settings import Paths
+    from ocop_pipeline.sources.registry import RegistryError
+
+    paths = Paths.resolve(sources_dir=args.sources_dir)
+    errors: list[RegistryError] = []
+    sites = load_site_sources(paths.sources_dir, errors=errors)
+    wanted = [s for s in sites if s.name == args.source or (s.yaml_path and s.yaml_path.name == Path(args.source).name)]
+    if not wanted:
+        named = [e for e in errors if Path(args.source).name in str(e) or args.source in str(e)]
+        why = str(named[0]) if named else f"no news source named {args.source!r} in {paths.sources_dir}"
+        print(f"ocop discover: {why}", file=sys.stderr)
+        return 1
+    site = wanted[0]
+    context = contextlib.nullcontext(live_client([site])) if args.live else snapshot_client(paths, [site])
+    with context as client:
+        try:
+            found = discover(site, client, _join, normalize_url)
+        finally:
+            client.close()
+    if args.record:
+        for res in [*found.feeds, *found.listing_pages]:
+            target = recording_path(args.record, res.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(res.body)
+    out = {
+        "source": site.name, "method": found.method, "tried": found.tried, "urls": found.urls,
+        "rejects": found.rejects, "failures": [f.error for f in found.failures],
+        "read": [r.url for r in [*found.feeds, *found.listing_pages]],
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        tried = ", ".join(f"{m} {n}" for m, n in found.tried.items())
+        print(f"{site.name}: {len(found.urls)} article URLs by {found.method or 'no method'} (tried: {tried})")
+        for url in found.urls:
+            print(f"  {url}")
+        for r in found.rejects:
+            print(f"  rejected {r['url']}: {r['reason']}")
+        for line in out["failures"]:
+            print(f"  failed {line}")
     return 0
 
 
@@ -259,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--data-dir", help="data folder (default: $OCOP_DATA_DIR or ./data)")
     diff.add_argument("--json", action="store_true", help="print the changes as JSON (as changes.json)")
     diff.set_defaults(func=cmd_diff)
+
+    disc = sub.add_parser("discover", help="print the article URLs discovery finds for one news source "
+                          "(sitemap, feed, listing or links), and what it rejected")
+    disc.add_argument("source", metavar="SOURCE", help="the source's name or its YAML file name")
+    disc.add_argument("--live", action="store_true", help="ask the real site (politely) instead of the recording")
+    disc.add_argument("--record", metavar="DIR", help="keep every sitemap, feed and listing page read under DIR, "
+                      "laid out as a recorded site (sources/snapshot/sites/)")
+    disc.add_argument("--sources-dir", help="source registry (default: the repository's sources/)")
+    disc.add_argument("--json", action="store_true", help="print the result as JSON")
+    disc.set_defaults(func=cmd_discover)
     return parser
 
 

@@ -263,3 +263,20 @@ class SnapshotServer:
                 for r in self.requests
                 if (host is None or r.host == host) and (path is None or r.path == path)
             ]
+
+
+def recording_path(root: str | os.PathLike[str], url: str) -> Path:
+    """Where the answer for `url` is kept in a recordings folder (the layout `recorded_file` reads):
+    `<root>/<host>/<path>`, a directory URL as its index.html, "?" written "%3F"."""
+    parts = urlsplit(url)
+    path = unquote(parts.path or "/")
+    if path.endswith("/"):
+        path += "index.html"
+    if parts.query:
+        path += "%3F" + parts.query
+    host = (parts.hostname or "").lower()
+    target = Path(root) / host / path.lstrip("/")
+    base = Path(os.path.normpath(Path(root) / host))
+    if not host or not os.path.normpath(target).startswith(str(base) + os.sep):
+        raise ValueError(f"{url}: cannot be recorded under {root} (no host, or a path leaving it)")
+    return target

@@ -247,3 +247,22 @@ def test_pdf_attachment_is_landed_as_a_document_never_as_html(tmp_path: Path) ->
     assert rejects == [("discovery", f"https://{HOST}/files/fake.pdf",
                         (f"linked as a PDF attachment from https://{HOST}/tin/ocop-1.html, but the body is not "
                         "a PDF (Content-Type application/pdf, first bytes b'<html><b'); not landed"))]
+
+
+def test_ocop_discover_prints_the_urls_of_a_recorded_site_and_records_what_it_read(tmp_path: Path, capsys) -> None:
+    from ocop_pipeline.cli import main
+
+    sources = tmp_path / "sources"
+    site(sources / "snapshot" / "sites", {
+        "robots.txt": f"User-agent: *\nSitemap: https://{HOST}/sm.xml\n",
+        "sm.xml": urlset(["/tin/ocop-1.html", "/tin/thoi-tiet-2.html"]),
+    })
+    (sources / "news_tinh_test.yaml").write_text(
+        f"name: news_tinh_test\nkind: news\nbase_url: https://{HOST}/\nallowed_hosts: [{HOST}]\n", encoding="utf-8")
+    assert main(["discover", "news_tinh_test", "--sources-dir", str(sources), "--record", str(tmp_path / "rec")]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == ["news_tinh_test: 1 article URLs by sitemap (tried: sitemap 1)",
+                                f"  https://{HOST}/tin/ocop-1.html"]
+    assert (tmp_path / "rec" / HOST / "sm.xml").read_text(encoding="utf-8") == urlset(
+        ["/tin/ocop-1.html", "/tin/thoi-tiet-2.html"])
+    assert main(["discover", "news_nope", "--sources-dir", str(sources)]) == 1
