@@ -108,16 +108,26 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
         by_province[p.province].append(p)
     out = Attachments()
     reviews: dict[str, dict] = {}
+    # Products made from earlier news rows are candidates for the later ones under the same rules, so
+    # that two articles reporting one news-only product make one product.
+    made: dict[str, list[ListProduct]] = defaultdict(list)
+    made_ids: set[str] = set()
     for news in news_rows:
         if not news.province:
             continue
-        candidates = by_province.get(news.province, [])
+        # the lists first; what earlier news made only when the lists have nothing for it
+        listed, earlier = by_province.get(news.province, []), made[news.province]
         parsed = parse_product(news.product_name)
         subject_id, reason = None, ""
         if news.subject_name:
             canonical = parse_subject(news.subject_name).canonical
-            subjects = {p.subject_id: p for p in candidates if parse_subject(p.subject_name).canonical == canonical
-                        and not _commune_conflict(news.address, p.commune)}
+            subjects = {}
+            for pool in (listed, earlier):
+                subjects = {p.subject_id: p for p in pool if parse_subject(p.subject_name).canonical == canonical
+                            and not _commune_conflict(news.address, p.commune)}
+                if subjects:
+                    candidates = pool
+                    break
             if len(subjects) == 1:
                 subject_id = next(iter(subjects))
                 own = [p for p in candidates if p.subject_id == subject_id]
@@ -130,7 +140,8 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                     reviews[r["review_id"]] = r
         else:
             # No producer named: only a name one list product of the province has, exactly, is sure.
-            own = [p for p in candidates if parse_product(p.name).key == parsed.key]
+            own = [p for p in listed if parse_product(p.name).key == parsed.key] or \
+                [p for p in earlier if parse_product(p.name).key == parsed.key]
             if len(own) > 1:
                 for p in own:
                     r = _review(news, "product", news.product_name, p.name, p.product_id, p.subject_id, 100.0,
@@ -141,7 +152,8 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
         same = [p for (verdict, _, _), p in verdicts if verdict == "same"]
         if len({p.product_id for p in same}) == 1:
             p = same[0]
-            out.by_row[news.news_rating_id] = Attachment(p.product_id, p.subject_id, "attached", reason="sure")
+            out.by_row[news.news_rating_id] = Attachment(
+                p.product_id, p.subject_id, "created" if p.product_id in made_ids else "attached", reason="sure")
             continue
         for (verdict, score, why), p in verdicts:
             if verdict == "review" or (verdict == "same" and len(same) > 1):
@@ -150,7 +162,12 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                 reviews[r["review_id"]] = r
         new_subject = subject_id is None
         sid = subject_id or news_subject_id(news.province, news.subject_name, news.product_name)
-        out.by_row[news.news_rating_id] = Attachment(news_product_id(sid, news.product_name), sid, "created",
-                                                     new_subject=new_subject, reason=reason or "no list product")
+        pid = news_product_id(sid, news.product_name)
+        out.by_row[news.news_rating_id] = Attachment(pid, sid, "created", new_subject=new_subject,
+                                                     reason=reason or "no list product")
+        if pid not in made_ids:
+            made_ids.add(pid)
+            made[news.province].append(ListProduct(pid, news.product_name, sid, news.subject_name or UNNAMED_SUBJECT,
+                                                   news.province, None))
     out.reviews = list(reviews.values())
     return out

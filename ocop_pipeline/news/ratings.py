@@ -16,10 +16,19 @@ from datetime import date
 
 import duckdb
 
+from ocop_pipeline.news.sentences import sentences
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.schema import MAX_STARS, MIN_STARS
 from ocop_pipeline.storage.store import frame_for, insert_frame
 from ocop_pipeline.storage.transactions import transaction
+from ocop_pipeline.text.folding import fold_key
+
+# Words an article uses to refer back to a producer it named elsewhere ("sản phẩm ... của đơn vị"): the
+# extractor may give them as the subject; they name no one, so the product counts as unnamed.
+REFERRING_WORDS = frozenset(fold_key(w) for w in (
+    "đơn vị", "cơ sở", "chủ thể", "doanh nghiệp", "công ty", "hợp tác xã", "HTX", "gia đình", "hộ", "nhà vườn"))
+# Longest sentence kept as evidence (a table flattened into one "sentence" is cut, not stored whole).
+MAX_SENTENCE = 1000
 
 
 def _stars(value: object) -> int | None:
@@ -56,6 +65,15 @@ def _decision(decisions: list[dict]) -> tuple[str | None, date | None]:
     return next(iter(numbers.values()))
 
 
+def _sentence_of(name: str, body_sentences: list[str]) -> str:
+    """The first sentence of the article that names the product (the extractor does not return it)."""
+    key = fold_key(name)
+    for sentence in body_sentences:
+        if key and key in fold_key(sentence):
+            return sentence[:MAX_SENTENCE]
+    return ""
+
+
 def news_rating_rows(article: dict) -> list[dict]:
     """The `stg_news_ratings` rows of one `news_articles` row (a dict of its columns); a pure function."""
     try:
@@ -66,12 +84,17 @@ def news_rating_rows(article: dict) -> list[dict]:
     article_date = _day(article.get("event_date")) or _day(article.get("published"))
     anchor = decision_date or article_date
     rows = {}
+    body_sentences: list[str] | None = None
     for product in result.get("products") or []:
         stars = _stars(product.get("stars"))
         name = (product.get("name") or "").strip()
         if product.get("status") != "rated" or stars is None or not name:
             continue
         subject = (product.get("subject") or "").strip() or None
+        if subject and fold_key(subject) in REFERRING_WORDS:
+            subject = None
+        if body_sentences is None:
+            body_sentences = [x for line in (article.get("body_text") or "").splitlines() for x in sentences(line)]
         row_id = stable_id("news-rating", article["article_id"], name, subject or "", stars)
         rows[row_id] = {
             "news_rating_id": row_id, "article_id": article["article_id"], "url": article["url"],
@@ -80,13 +103,14 @@ def news_rating_rows(article: dict) -> list[dict]:
             "province": article.get("province"), "legacy_province": article.get("legacy_province"),
             "stars": stars, "level": article.get("level"), "decision_no": decision_no,
             "decision_date": decision_date, "round_year": anchor.year if anchor else None,
-            "article_date": article_date, "sentence": product.get("sentence") or "",
+            "article_date": article_date,
+            "sentence": product.get("sentence") or _sentence_of(name, body_sentences),
         }
     return list(rows.values())
 
 
 _ARTICLE_COLUMNS = ("article_id", "url", "source_id", "document_id", "province", "legacy_province", "level",
-                    "event_date", "published", "extracted_json")
+                    "event_date", "published", "extracted_json", "body_text")
 
 
 def stage_news_ratings(con: duckdb.DuckDBPyConnection) -> int:

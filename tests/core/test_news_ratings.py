@@ -154,9 +154,11 @@ def test_only_single_rated_products_become_rows():
                    "products": [{"name": "A", "stars": "3-4", "status": "rated"},
                                 {"name": "B", "stars": "5", "status": "potential"},
                                 {"name": "C", "stars": "2", "status": "rated"},
-                                {"name": "D", "stars": "4", "status": "rated"}]})}
+                                {"name": "Bưởi da xanh", "subject": "đơn vị", "stars": "4", "status": "rated"}]}),
+               "body_text": "Tin OCOP.\nSản phẩm Bưởi da xanh của đơn vị đạt 4 sao. Giá bán tăng."}
     rows = news_rating_rows(article)
-    assert [(r["product_name"], r["stars"], r["decision_no"], r["round_year"]) for r in rows] == [("D", 4, None, 2024)]
+    assert [(r["product_name"], r["subject_name"], r["stars"], r["decision_no"], r["round_year"], r["sentence"])
+            for r in rows] == [("Bưởi da xanh", None, 4, None, 2024, "Sản phẩm Bưởi da xanh của đơn vị đạt 4 sao.")]
     assert news_rating_rows({**article, "extracted_json": "{not json"}) == []
 
 
@@ -173,3 +175,15 @@ def test_monthly_extract_and_report_show_coverage_and_news_only_ratings(con):
     assert note.startswith("1 lần xếp hạng của 1 sản phẩm")
     page = render_report(extract)
     assert COVERAGE_HEADING in page and "<td>Thanh Hóa</td><td>2022</td><td>2</td>" in page
+
+
+def test_later_articles_attach_to_a_product_earlier_news_made():
+    news = [NewsProduct("n1", "Nem chua Thanh", "Hộ kinh doanh Lê Văn An", "Thanh Hóa", None, "u1"),
+            NewsProduct("n2", "Nem chua Thanh", None, "Thanh Hóa", None, "u2"),  # no producer: the one name there is
+            NewsProduct("n3", "Nem chua Thanh (hộp 500g)", "HKD Lê Văn An", "Thanh Hóa", None, "u3"),
+            NewsProduct("n4", "Nem chua Thanh", "Hộ kinh doanh Phạm Thị Bình", "Thanh Hóa", None, "u4")]
+    found = attach(news, [])
+    ids = {k: (a.product_id, a.matched_by, a.new_subject) for k, a in found.by_row.items()}
+    assert ids["n1"][1:] == ("created", True)
+    assert ids["n2"] == (ids["n1"][0], "created", False) and ids["n3"] == (ids["n1"][0], "created", False)
+    assert ids["n4"][0] != ids["n1"][0] and ids["n4"][2]  # another producer: another product
