@@ -83,6 +83,12 @@ class _Bucket:
     entity_index: np.ndarray  # (n,) index into MentionIndex.entities
     word_ids: np.ndarray  # (n, k) ids of each name's distinct words, padded with the never-present id
     required: np.ndarray  # (n,) words that must be in the article
+    pair_ids: np.ndarray  # (n, m) ids of each name's distinct pairs of adjacent words, padded likewise
+    pairs_needed: np.ndarray  # (n,) of those pairs that must be in the article
+    # `MentionIndex._may_link` of each name, which depends only on the article having a province or not
+    # (a bucket is only met by articles of its province, of no province, or, for names of none, any).
+    links_in_province: np.ndarray  # (n,) bool
+    links_unknown: np.ndarray  # (n,) bool: in an article of no province
 
 
 def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
@@ -202,7 +208,6 @@ class MentionIndex:
         self._tables = {p: (t, frozenset(t)) for p, t in by_province.items()}
         self._anywhere_table = (anywhere, frozenset(anywhere))
         self._unknown_table = (unknown, frozenset(unknown))
-        self._pairs = [frozenset(pairs) for pairs in bigrams]
         self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
                               for pairs, tokens in zip(bigrams, tokens_of, strict=True)]
         # Fuzzy: per province (None = entities with no province, which match any article). Word ids in
@@ -214,26 +219,44 @@ class MentionIndex:
         for i in fuzzy:
             grouped.setdefault(entities[i].province, []).append((i, sorted(set(map(word_id.__getitem__,
                                                                                    tokens_of[i])))))
-        absent = len(word_id)  # an id no article has
+        self._pair_id = pair_id = {p: n for n, p in enumerate(dict.fromkeys(
+            chain.from_iterable(sorted(bigrams[i]) for i in fuzzy)))}
+
+        def padded(rows: list[list[int]], absent: int) -> np.ndarray:
+            width = max(1, max(len(ids) for ids in rows))
+            return np.array([ids + [absent] * (width - len(ids)) for ids in rows], dtype=np.int32)
+
         self._buckets: dict[str | None, _Bucket] = {}
         for province, members in grouped.items():
-            width = max(len(ids) for _, ids in members)
-            word_ids = np.array([ids + [absent] * (width - len(ids)) for _, ids in members], dtype=np.int32)
-            required = np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32)
-            self._buckets[province] = _Bucket(np.array([i for i, _ in members], dtype=np.int64), word_ids, required)
+            index = [i for i, _ in members]
+            self._buckets[province] = _Bucket(
+                np.array(index, dtype=np.int64),
+                padded([ids for _, ids in members], len(word_id)),  # an id no article has
+                np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32),
+                padded([sorted(map(pair_id.__getitem__, bigrams[i])) for i in index], len(pair_id)),
+                np.array([self._pairs_needed[i] for i in index], dtype=np.int32),
+                # Names of no province link in an article of any province alike: "" stands for one.
+                np.array([self._may_link(i, "" if province is None else province) for i in index], dtype=bool),
+                np.array([self._may_link(i, None) for i in index], dtype=bool))
 
-    def _fuzzy_candidates(self, words: set[str], province: str | None) -> list[int]:
+    def _fuzzy_candidates(self, words: set[str], pairs: set[tuple[str, str]], province: str | None) -> list[int]:
+        """The fuzzy-eligible names an article of `province` with these words and pairs of adjacent
+        words may link: enough of their words and of their pairs present (`FUZZY_MISSING_WORDS`), and
+        `_may_link`; in index order. All in one numpy gather per bucket, not a set per name."""
         buckets = list(self._buckets.values()) if province is None else [
             b for b in (self._buckets.get(province), self._buckets.get(None)) if b is not None]
         if not buckets:
             return []
         present = np.zeros(len(self._word_id) + 1, dtype=np.int32)
-        ids = [self._word_id[w] for w in words if w in self._word_id]
-        present[ids] = 1
+        present[[self._word_id[w] for w in words if w in self._word_id]] = 1
+        paired = np.zeros(len(self._pair_id) + 1, dtype=np.int32)
+        paired[[self._pair_id[p] for p in pairs if p in self._pair_id]] = 1
         out: list[int] = []
         for bucket in buckets:
-            hits = present[bucket.word_ids].sum(axis=1)
-            out += bucket.entity_index[hits >= bucket.required].tolist()
+            keep = present[bucket.word_ids].sum(axis=1) >= bucket.required
+            keep &= paired[bucket.pair_ids].sum(axis=1) >= bucket.pairs_needed
+            keep &= bucket.links_unknown if province is None else bucket.links_in_province
+            out += bucket.entity_index[keep].tolist()
         return sorted(out)
 
     def _may_link(self, i: int, province: str | None) -> bool:
@@ -275,11 +298,11 @@ class MentionIndex:
                     found[entity.entity_id] = Mention(
                         stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
                         entity.entity_id, entity.key, entity.name, 100.0, "exact")
-        for i in self._fuzzy_candidates(set(words), province):
-            if i in exact or len(self._pairs[i] & pairs) < self._pairs_needed[i]:
+        for i in self._fuzzy_candidates(set(words), pairs, province):
+            if i in exact:
                 continue
             entity = self.entities[i]
-            if entity.entity_id in found or not self._may_link(i, province):
+            if entity.entity_id in found:
                 continue
             alignment = fuzz.partial_ratio_alignment(entity.key, key, score_cutoff=FUZZY_THRESHOLD)
             if alignment is not None:
