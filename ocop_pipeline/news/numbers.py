@@ -48,6 +48,7 @@ _AFTER_VI = (" sản phẩm", " chủ thể", " sao")
 _AFTER = _AFTER_VI + (" produc", " entit", " other", " cooperative", " business", "star", " new ", " more ",
                       " additional ", " ocop ", " local ")
 _LAST_WORDS = frozenset(_VI_UNITS) | {"mười", "mươi"} | frozenset(_EN)
+_WORD_SPAN = 2 + max(map(len, _LAST_WORDS))  # the word, the space or hyphen before it, and a hyphen after
 
 
 def _has_counted_word(low: str, english: bool) -> bool:
@@ -56,8 +57,12 @@ def _has_counted_word(low: str, english: bool) -> bool:
     for unit in _AFTER if english else _AFTER_VI:
         i = low.find(unit)
         while i > 0:
-            # The word before the unit ("bốn sản phẩm") or before its hyphen ("five-star").
-            if low[max(low.rfind(" ", 0, i), low.rfind("-", 0, i - 1)) + 1 : i].rstrip("-") in _LAST_WORDS:
+            # The word before the unit ("bốn sản phẩm") or before its hyphen ("five-star"), looked
+            # for only in the last _WORD_SPAN characters: no number word is longer, and an unbounded
+            # look back made a long text without spaces cost the square of its length.
+            w = max(0, i - _WORD_SPAN)
+            j = max(low.rfind(" ", w, i), low.rfind("-", w, i - 1))
+            if (j >= 0 or w == 0) and low[j + 1 : i].rstrip("-") in _LAST_WORDS:
                 return True
             i = low.find(unit, i + 1)
     return False

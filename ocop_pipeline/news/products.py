@@ -166,8 +166,9 @@ def _not_batch(low: str) -> bool:
 # boundary before it), instead of trying alternatives and optional counts at every position.
 _NOUN_LOW = r"sản\s+phẩm|p(?<!\w.)roducts?(?!\w)|s(?<!\w.)p(?!\w)"
 _COUNT_BEFORE = r"(?<!\w)(?P<count>" + _COUNT + r")\s+(?:[\w-]+\s+){0,2}?$"
+# "nhất là" is "above all" ("nhất là phụ nữ và người cao tuổi"), never the "là" that opens a list.
 _MARK_LOW = (
-    r"(?:b(?<!\w.)ao\s+gồm(?:\s+có)?|g(?<!\w.)ồm(?:\s+có)?|l(?<!\w.)à|n(?<!\w.)(?:hư(?:\s+sau)?|amely)|"
+    r"(?:b(?<!\w.)ao\s+gồm(?:\s+có)?|g(?<!\w.)ồm(?:\s+có)?|l(?<!\w.)(?<!nhất\s.)à|n(?<!\w.)(?:hư(?:\s+sau)?|amely)|"
     r"i(?<!\w.)nclud(?:ing|es?)|c(?<!\w.)omprises?|s(?<!\w.)uch\s+as|o(?<=products\so)f)(?!\w)\s*:?|:"
 )
 

@@ -321,3 +321,13 @@ def test_a_quoted_part_of_a_name_keeps_its_closing_quote():
             '(xã Bình An) và Bộ đèn “Thôn nữ” của Công ty TNHH Gỗ Âu Lạc (xã Điện Phong).')
     names = {p["name"] for p in extract_article(page)["products"]}
     assert names == {'Gạo "Cái quạt mo"', 'Bộ đèn "Thôn nữ"'}  # curly quotes read as straight ones
+
+
+def test_nhat_la_is_above_all_not_the_la_that_opens_a_list():
+    # "nhất là" ("above all") names who is helped, never products; the real list after "gồm" still counts.
+    text = ("Năm 2024, huyện Lục Ngạn có 2 sản phẩm đạt 4 sao gồm: Mật ong hoa vải, Vải thiều sấy khô. "
+            "Nhiều sản phẩm sau khi đạt OCOP đã bán được giá cao hơn, giúp nhiều lao động có việc làm, "
+            "nhất là phụ nữ và người cao tuổi.")
+    got = products(text)
+    assert set(got) == {"Mật ong hoa vải", "Vải thiều sấy khô"}
+    assert "phụ nữ" not in " ".join(got).lower()

@@ -101,3 +101,16 @@ def test_the_cli_names_the_file_and_the_bound_in_one_line_with_status_1(tmp_path
         assert len(lines) == 1 and lines[0].startswith(f"ocop extract-article: {path}: "), (name, lines)
         if name in expected:
             assert lines[0] == f"ocop extract-article: {path}: {expected[name]}"
+
+
+def test_a_number_word_is_looked_for_only_just_before_its_unit():
+    """200,000 characters of units with no space between them: the look back for the number word
+    before each unit is bounded, so this takes milliseconds (it took over a second, quadratic)."""
+    from ocop_pipeline.news.numbers import _has_counted_word
+
+    started = time.perf_counter()
+    assert not _has_counted_word("xstar" * 40_000, True)
+    assert time.perf_counter() - started < 0.5
+    assert _has_counted_word("nâng lên bốn sản phẩm", False)
+    assert _has_counted_word("five-star products", True)
+    assert not _has_counted_word("x" * 30 + "bốn" + " sản phẩm", False)  # "xx…bốn" is no number word
