@@ -269,7 +269,9 @@ def _clean_name(raw: str) -> str:
     name = _rx("parens", r"\s*\([^()]*\)?", 0).sub(" ", name)  # glosses, addresses, scores, "(4*)"
     name = _rx("trailaddr", r"\s+(?:ở|tại)\s+.*$|\s+(?:huyện|thị\s+xã|tỉnh|thành\s+phố|TP\.?)\s+[A-ZĐ].*$", 0).sub("", name)
     name = _rx("trailprod", r"\s+(?:products?|sản\s+phẩm)\s*$").sub("", name)
-    name = _rx("trailnum", r"(?<!\btrong)(?<!\bin)(?:\s+\d+)+\s*$", 0).sub("", name)  # not "3 trong 1", "3 in 1"
+    # A trailing number is a score or a list index, not "3 trong 1", "3 in 1" nor a grade or a
+    # strength that is part of the name ("Ruốc tôm loại 1", "Nước mắm số 1", "Rượu nếp 29 độ" ends in a word).
+    name = _rx("trailnum", r"(?<!\btrong)(?<!\bin)(?<!\bloại)(?<!\bsố)(?<!\bhạng)(?:\s+\d+)+\s*$", 0).sub("", name)
     name = _rx("trailyear", r"\s+(?:năm|in)\s+(?:19|20)\d\d\b.*$").sub("", name)  # "Đèn lồng X năm 2019 nâng cấp"  # "Hạt sen sấy (2019) 62": a score or a year
     name = re.sub(r"\s+", " ", name).strip(" \t,.;:…-–)(")
     bare = name.strip(" \t,.;:…-–\"“”'‘’)(")
@@ -321,6 +323,15 @@ def _split_outside_parens(text: str, seps: str) -> list[str]:
     return out
 
 
+# "của đơn vị", "của HTX", "của mình": a word that points back at a subject named elsewhere on the page
+# (a profile's title, an earlier sentence), not a subject's name.
+_ANAPHORS = frozenset(fold_key(w) for w in (
+    "đơn vị", "HTX", "hợp tác xã", "công ty", "doanh nghiệp", "cơ sở", "chủ thể", "tổ hợp tác", "THT",
+    "hộ", "gia đình", "mình", "đơn vị này", "HTX này", "công ty này", "doanh nghiệp này", "cơ sở này",
+    "the company", "the cooperative", "the unit",
+))
+
+
 def _subject_of(text: str) -> tuple[str | None, str | None]:
     """(subject, address) from the words after "của"/"by" or inside parentheses."""
     text = text.strip(" ,;.")
@@ -334,7 +345,7 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
         m = m2  # "Công ty TNHH Tâm Thùy (xã Long Tiên, huyện Cai Lậy)"
     subj, addr = (text[: m.start()], text[m.end() :]) if m else (text, None)
     subj = re.sub(r"\s+", " ", subj).strip(" ,;.-–()")
-    if not subj or len(subj.split()) > 16:
+    if not subj or len(subj.split()) > 16 or fold_key(subj) in _ANAPHORS:
         return None, addr
     return subj, (addr.strip(" ,;.()") or None) if addr else None
 

@@ -331,3 +331,23 @@ def test_nhat_la_is_above_all_not_the_la_that_opens_a_list():
     got = products(text)
     assert set(got) == {"Mật ong hoa vải", "Vải thiều sấy khô"}
     assert "phụ nữ" not in " ".join(got).lower()
+
+
+def test_a_grade_number_stays_in_the_name_and_a_pronoun_subject_is_no_subject():
+    # A profile of one producer: "loại 1" (grade one) and "số 1" are part of the name, not a trailing list
+    # index; "của đơn vị" / "của HTX" point back at the producer of the title, they name nobody.
+    title = "Công ty TNHH Phúc Lộc Hiệp Mỹ Đông nâng tầm ruốc quê hương"
+    text = ("Sản phẩm Ruốc tôm loại 1 của đơn vị đã được công nhận đạt 3 sao OCOP năm 2023, được người tiêu "
+            "dùng trong và ngoài tỉnh đón nhận.\n"
+            "Năm 2024, sản phẩm Nước mắm cá cơm số 1 của HTX tiếp tục được công nhận đạt 4 sao OCOP.")
+    got = products(text, title)
+    assert got["Ruốc tôm loại 1"]["stars"] == 3
+    assert got["Nước mắm cá cơm số 1"]["stars"] == 4
+    assert got["Ruốc tôm loại 1"]["subject"] is None and got["Nước mắm cá cơm số 1"]["subject"] is None
+    assert "Ruốc tôm loại" not in got
+
+
+def test_a_trailing_list_index_still_goes():
+    # A score or an index after a name (not after "loại"/"số") is not part of it.
+    got = products("Năm 2024, huyện có 2 sản phẩm đạt 3 sao gồm: Bánh đa kê 62, Chè lam Phủ Quảng.")
+    assert set(got) == {"Bánh đa kê", "Chè lam Phủ Quảng"}
