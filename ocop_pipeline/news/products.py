@@ -325,11 +325,14 @@ def _split_outside_parens(text: str, seps: str) -> list[str]:
 
 # "của đơn vị", "của HTX", "của mình": a word that points back at a subject named elsewhere on the page
 # (a profile's title, an earlier sentence), not a subject's name.
-_ANAPHORS = frozenset(fold_key(w) for w in (
+_ANAPHOR_WORDS = (
     "đơn vị", "HTX", "hợp tác xã", "công ty", "doanh nghiệp", "cơ sở", "chủ thể", "tổ hợp tác", "THT",
     "hộ", "gia đình", "mình", "đơn vị này", "HTX này", "công ty này", "doanh nghiệp này", "cơ sở này",
     "the company", "the cooperative", "the unit",
-))
+)
+_ANAPHORS = frozenset(fold_key(w) for w in _ANAPHOR_WORDS)
+_POINTS_BACK = r"\s+(?:của|of)\s+(?:" + "|".join(
+    re.escape(w) for w in sorted(_ANAPHOR_WORDS, key=len, reverse=True)) + r")(?!\w)"
 
 
 def _subject_of(text: str) -> tuple[str | None, str | None]:
@@ -783,6 +786,22 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+def _profiled_subject(title: str | None, body: Sequence[str]) -> str | None:
+    """The producer a profile page is about: the title opens with a subject ("HTX Giỏ mây tre đan Nghĩa
+    Đức nâng tầm ...", "Công ty TNHH X: ...") whose whole name the body repeats ("... tại HTX Giỏ mây tre
+    đan Nghĩa Đức luôn tấp nập"). The name is the longest run of the title's first words that the body
+    writes too, ending at a word boundary; a title that opens otherwise profiles nobody."""
+    if not title or not _rx("subjstart", r"^(?:" + NPL.SUBJECT_KW + r")\b").match(title):
+        return None
+    words = _rx("titlecut", r"\s*[:|–—]\s*|\s+-\s+", 0).split(title, 1)[0].split()
+    text = " ".join(body)
+    for n in range(min(len(words), 16), 2, -1):
+        name = " ".join(words[:n]).strip(" ,.;")
+        if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+            return _subject_of(name)[0]
+    return None
+
+
 # What a sentence naming a product holds: a product word, a subject, a star or a list mark (substring
 # tests: cheaper than one alternation of them, which re cannot skip ahead for).
 _NP_GATE = ("sản phẩm", "product", " của ", " by ", "sao", ":", "star", "namely", "includ")
@@ -927,6 +946,14 @@ def page_products(
                     )
             prev_rated = made_rated or (prev_rated and not found)
             prev = sent
+    # "Sản phẩm X của đơn vị đạt 3 sao" on a profile page: the producer is the one its title names.
+    back = [p for p in out if p["subject"] is None and p["sentence"]
+            and re.search(re.escape(p["name"]) + _POINTS_BACK, p["sentence"], re.IGNORECASE)]
+    if back:
+        body = flat[1:] if flat and flat[0] == title else flat
+        profiled = _profiled_subject(title, [s for s in body if s != title])
+        for p in back:
+            p["subject"] = profiled
     # Tables written one cell per line.
     blocks = [" ".join(p) for p in paragraphs]
     for _i, row in _flattened_tables(blocks):

@@ -351,3 +351,21 @@ def test_a_trailing_list_index_still_goes():
     # A score or an index after a name (not after "loại"/"số") is not part of it.
     got = products("Năm 2024, huyện có 2 sản phẩm đạt 3 sao gồm: Bánh đa kê 62, Chè lam Phủ Quảng.")
     assert set(got) == {"Bánh đa kê", "Chè lam Phủ Quảng"}
+
+
+def test_a_profile_page_gives_its_producer_to_the_products_of_the_unit():
+    # The title opens with the producer and the body writes its whole name again: "của đơn vị" is it.
+    title = "HTX Giỏ mây tre đan Nghĩa Đức nâng tầm nước mắm quê hương"
+    text = ("Những ngày cuối năm, không khí sản xuất tại HTX Giỏ mây tre đan Nghĩa Đức (phường Nghĩa Đức) "
+            "luôn tấp nập.\n"
+            "Sản phẩm Nước mắm hộp quà của đơn vị đã được công nhận đạt 4 sao OCOP năm 2020.\n"
+            "Sản phẩm Mắm ruốc Hải Hậu của Công ty TNHH Hải Hà đạt 3 sao.")
+    got = products(text, title)
+    assert got["Nước mắm hộp quà"]["subject"] == "HTX Giỏ mây tre đan Nghĩa Đức"
+    assert got["Mắm ruốc Hải Hậu"]["subject"] == "Công ty TNHH Hải Hà"  # a subject the text names stays
+
+
+def test_a_title_the_body_does_not_repeat_profiles_nobody():
+    got = products("Sản phẩm Nước mắm hộp quà của đơn vị đạt 4 sao OCOP năm 2020.",
+                   "HTX Phúc Lộc nâng tầm nước mắm quê hương")
+    assert got["Nước mắm hộp quà"]["subject"] is None
