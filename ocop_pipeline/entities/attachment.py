@@ -4,7 +4,8 @@ An article names a product with its stars and, often, its producer and place. It
 list product only when resolution is sure, under the rules the lists follow (matching.py): within
 one current province; a producer is the same producer when its canonical name (legal form class +
 distinctive core, names.parse_subject) agrees and the communes do not differ; a product of that
-producer is the same product when names.product_pair says "same". Otherwise the news product is
+producer is the same product when names.product_pair says "same"; of namesake producers (one name,
+other communes) the one meant is the only one with that product. Otherwise the news product is
 new: a product, and a producer too when none matched, both known only from news. A pair that
 product_pair sends to review, or a name several list products could be, goes to `entity_review`
 (evidence.source = "news") and the news product stays apart until a person decides, as for lists.
@@ -128,14 +129,18 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                 if subjects:
                     candidates = pool
                     break
-            if len(subjects) == 1:
-                subject_id = next(iter(subjects))
+            # Namesake producers of one province (other communes) are told apart by the product: when
+            # the news name is the same product as products of just one of them, that one is meant.
+            namesakes = [p for p in candidates if p.subject_id in subjects] if len(subjects) > 1 else []
+            owners = {p.subject_id for p in namesakes if product_pair(parsed, parse_product(p.name))[0] == "same"}
+            if len(subjects) == 1 or len(owners) == 1:
+                subject_id = next(iter(subjects if len(subjects) == 1 else owners))
                 own = [p for p in candidates if p.subject_id == subject_id]
             else:
                 own = []
                 reason = "several list producers share the name" if subjects else "producer not in the lists"
                 for p in subjects.values():
-                    r = _review(news, "subject", news.subject_name, p.subject_name, p.subject_id, None, 100.0,
+                    r = _review(news, "subject", news.subject_name, p.subject_name, p.subject_id, p.subject_id, 100.0,
                                 "several list producers of the province share this name", news.news_rating_id)
                     reviews[r["review_id"]] = r
         else:

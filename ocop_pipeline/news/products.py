@@ -341,7 +341,8 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
     text = _rx("subjlead", r"^(?:của\s+|chủ\s+thể\s+|the\s+)+").sub("", text)
     text = _rx("subjabbr", r"\s*\((?:HTX|HTXNN|THT|DN|DNTN|CP|TNHH|MTV|Cty)\)", 0).sub("", text)  # "Hợp tác xã (HTX) X"
     # "Công ty TNHH Hồng Đài Việt thuộc Trung tâm ...", "Công ty X gồm ...": the subject ends at its verb.
-    text = _rx("subjverb", r"\s+(?:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên)(?!\w).*$").sub("", text)
+    # A capitalised word is part of the name ("HTX Lụa tơ tằm Thân Thuộc"), not the verb.
+    text = _rx("subjverb", r"\s+(?-i:thuộc|gồm|đóng|có|là|được|đạt|với|đã|vừa|chuyên)(?!\w).*$").sub("", text)
     m = _rx("addrin", _ADDR_IN_SUBJECT, 0).search(text)
     m2 = _rx("parenin", r"\s*\(", 0).search(text)
     if m2 is not None and (m is None or m2.start() < m.start()):

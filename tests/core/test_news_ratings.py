@@ -147,6 +147,22 @@ def test_attach_rules_commune_and_ambiguity():
     assert all(json.loads(r["evidence"])["source"] == "news" for r in found.reviews)
 
 
+def test_namesake_producers_are_told_apart_by_the_product_only_when_one_has_it():
+    # Two producers of one province share a name (other communes, kept apart by the lists); an article
+    # that names neither commune means the one whose product it names, and stays undecided otherwise.
+    listed = [ListProduct("p1", "Trà hoa vàng Bình Chuẩn", "s1", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", "Phường Bình Chuẩn"),
+              ListProduct("p2", "Bánh tráng hữu cơ", "s2", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", "Phường 14"),
+              ListProduct("p3", "Bánh tráng hữu cơ", "s1", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", "Phường Bình Chuẩn")]
+    news = [NewsProduct("n1", "Trà hoa vàng Bình Chuẩn", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", None, "u"),
+            NewsProduct("n2", "Bánh tráng hữu cơ", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", None, "u"),
+            NewsProduct("n3", "Nem chua", "Hộ SXKD Đỗ Ngọc Thủy", "Hồ Chí Minh", None, "u")]
+    found = attach(news, listed)
+    assert (found.by_row["n1"].product_id, found.by_row["n1"].matched_by) == ("p1", "attached")
+    assert found.by_row["n2"].matched_by == "created" and found.by_row["n2"].new_subject  # both have it
+    assert found.by_row["n3"].matched_by == "created" and found.by_row["n3"].new_subject
+    assert {r["right_id"] for r in found.reviews if r["kind"] == "subject"} == {"s1", "s2"}
+
+
 def test_only_single_rated_products_become_rows():
     article = {"article_id": "a", "url": "u", "source_id": "s", "document_id": "d", "province": "Thanh Hóa",
                "level": None, "event_date": None, "published": date(2024, 5, 1), "extracted_json": json.dumps({

@@ -369,3 +369,10 @@ def test_a_title_the_body_does_not_repeat_profiles_nobody():
     got = products("Sản phẩm Nước mắm hộp quà của đơn vị đạt 4 sao OCOP năm 2020.",
                    "HTX Phúc Lộc nâng tầm nước mắm quê hương")
     assert got["Nước mắm hộp quà"]["subject"] is None
+
+
+def test_a_capitalised_verb_word_is_part_of_the_subject_name():
+    got = products("Sản phẩm Lạp xưởng túi 500g Thân Thuộc của HTX Lụa tơ tằm Thân Thuộc đạt 4 sao OCOP năm 2023.\n"
+                   "Sản phẩm Giò me của Công ty TNHH Hồng Đài Việt thuộc Trung tâm dịch vụ nông nghiệp đạt 3 sao.")
+    assert got["Lạp xưởng túi 500g Thân Thuộc"]["subject"] == "HTX Lụa tơ tằm Thân Thuộc"
+    assert got["Giò me"]["subject"] == "Công ty TNHH Hồng Đài Việt"
