@@ -328,9 +328,9 @@ def _split_outside_parens(text: str, seps: str) -> list[str]:
 _ANAPHOR_WORDS = (
     "đơn vị", "HTX", "hợp tác xã", "công ty", "doanh nghiệp", "cơ sở", "chủ thể", "tổ hợp tác", "THT",
     "hộ", "gia đình", "mình", "đơn vị này", "HTX này", "công ty này", "doanh nghiệp này", "cơ sở này",
-    "the company", "the cooperative", "the unit",
+    "nhà vườn", "the company", "the cooperative", "the unit",
 )
-_ANAPHORS = frozenset(fold_key(w) for w in _ANAPHOR_WORDS)
+REFERRING_WORDS = frozenset(fold_key(w) for w in _ANAPHOR_WORDS)
 _POINTS_BACK = r"\s+(?:của|of)\s+(?:" + "|".join(
     re.escape(w) for w in sorted(_ANAPHOR_WORDS, key=len, reverse=True)) + r")(?!\w)"
 
@@ -349,7 +349,7 @@ def _subject_of(text: str) -> tuple[str | None, str | None]:
         m = m2  # "Công ty TNHH Tâm Thùy (xã Long Tiên, huyện Cai Lậy)"
     subj, addr = (text[: m.start()], text[m.end() :]) if m else (text, None)
     subj = re.sub(r"\s+", " ", subj).strip(" ,;.-–()")
-    if not subj or len(subj.split()) > 16 or fold_key(subj) in _ANAPHORS:
+    if not subj or len(subj.split()) > 16 or fold_key(subj) in REFERRING_WORDS:
         return None, addr
     return subj, (addr.strip(" ,;.()") or None) if addr else None
 

@@ -12,10 +12,12 @@ A product counts only when the page reports it rated (status "rated") with one s
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import duckdb
 
+from ocop_pipeline.news.products import REFERRING_WORDS  # "của đơn vị": no producer's name
 from ocop_pipeline.news.sentences import sentences
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.schema import MAX_STARS, MIN_STARS
@@ -23,10 +25,6 @@ from ocop_pipeline.storage.store import frame_for, insert_frame
 from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text.folding import fold_key
 
-# Words an article uses to refer back to a producer it named elsewhere ("sản phẩm ... của đơn vị"): the
-# extractor may give them as the subject; they name no one, so the product counts as unnamed.
-REFERRING_WORDS = frozenset(fold_key(w) for w in (
-    "đơn vị", "cơ sở", "chủ thể", "doanh nghiệp", "công ty", "hợp tác xã", "HTX", "gia đình", "hộ", "nhà vườn"))
 # Longest sentence kept as evidence (a table flattened into one "sentence" is cut, not stored whole).
 MAX_SENTENCE = 1000
 
@@ -74,6 +72,19 @@ def _sentence_of(name: str, body_sentences: list[str]) -> str:
     return ""
 
 
+_STATED_YEAR = re.compile(r"(?<!\w)(?:năm|in)\s+((?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+
+
+def stated_year(sentence: str | None, latest: int | None) -> int | None:
+    """The one year a product's own sentence rates it in ("... được công nhận đạt 3 sao OCOP năm 2022"),
+    not after the article (`latest`); None when it names none or several."""
+    years = {int(y) for y in _STATED_YEAR.findall(sentence or "")}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    return year if latest is None or year <= latest else None
+
+
 def news_rating_rows(article: dict) -> list[dict]:
     """The `stg_news_ratings` rows of one `news_articles` row (a dict of its columns); a pure function."""
     try:
@@ -95,16 +106,21 @@ def news_rating_rows(article: dict) -> list[dict]:
             subject = None
         if body_sentences is None:
             body_sentences = [x for line in (article.get("body_text") or "").splitlines() for x in sentences(line)]
+        sentence = product.get("sentence") or _sentence_of(name, body_sentences)
+        # A profile recalls a product's rating of an earlier year ("đạt 3 sao OCOP năm 2022" in a 2025
+        # article): that year is its round, and the page's decision, of another year, is not its decision.
+        year, number, decided = (anchor.year if anchor else None), decision_no, decision_date
+        recalled = stated_year(sentence, article_date.year if article_date else None)
+        if recalled is not None and recalled != year and not (decided and decided.year == recalled + 1):
+            year, number, decided = recalled, None, None
         row_id = stable_id("news-rating", article["article_id"], name, subject or "", stars)
         rows[row_id] = {
             "news_rating_id": row_id, "article_id": article["article_id"], "url": article["url"],
             "source_id": article["source_id"], "document_id": article["document_id"],
             "product_name": name, "subject_name": subject, "address": product.get("address"),
             "province": article.get("province"), "legacy_province": article.get("legacy_province"),
-            "stars": stars, "level": article.get("level"), "decision_no": decision_no,
-            "decision_date": decision_date, "round_year": anchor.year if anchor else None,
-            "article_date": article_date,
-            "sentence": product.get("sentence") or _sentence_of(name, body_sentences),
+            "stars": stars, "level": article.get("level"), "decision_no": number,
+            "decision_date": decided, "round_year": year, "article_date": article_date, "sentence": sentence,
         }
     return list(rows.values())
 

@@ -163,6 +163,27 @@ def test_namesake_producers_are_told_apart_by_the_product_only_when_one_has_it()
     assert {r["right_id"] for r in found.reviews if r["kind"] == "subject"} == {"s1", "s2"}
 
 
+def test_a_product_recalled_with_its_own_year_takes_that_round_not_the_pages_decision():
+    # A 2025 profile recalls a 2022 rating; another product of the page is rated by its 2025 decision,
+    # and a "năm 2024" round decided in early 2025 keeps that decision.
+    article = {"article_id": "a", "url": "u", "source_id": "s", "document_id": "d", "province": "Đắk Lắk",
+               "level": "province", "event_date": date(2025, 9, 19), "published": date(2025, 9, 19),
+               "extracted_json": json.dumps({
+                   "decisions": [{"number": "812/QĐ-UBND", "date": "2025-03-10", "issuer": "people_committee"}],
+                   "products": [
+                       {"name": "Nước mắm hộp quà", "subject": "HTX X", "stars": "3", "status": "rated",
+                        "sentence": "Sản phẩm Nước mắm hộp quà của đơn vị đã được công nhận đạt 3 sao OCOP năm 2022."},
+                       {"name": "Cà phê rang xay", "subject": "HTX X", "stars": "4", "status": "rated",
+                        "sentence": "Cà phê rang xay vừa được UBND tỉnh công nhận đạt 4 sao."},
+                       {"name": "Mật ong", "subject": "HTX X", "stars": "4", "status": "rated",
+                        "sentence": "Mật ong của HTX X đạt 4 sao OCOP năm 2024."}]}),
+               "body_text": ""}
+    rows = {r["product_name"]: r for r in news_rating_rows(article)}
+    assert (rows["Nước mắm hộp quà"]["round_year"], rows["Nước mắm hộp quà"]["decision_no"]) == (2022, None)
+    assert (rows["Cà phê rang xay"]["round_year"], rows["Cà phê rang xay"]["decision_no"]) == (2025, "812/QĐ-UBND")
+    assert (rows["Mật ong"]["round_year"], rows["Mật ong"]["decision_no"]) == (2025, "812/QĐ-UBND")
+
+
 def test_only_single_rated_products_become_rows():
     article = {"article_id": "a", "url": "u", "source_id": "s", "document_id": "d", "province": "Thanh Hóa",
                "level": None, "event_date": None, "published": date(2024, 5, 1), "extracted_json": json.dumps({
