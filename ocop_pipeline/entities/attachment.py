@@ -101,38 +101,51 @@ def news_product_id(subject_id: str, product_name: str) -> str:
     return stable_id("news-product", subject_id, parse_product(product_name).key)
 
 
+class _Pool:
+    """Products of one province indexed the two ways attachment looks them up: by their producer's
+    canonical name and by their own name's key (a scan of the province per news row was quadratic)."""
+
+    def __init__(self) -> None:
+        self.by_subject: dict[str, list[ListProduct]] = defaultdict(list)
+        self.by_name: dict[str, list[ListProduct]] = defaultdict(list)
+
+    def add(self, p: ListProduct) -> None:
+        self.by_subject[parse_subject(p.subject_name).canonical].append(p)
+        self.by_name[parse_product(p.name).key].append(p)
+
+
 def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct]) -> Attachments:
     """Attach each news product to a list product when sure, else create it (see the module docstring).
     News rows without a province are left out (a product belongs to a province)."""
-    by_province: dict[str, list[ListProduct]] = defaultdict(list)
+    by_province: dict[str, _Pool] = defaultdict(_Pool)
     for p in list_products:
-        by_province[p.province].append(p)
+        by_province[p.province].add(p)
     out = Attachments()
     reviews: dict[str, dict] = {}
     # Products made from earlier news rows are candidates for the later ones under the same rules, so
     # that two articles reporting one news-only product make one product.
-    made: dict[str, list[ListProduct]] = defaultdict(list)
+    made: dict[str, _Pool] = defaultdict(_Pool)
     made_ids: set[str] = set()
     for news in news_rows:
         if not news.province:
             continue
         # the lists first; what earlier news made only when the lists have nothing for it
-        listed, earlier = by_province.get(news.province, []), made[news.province]
+        listed, earlier = by_province[news.province], made[news.province]
         parsed = parse_product(news.product_name)
         subject_id, reason = None, ""
         if news.subject_name:
             canonical = parse_subject(news.subject_name).canonical
-            subjects = {}
+            subjects, candidates = {}, []
             for pool in (listed, earlier):
-                subjects = {p.subject_id: p for p in pool if parse_subject(p.subject_name).canonical == canonical
-                            and not _commune_conflict(news.address, p.commune)}
+                candidates = [p for p in pool.by_subject.get(canonical, ())
+                              if not _commune_conflict(news.address, p.commune)]
+                subjects = {p.subject_id: p for p in candidates}
                 if subjects:
-                    candidates = pool
                     break
             # Namesake producers of one province (other communes) are told apart by the product: when
             # the news name is the same product as products of just one of them, that one is meant.
-            namesakes = [p for p in candidates if p.subject_id in subjects] if len(subjects) > 1 else []
-            owners = {p.subject_id for p in namesakes if product_pair(parsed, parse_product(p.name))[0] == "same"}
+            owners = {p.subject_id for p in candidates if product_pair(parsed, parse_product(p.name))[0] == "same"} \
+                if len(subjects) > 1 else set()
             if len(subjects) == 1 or len(owners) == 1:
                 subject_id = next(iter(subjects if len(subjects) == 1 else owners))
                 own = [p for p in candidates if p.subject_id == subject_id]
@@ -145,8 +158,7 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                     reviews[r["review_id"]] = r
         else:
             # No producer named: only a name one list product of the province has, exactly, is sure.
-            own = [p for p in listed if parse_product(p.name).key == parsed.key] or \
-                [p for p in earlier if parse_product(p.name).key == parsed.key]
+            own = list(listed.by_name.get(parsed.key, ())) or list(earlier.by_name.get(parsed.key, ()))
             if len(own) > 1:
                 for p in own:
                     r = _review(news, "product", news.product_name, p.name, p.product_id, p.subject_id, 100.0,
@@ -172,7 +184,7 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                                                      reason=reason or "no list product")
         if pid not in made_ids:
             made_ids.add(pid)
-            made[news.province].append(ListProduct(pid, news.product_name, sid, news.subject_name or UNNAMED_SUBJECT,
-                                                   news.province, None))
+            made[news.province].add(ListProduct(pid, news.product_name, sid, news.subject_name or UNNAMED_SUBJECT,
+                                                news.province, None))
     out.reviews = list(reviews.values())
     return out
