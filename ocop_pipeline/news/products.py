@@ -664,6 +664,8 @@ def _counted_in(s: str) -> tuple[tuple[int, str], ...]:
                 continue
             if status is None and (_not_batch(before[-60:] + " " + window)):
                 continue
+            if stars == 5 and status is None and _rx("proposed", _PROPOSED, 0).search(before[-80:]):
+                status = "proposed_5_star"  # "Trình Hội đồng ... xem xét công nhận 2 sản phẩm OCOP 5 sao"
             out.append((value, status or str(stars)))
     return tuple(out)
 

@@ -376,3 +376,14 @@ def test_a_capitalised_verb_word_is_part_of_the_subject_name():
                    "Sản phẩm Giò me của Công ty TNHH Hồng Đài Việt thuộc Trung tâm dịch vụ nông nghiệp đạt 3 sao.")
     assert got["Lạp xưởng túi 500g Thân Thuộc"]["subject"] == "HTX Lụa tơ tằm Thân Thuộc"
     assert got["Giò me"]["subject"] == "Công ty TNHH Hồng Đài Việt"
+
+
+def test_a_count_put_to_the_central_council_gives_no_five_stars_to_a_list_of_that_size():
+    # "Trình Hội đồng ... xem xét công nhận 2 sản phẩm OCOP cấp Quốc gia 5 sao": proposed, not rated; a
+    # later list of two products ("Hai sản phẩm đánh giá lần đầu gồm: ...") does not take 5 stars from it.
+    text = ("UBND tỉnh Nghệ An vừa công nhận thêm 9 sản phẩm OCOP đạt 4 sao. Trình Hội đồng đánh giá, phân hạng "
+            "cấp Trung ương xem xét công nhận 2 sản phẩm OCOP cấp Quốc gia 5 sao.\n"
+            "Hai sản phẩm đánh giá lần đầu gồm: Nhóm gương mây tre của Công ty TNHH Đức Phong; Nước mắm Cửa Lò "
+            "CL28 của Công ty cổ phần Thủy sản Nghệ An.")
+    got = products(text)
+    assert all(p["stars"] != 5 for p in got.values())
