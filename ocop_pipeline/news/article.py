@@ -624,10 +624,14 @@ def _language(text: str, low_text: str | None = None) -> str | None:
         low = sample.lower()
     limit = 0.04 * len(sample)
     if len(low) == len(sample):
-        # Vietnamese passes the threshold within its first few hundred characters: count
-        # those first (a prefix never has more marks than the whole sample), then the whole sample.
-        if len(_VI_MARKS_LOWER.findall(low, 0, 400)) > limit or len(_VI_MARKS_LOWER.findall(low)) > limit:
-            return "vi"
+        # Vietnamese passes the threshold within its first few hundred characters: the marks are
+        # counted 200 characters at a time up to a count over it (a prefix never has more marks than
+        # the whole sample). Counting the first 400 and then all 2,000 read 2,400 on half the pages.
+        marks = 0
+        for start in range(0, len(low), 200):
+            marks += len(_VI_MARKS_LOWER.findall(low, start, start + 200))
+            if marks > limit:
+                return "vi"
     elif len(_VI_MARKS.findall(sample)) > limit:
         return "vi"
     if _rx("en", r"\b(?:the|and|of|products?|with)\b").search(sample):

@@ -224,9 +224,17 @@ def fallback_event_date(
     anchor = _anchor(published, month)
     if lead is None:
         lead = [s for p in paragraphs[:8] for s in NS.sentences(p[:600])]
-    for name, pattern, how in (("period", _PERIOD, "start of the period"), ("insent", _IN_SENTENCE, "date in the lead"),
-                               ("insent_en", _IN_SENTENCE_EN, "date in the lead")):
-        for s in lead:
+    # Each pattern opens with \b, which re tries at every position of a sentence; the word every match
+    # holds (lower case: the patterns are case-blind, and none of these letters has a case variant
+    # outside lower()/upper()) rules out most sentences at the cost of one substring test.
+    lows = [s.lower() for s in lead]
+    for name, pattern, how, word in (
+        ("period", _PERIOD, "start of the period", "từ"), ("insent", _IN_SENTENCE, "date in the lead", "ngày"),
+        ("insent_en", _IN_SENTENCE_EN, "date in the lead", "on"),
+    ):
+        for s, low in zip(lead, lows):
+            if word not in low:
+                continue
             m = _rx(name, pattern).search(s)
             if m is None:
                 continue
