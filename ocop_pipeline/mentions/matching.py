@@ -90,6 +90,12 @@ class _Bucket:
     links_in_province: np.ndarray  # (n,) bool
     links_unknown: np.ndarray  # (n,) bool: in an article of no province
 
+    # Rows (ascending) by pair id, of the names it may link in an article of its province or of none: a
+    # name needs `pairs_needed` of its pairs, so one of any (pairs - pairs_needed + 1) of them; it is
+    # filed under its rarest so many, and an article meets only the names under one of its pairs.
+    postings_in_province: dict[int, np.ndarray]
+    postings_unknown: dict[int, np.ndarray]
+
 
 def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
     """How many entities share each name: per (kind, province, key) and per (kind, key) nationally."""
@@ -188,7 +194,9 @@ class MentionIndex:
         # Filed by who may be linked, so an article meets only names it could link (`_may_link`):
         # (province, pair) for an article of that province (None: names with no province, for every
         # article), "anywhere" for articles of other provinces, "unknown" for articles of none.
-        Pairs = dict[tuple[str, str], list[int]]
+        # Each entry: (entity index, its key padded with spaces, its next rarest pair or None): that
+        # pair is looked up in the article's pairs before the key is searched in the text.
+        Pairs = dict[tuple[str, str], list[tuple[int, str, tuple[str, str] | None]]]
         by_province: dict[str | None, Pairs] = {}
         anywhere: Pairs = {}
         unknown: Pairs = {}
@@ -197,13 +205,14 @@ class MentionIndex:
             e = entities[i]
             if len(tokens) < MIN_EXACT_TOKENS or shared[(e.kind, e.province, e.key)] > 1:
                 continue
-            # The least frequent pair, the first in sorted order among equals.
-            rarest = min(sorted(bigrams[i]), key=pair_frequency.__getitem__)
-            by_province.setdefault(e.province, {}).setdefault(rarest, []).append(i)
+            # The least frequent pair, the first in sorted order among equals; then the next.
+            rarest, *rest = sorted(sorted(bigrams[i]), key=pair_frequency.__getitem__)
+            entry = (i, f" {e.key} ", rest[0] if rest else None)
+            by_province.setdefault(e.province, {}).setdefault(rarest, []).append(entry)
             if national[(e.kind, e.key)] == 1:
-                unknown.setdefault(rarest, []).append(i)
+                unknown.setdefault(rarest, []).append(entry)
                 if len(tokens) >= MIN_FUZZY_TOKENS and e.province is not None:
-                    anywhere.setdefault(rarest, []).append(i)
+                    anywhere.setdefault(rarest, []).append(entry)
         # Each table with the set of its pairs: an article's pairs meet it in one set intersection.
         self._tables = {p: (t, frozenset(t)) for p, t in by_province.items()}
         self._anywhere_table = (anywhere, frozenset(anywhere))
@@ -226,37 +235,61 @@ class MentionIndex:
             width = max(1, max(len(ids) for ids in rows))
             return np.array([ids + [absent] * (width - len(ids)) for ids in rows], dtype=np.int32)
 
+        # How many fuzzy names have each pair: rarer pairs file a name under fewer others.
+        fuzzy_pair_frequency = Counter(chain.from_iterable(bigrams[i] for i in fuzzy))
+
+        def postings(index: list[int], links: list[bool]) -> dict[int, np.ndarray]:
+            rows_by_pair: dict[int, list[int]] = {}
+            for row, (i, linked) in enumerate(zip(index, links, strict=True)):
+                if not linked:
+                    continue
+                by_rarity = sorted(sorted(bigrams[i]), key=fuzzy_pair_frequency.__getitem__)
+                for pair in by_rarity[:len(by_rarity) - self._pairs_needed[i] + 1]:
+                    rows_by_pair.setdefault(pair_id[pair], []).append(row)
+            return {p: np.array(rows, dtype=np.int64) for p, rows in rows_by_pair.items()}
+
         self._buckets: dict[str | None, _Bucket] = {}
         for province, members in grouped.items():
             index = [i for i, _ in members]
+            # Names of no province link in an article of any province alike: "" stands for one.
+            in_province = [self._may_link(i, "" if province is None else province) for i in index]
+            unknown = [self._may_link(i, None) for i in index]
             self._buckets[province] = _Bucket(
                 np.array(index, dtype=np.int64),
                 padded([ids for _, ids in members], len(word_id)),  # an id no article has
                 np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32),
                 padded([sorted(map(pair_id.__getitem__, bigrams[i])) for i in index], len(pair_id)),
                 np.array([self._pairs_needed[i] for i in index], dtype=np.int32),
-                # Names of no province link in an article of any province alike: "" stands for one.
-                np.array([self._may_link(i, "" if province is None else province) for i in index], dtype=bool),
-                np.array([self._may_link(i, None) for i in index], dtype=bool))
+                np.array(in_province, dtype=bool), np.array(unknown, dtype=bool),
+                postings(index, in_province), postings(index, unknown))
 
     def _fuzzy_candidates(self, words: set[str], pairs: set[tuple[str, str]], province: str | None) -> list[int]:
         """The fuzzy-eligible names an article of `province` with these words and pairs of adjacent
         words may link: enough of their words and of their pairs present (`FUZZY_MISSING_WORDS`), and
-        `_may_link`; in index order. All in one numpy gather per bucket, not a set per name."""
+        `_may_link`; in index order. The names filed under the article's pairs (`_Bucket.postings_*`),
+        then their words and pairs counted in numpy gathers per bucket, not a set per name."""
         buckets = list(self._buckets.values()) if province is None else [
             b for b in (self._buckets.get(province), self._buckets.get(None)) if b is not None]
         if not buckets:
             return []
-        present = np.zeros(len(self._word_id) + 1, dtype=np.int32)
-        present[[self._word_id[w] for w in words if w in self._word_id]] = 1
-        paired = np.zeros(len(self._pair_id) + 1, dtype=np.int32)
-        paired[[self._pair_id[p] for p in pairs if p in self._pair_id]] = 1
+        word_id, pair_id = self._word_id, self._pair_id
+        pair_ids = list(map(pair_id.__getitem__, pairs & pair_id.keys()))
+        if not pair_ids:
+            return []
+        present = np.zeros(len(word_id) + 1, dtype=np.int8)
+        present[list(map(word_id.__getitem__, words & word_id.keys()))] = 1
+        paired = np.zeros(len(pair_id) + 1, dtype=np.int8)
+        paired[pair_ids] = 1
         out: list[int] = []
         for bucket in buckets:
-            keep = present[bucket.word_ids].sum(axis=1) >= bucket.required
-            keep &= paired[bucket.pair_ids].sum(axis=1) >= bucket.pairs_needed
-            keep &= bucket.links_unknown if province is None else bucket.links_in_province
-            out += bucket.entity_index[keep].tolist()
+            postings = bucket.postings_unknown if province is None else bucket.postings_in_province
+            filed = [postings[p] for p in pair_ids if p in postings]
+            if not filed:
+                continue
+            rows = np.unique(np.concatenate(filed))
+            rows = rows[present[bucket.word_ids[rows]].sum(axis=1, dtype=np.int32) >= bucket.required[rows]]
+            rows = rows[paired[bucket.pair_ids[rows]].sum(axis=1, dtype=np.int32) >= bucket.pairs_needed[rows]]
+            out += bucket.entity_index[rows].tolist()
         return sorted(out)
 
     def _may_link(self, i: int, province: str | None) -> bool:
@@ -289,11 +322,11 @@ class MentionIndex:
         else:
             tables = [t for t in (self._tables.get(province), self._tables.get(None), self._anywhere_table) if t]
         for table, table_pairs in tables:
-            for i in (i for pair in pairs & table_pairs for i in table[pair]):
-                entity = self.entities[i]
-                if i in exact:
-                    continue
-                if f" {entity.key} " in padded:
+            for pair in pairs & table_pairs:
+                for i, needle, other in table[pair]:
+                    if i in exact or (other is not None and other not in pairs) or needle not in padded:
+                        continue
+                    entity = self.entities[i]
                     exact.add(i)
                     found[entity.entity_id] = Mention(
                         stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
