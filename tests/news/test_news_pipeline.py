@@ -16,7 +16,7 @@ from ocop_pipeline.raw.news_landing import land_news, load_sites
 from ocop_pipeline.raw.replay import SnapshotServer
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.store import connect
-from tests.support import REPO
+from tests.support import REPO, SEED_NEWS_SOURCES
 from tests.support.faults import Fault, FaultyServer
 from tests.support.rows import row, stage_rows
 
@@ -28,8 +28,8 @@ def news_registry(tmp_path):
     """A registry of the five recorded news sites, and no spreadsheets."""
     sources = tmp_path / "sources"
     (sources / "snapshot").mkdir(parents=True)
-    for yaml_file in REPO.glob("sources/news_*.yaml"):
-        shutil.copy(yaml_file, sources / yaml_file.name)
+    for name in SEED_NEWS_SOURCES:
+        shutil.copy(REPO / "sources" / name, sources / name)
     shutil.copytree(REPO / "sources" / "snapshot" / "sites", sources / "snapshot" / "sites")
     return sources
 

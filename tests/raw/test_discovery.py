@@ -7,8 +7,12 @@ Time bounds are generous multiples (the machine is shared), never tight.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from ocop_pipeline.raw.bounds import (
     MAX_LINKS_PER_LISTING,
@@ -266,3 +270,17 @@ def test_ocop_discover_prints_the_urls_of_a_recorded_site_and_records_what_it_re
     assert (tmp_path / "rec" / HOST / "sm.xml").read_text(encoding="utf-8") == urlset(
         ["/tin/ocop-1.html", "/tin/thoi-tiet-2.html"])
     assert main(["discover", "news_nope", "--sources-dir", str(sources)]) == 1
+
+
+@pytest.mark.parametrize(("source", "method"), [
+    ("news_baoquangninh_vn", "sitemap"),  # robots.txt names a sitemap index
+    ("news_bentre_gov_vn", "feed"),  # RSS feeds announced on the home page
+    ("news_baoninhbinh_org_vn", "links"),  # neither: OCOP-looking links of the listing pages
+])
+def test_the_bundled_sites_without_selectors_are_found_by_their_method(capsys, source: str, method: str) -> None:
+    from ocop_pipeline.cli import main
+
+    assert main(["discover", source, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["method"] == method and len(found["urls"]) == 2 and found["rejects"] == []
+    assert all(urlsplit(u).hostname in source.replace("news_", "").replace("_", ".") for u in found["urls"])

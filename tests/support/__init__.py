@@ -12,3 +12,8 @@
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]  # the repository root
+
+# The registry files of the five seed pages' sites (sources/snapshot/sites/README.md); the other
+# recorded sites (found by sitemap, feed or links) have their own tests.
+SEED_NEWS_SOURCES = ("news_baothanhhoa_vn.yaml", "news_hoabinh_gov_vn.yaml", "news_mylo_namdinh_gov_vn.yaml",
+                     "news_thaibinhtv_vn.yaml", "news_vhds_baothanhhoa_vn.yaml")
