@@ -144,10 +144,11 @@ def attach(news_rows: Iterable[NewsProduct], list_products: Iterable[ListProduct
                     break
             # Namesake producers of one province (other communes) are told apart by the product: when
             # the news name is the same product as products of just one of them, that one is meant.
-            owners = {p.subject_id for p in candidates if product_pair(parsed, parse_product(p.name))[0] == "same"} \
-                if len(subjects) > 1 else set()
-            if len(subjects) == 1 or len(owners) == 1:
-                subject_id = next(iter(subjects if len(subjects) == 1 else owners))
+            owners = set(subjects)
+            if len(owners) > 1:
+                owners = {p.subject_id for p in candidates if product_pair(parsed, parse_product(p.name))[0] == "same"}
+            if len(owners) == 1:
+                subject_id = next(iter(owners))
                 own = [p for p in candidates if p.subject_id == subject_id]
             else:
                 own = []

@@ -953,8 +953,7 @@ def page_products(
     back = [p for p in out if p["subject"] is None and p["sentence"]
             and re.search(re.escape(p["name"]) + _POINTS_BACK, p["sentence"], re.IGNORECASE)]
     if back:
-        body = flat[1:] if flat and flat[0] == title else flat
-        profiled = _profiled_subject(title, [s for s in body if s != title])
+        profiled = _profiled_subject(title, [s for s in flat if s != title])  # the title repeats itself
         for p in back:
             p["subject"] = profiled
     # Tables written one cell per line.
