@@ -331,8 +331,33 @@ _ANAPHOR_WORDS = (
     "nhà vườn", "the company", "the cooperative", "the unit",
 )
 REFERRING_WORDS = frozenset(fold_key(w) for w in _ANAPHOR_WORDS)
-_POINTS_BACK = r"\s+(?:của|of)\s+(?:" + "|".join(
-    re.escape(w) for w in sorted(_ANAPHOR_WORDS, key=len, reverse=True)) + r")(?!\w)"
+_POINTS_BACK = re.compile(r"\s+(?:của|of)\s+(?:" + "|".join(
+    re.escape(w) for w in sorted(_ANAPHOR_WORDS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _word_at(text: str, needle: str, start: int = 0) -> int:
+    """Where `needle` first occurs in `text` at or after `start` as whole words (no word character
+    either side), or -1. A plain find: a pattern compiled for every name would cost more than the page."""
+    i = text.find(needle, start)
+    while i >= 0:
+        j = i + len(needle)
+        if (i == 0 or not text[i - 1].isalnum() and text[i - 1] != "_") and (
+                j >= len(text) or not text[j].isalnum() and text[j] != "_"):
+            return i
+        i = text.find(needle, i + 1)
+    return -1
+
+
+def _points_back(name: str, sentence: str) -> bool:
+    """Whether the sentence writes the name followed by "của đơn vị" (or another referring word), in
+    any case."""
+    low, key = sentence.lower(), name.lower()
+    i = low.find(key)
+    while i >= 0:
+        if _POINTS_BACK.match(low, i + len(key)):
+            return True
+        i = low.find(key, i + 1)
+    return False
 
 
 def _subject_of(text: str) -> tuple[str | None, str | None]:
@@ -800,7 +825,7 @@ def _profiled_subject(title: str | None, body: Sequence[str]) -> str | None:
     text = " ".join(body)
     for n in range(min(len(words), 16), 2, -1):
         name = " ".join(words[:n]).strip(" ,.;")
-        if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
+        if _word_at(text, name) >= 0:
             return _subject_of(name)[0]
     return None
 
@@ -951,7 +976,7 @@ def page_products(
             prev = sent
     # "Sản phẩm X của đơn vị đạt 3 sao" on a profile page: the producer is the one its title names.
     back = [p for p in out if p["subject"] is None and p["sentence"]
-            and re.search(re.escape(p["name"]) + _POINTS_BACK, p["sentence"], re.IGNORECASE)]
+            and _points_back(p["name"], p["sentence"])]
     if back:
         profiled = _profiled_subject(title, [s for s in flat if s != title])  # the title repeats itself
         for p in back:
