@@ -13,10 +13,9 @@ from assets.news import news_articles
 from assets.resources import DOMAIN_TAG, DUCKDB_POOL, OcopStore, step_progress
 from assets.spreadsheets import stg_sheet_rows
 from ocop_pipeline.core.coverage import rebuild_coverage
-from ocop_pipeline.core.news_ratings import rebuild_news_ratings
+from ocop_pipeline.core.news_ratings import refresh_news_ratings
 from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
-from ocop_pipeline.news.ratings import stage_news_ratings
 from ocop_pipeline.storage.schema import PRODUCTS, RATINGS, SUBJECTS
 
 CORE_KEYS = {name: dg.AssetKey(["core", name]) for name in ("subjects", "products", "ratings")}
@@ -91,13 +90,15 @@ def news_ratings(context: dg.AssetExecutionContext, store: OcopStore) -> dg.Mate
     of origin 'news': attached to a list product when resolution is sure, else a product and subject
     known only from news; one rating per product, round and stars; a round and stars a list already
     gives is that list rating's evidence (`rating_evidence`); other stars are kept beside it
-    (`rating_disagreements`). List rows are left as they are (see ocop_pipeline/core/news_ratings.py)."""
+    (`rating_disagreements`). List rows are left as they are (see ocop_pipeline/core/news_ratings.py).
+    Skipped, its rows kept, when the articles with rating results, the code, the date and the tables
+    it writes are as the last run left them."""
     with store.connect() as con:
-        staged = stage_news_ratings(con)
-        counts = rebuild_news_ratings(con)
-    context.log.info(f"news ratings: {staged} products reported rated; " +
-                     ", ".join(f"{k} {v}" for k, v in counts.items()))
-    return dg.MaterializeResult(metadata={"dagster/row_count": counts["news_ratings"], "staged": staged, **counts})
+        counts, skipped = refresh_news_ratings(con)
+    context.log.info(("news ratings unchanged, kept: " if skipped else "news ratings: ") +
+                     f"{counts['staged']} products reported rated; " +
+                     ", ".join(f"{k} {v}" for k, v in counts.items() if k != "staged"))
+    return dg.MaterializeResult(metadata={"dagster/row_count": counts["news_ratings"], "skipped": skipped, **counts})
 
 
 @dg.asset(

@@ -13,25 +13,38 @@ Rules:
 - Stars, status and validity of a product the lists have keep following the lists (known_from turns
   'both', nothing else changes); a product known only from news takes them from its news ratings.
 
-The step redoes all its rows each build, after the list rebuild (core/tables.py), in one transaction,
-and then records the tables as it leaves them, so that its rows do not make the next list rebuild
-start from scratch.
+The step redoes all its rows, after the list rebuild (core/tables.py), in one transaction, and then
+records the tables as it leaves them, so that its rows do not make the next list rebuild start from
+scratch. `refresh_news_ratings` skips it when redoing would give the same rows: the articles with rating
+results, this code and the as-of date are those of the last run (`_news_ratings_inputs.inputs`), and
+the tables it writes are exactly as it left them (`state`). Undoing its rows then gives back the list
+tables it last started from, so the rows it would write are the ones already there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sys
 from collections import defaultdict
 from datetime import date
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
 
 from ocop_pipeline.core import rules
 from ocop_pipeline.core.tables import keep_tables_signature
+from ocop_pipeline.entities import attachment, names, subject_types
 from ocop_pipeline.entities.attachment import UNNAMED_SUBJECT, ListProduct, NewsProduct, attach
 from ocop_pipeline.entities.names import parse_subject
+from ocop_pipeline.news import products as news_products, ratings as news_ratings, sentences
+from ocop_pipeline.news.ratings import ARTICLE_COLUMNS, stage_news_ratings
+from ocop_pipeline.runtime.fingerprints import code_hash
+from ocop_pipeline.storage import ids, schema
 from ocop_pipeline.storage.ids import stable_id
-from ocop_pipeline.storage.store import ensure_schema, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.schema import NEWS_RATINGS_INPUTS
+from ocop_pipeline.storage.store import ensure_schema, ensure_tables, frame_for, insert_frame, scalar
 from ocop_pipeline.storage.transactions import transaction
 
 _NEWS_COLUMNS = ("news_rating_id", "article_id", "url", "source_id", "document_id", "product_name", "subject_name",
@@ -63,6 +76,55 @@ def _level(stars: int, written: str | None, on: date | None) -> str:
     if stars == rules.NATIONAL_STARS:
         return "national"
     return written or rules.level_of(stars, on) or "province"
+
+
+# The tables the step reads back or writes: their content as it left them is the skip's `state`.
+_WRITTEN = ("stg_news_ratings", "ratings", "products", "subjects", "entity_review", "rating_evidence",
+            "rating_disagreements")
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """This module and what its rows are made with: the staging of news ratings, the attachment to list
+    products, the name rules, the programme's rules, the ids and columns, and DuckDB (whose hash()
+    the fingerprints use)."""
+    return code_hash((sys.modules[__name__], news_ratings, news_products, sentences, attachment, names,
+                      subject_types, rules, ids, schema), f"duckdb {duckdb.__version__}")
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
+    """Hash of what a run reads besides the tables it writes: the articles with rating results (one
+    aggregate in DuckDB, no row leaves it), the code and the as-of date."""
+    articles = con.execute(f"SELECT count(*), sum(hash({', '.join(ARTICLE_COLUMNS)})) FROM news_articles "
+                           "WHERE has_rating_results").fetchone()
+    return hashlib.sha256(json.dumps([_code_version(), as_of.isoformat(), list(map(str, articles))])
+                          .encode()).hexdigest()
+
+
+def _state(con: duckdb.DuckDBPyConnection) -> str:
+    """Hash of the written tables' rows as they are now."""
+    sql = " UNION ALL ".join(f"SELECT '{table}', count(*), sum(hash(x)) FROM {table} x" for table in _WRITTEN)
+    rows = con.execute(sql).fetchall()
+    return hashlib.sha256(json.dumps(sorted(rows), default=str).encode()).hexdigest()
+
+
+def refresh_news_ratings(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> tuple[dict[str, int], bool]:
+    """Stage the news ratings and rebuild them (`stage_news_ratings`, `rebuild_news_ratings`) unless
+    nothing they depend on changed since the last run. Returns the run's counts (the last run's when
+    skipped; `staged` among them) and whether it was skipped."""
+    as_of = as_of or date.today()
+    ensure_schema(con)
+    ensure_tables(con, [NEWS_RATINGS_INPUTS])
+    inputs = _inputs(con, as_of)
+    kept = con.execute("SELECT inputs, state, counts FROM _news_ratings_inputs").fetchall()
+    if len(kept) == 1 and kept[0][0] == inputs and kept[0][1] == _state(con):
+        return json.loads(kept[0][2]), True
+    staged = stage_news_ratings(con)
+    counts = {"staged": staged, **rebuild_news_ratings(con, as_of)}
+    with transaction(con):
+        con.execute("DELETE FROM _news_ratings_inputs")
+        con.execute("INSERT INTO _news_ratings_inputs VALUES (?, ?, ?)", [inputs, _state(con), json.dumps(counts)])
+    return counts, False
 
 
 def rebuild_news_ratings(con: duckdb.DuckDBPyConnection, as_of: date | None = None) -> dict[str, int]:

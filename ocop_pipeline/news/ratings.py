@@ -125,16 +125,17 @@ def news_rating_rows(article: dict) -> list[dict]:
     return list(rows.values())
 
 
-_ARTICLE_COLUMNS = ("article_id", "url", "source_id", "document_id", "province", "legacy_province", "level",
+# What a news rating row is made from (core/news_ratings.py fingerprints these columns too).
+ARTICLE_COLUMNS = ("article_id", "url", "source_id", "document_id", "province", "legacy_province", "level",
                     "event_date", "published", "extracted_json", "body_text")
 
 
 def stage_news_ratings(con: duckdb.DuckDBPyConnection) -> int:
     """Replace `stg_news_ratings` from every article with rating results; returns its row count.
     Cheap (JSON already extracted), so it is redone whole: the same articles give the same rows."""
-    cursor = con.execute(f"SELECT {', '.join(_ARTICLE_COLUMNS)} FROM news_articles "
+    cursor = con.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM news_articles "
                          "WHERE has_rating_results ORDER BY article_id")
-    rows = [r for values in cursor.fetchall() for r in news_rating_rows(dict(zip(_ARTICLE_COLUMNS, values,
+    rows = [r for values in cursor.fetchall() for r in news_rating_rows(dict(zip(ARTICLE_COLUMNS, values,
                                                                                     strict=True)))]
     with transaction(con):
         con.execute("DELETE FROM stg_news_ratings")

@@ -720,6 +720,20 @@ CORE_INPUTS = Table(
     published=False,
 )
 
+NEWS_RATINGS_INPUTS = Table(
+    "_news_ratings_inputs",
+    "bookkeeping",
+    "What the news ratings were last built from (core/news_ratings.py): the step is skipped while the "
+    "articles with rating results, the code and the as-of date are the same and the tables it writes are "
+    "as it left them.",
+    (
+        _c("inputs", "VARCHAR", "Hash of the articles with rating results, the code and the as-of date."),
+        _c("state", "VARCHAR", "Hash of the tables the step wrote, as it left them."),
+        _c("counts", "VARCHAR", "The counts the step reported (JSON), reported again when it is skipped."),
+    ),
+    published=False,
+)
+
 # The dataset: every table researchers may query (documented, published when `published`).
 ALL_TABLES: tuple[Table, ...] = (
     SOURCES, DOCUMENTS, STG_SHEET_ROWS, REJECTS, SUBJECTS, PRODUCTS, RATINGS, NEWS_ARTICLES, NEWS_FACTS, MENTIONS,
@@ -728,6 +742,7 @@ ALL_TABLES: tuple[Table, ...] = (
 )
 BOOKKEEPING_TABLES: tuple[Table, ...] = (
     PAGE_CHECKS, MENTION_INPUTS, MENTION_TEXT_KEYS, MENTION_ENTITIES, MENTION_ARTICLES, RESOLUTION_CACHE, CORE_INPUTS,
+    NEWS_RATINGS_INPUTS,
 )
 TABLES = {t.name: t for t in (*ALL_TABLES, *BOOKKEEPING_TABLES)}
 

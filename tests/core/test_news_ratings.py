@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 from ocop_pipeline.core.coverage import rebuild_coverage
-from ocop_pipeline.core.news_ratings import rebuild_news_ratings
+from ocop_pipeline.core.news_ratings import rebuild_news_ratings, refresh_news_ratings
 from ocop_pipeline.core.reconcile import rebuild_reconciliation
 from ocop_pipeline.core.tables import rebuild_core
 from ocop_pipeline.entities.attachment import ListProduct, NewsProduct, attach
@@ -111,6 +111,38 @@ def test_rerun_gives_the_same_rows_and_the_list_rebuild_keeps_its_fingerprint(co
     assert "nothing rebuilt" in lines[0]  # the news rows did not make the list rebuild start over
     _build(con)
     assert con.execute("SELECT * FROM ratings ORDER BY rating_id").fetchall() == first
+
+
+def _news_rows(con):
+    return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("stg_news_ratings", "ratings", "products", "subjects", "rating_evidence")]
+
+
+def test_refresh_skips_only_when_articles_code_date_and_tables_are_as_it_left_them(con):
+    _lists(con)
+    _article(con, "a1", [("Nem chua Thanh", "Hộ kinh doanh Lê Văn An", 3, None),
+                         ("Mật ong hoa nhãn", "HTX NN Yên Mông", 3, None)], decisions=[DECISION])
+    counts, skipped = refresh_news_ratings(con, as_of=AS_OF)
+    assert not skipped and counts["staged"] == 2 and counts["news_only_products"] == 1
+    first = _news_rows(con)
+    again, skipped = refresh_news_ratings(con, as_of=AS_OF)
+    assert skipped and again == counts and _news_rows(con) == first
+
+    # A row of a written table deleted by hand: redone, and the row is back.
+    con.execute("DELETE FROM ratings WHERE origin = 'news'")
+    counts, skipped = refresh_news_ratings(con, as_of=AS_OF)
+    assert not skipped and _news_rows(con) == first
+
+    # Another day: statuses may change, so it is redone.
+    assert refresh_news_ratings(con, as_of=date(2023, 6, 2))[1] is False
+    assert refresh_news_ratings(con, as_of=date(2023, 6, 2))[1] is True
+
+    # An article with rating results added: redone, with its product.
+    _article(con, "a2", [("Chè lam Phủ Quảng", "HTX Chè lam", 4, None)])
+    counts, skipped = refresh_news_ratings(con, as_of=date(2023, 6, 2))
+    assert not skipped and counts["staged"] == 3 and counts["news_only_products"] == 2
+    names = {r[0] for r in con.execute("SELECT name FROM products WHERE known_from = 'news'").fetchall()}
+    assert names == {"Nem chua Thanh", "Chè lam Phủ Quảng"}
 
 
 def test_news_only_rating_without_decision_counts_from_the_article_date_and_flags_it(con):

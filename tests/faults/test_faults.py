@@ -322,7 +322,7 @@ SQL_PLACEHOLDERS = {
     "limit", "int(sample_size)",  # integers
     "failing_sql",  # quality: the check's own SQL, parameters bound separately
     "RATING_HISTORY_SELECT", "RECONCILE_SELECT", "ENDS_ON",  # module constants (ENDS_ON: core/rules.py)
-    "COVERAGE_SELECT", "', '.join(_NEWS_COLUMNS)", "', '.join(_ARTICLE_COLUMNS)",  # module constants
+    "COVERAGE_SELECT", "', '.join(_NEWS_COLUMNS)", "', '.join(ARTICLE_COLUMNS)",  # module constants
     # core/rules.py's SQL for validity and status, applied to a constant expression of news_ratings.py
     "rules.valid_until_sql('coalesce(decision_date, article_date)')", "rules.valid_until_sql(latest)",
     "rules.status_sql(latest, '?')",
