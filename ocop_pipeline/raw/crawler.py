@@ -204,6 +204,8 @@ def extract_links(html: str, base_url: str, selector: str, allowed_hosts: set[st
 def pdf_links(html: str, base_url: str, allowed_hosts: set[str]) -> list[str]:
     """Links to PDF documents (".pdf" path or type="application/pdf"), on-site, in page order."""
     out: list[str] = []
+    if "pdf" not in html.lower():
+        return out  # most pages link none: parsing the whole page to find that was a quarter of a crawl
     for node in LexborHTMLParser(html).css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
         typ = (node.attributes.get("type") or "").lower()

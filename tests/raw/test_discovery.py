@@ -21,7 +21,7 @@ from ocop_pipeline.raw.bounds import (
     MAX_SITEMAPS_PER_CRAWL,
     MAX_URLS_PER_FEED,
 )
-from ocop_pipeline.raw.crawler import SiteSource, _join, crawl, normalize_url
+from ocop_pipeline.raw.crawler import SiteSource, _join, crawl, normalize_url, pdf_links
 from ocop_pipeline.raw.discovery import discover
 from ocop_pipeline.raw.news_landing import land_news
 from ocop_pipeline.raw.replay import SnapshotServer
@@ -284,3 +284,12 @@ def test_the_bundled_sites_without_selectors_are_found_by_their_method(capsys, s
     found = json.loads(capsys.readouterr().out)
     assert found["method"] == method and len(found["urls"]) == 2 and found["rejects"] == []
     assert all(urlsplit(u).hostname in source.replace("news_", "").replace("_", ".") for u in found["urls"])
+
+
+def test_pdf_links_reads_the_path_or_the_type_in_any_case_and_only_on_site() -> None:
+    page = ('<p><a href="/files/QD-1234.PDF">Quyết định</a> <a href="/tai-ve?id=7" type="Application/PDF">Phụ lục</a>'
+            ' <a href="https://other.example/x.pdf">elsewhere</a> <a href="/files/QD-1234.PDF#page=2">again</a>'
+            ' <a href="/tin/bai-viet.html">a story</a></p>')
+    assert pdf_links(page, "https://tinh.gov.vn/tin/1.html", {"tinh.gov.vn"}) == [
+        "https://tinh.gov.vn/files/QD-1234.PDF", "https://tinh.gov.vn/tai-ve?id=7"]
+    assert pdf_links('<a href="/tin/2.html">no document</a>', "https://tinh.gov.vn/", {"tinh.gov.vn"}) == []
