@@ -14,3 +14,6 @@ if [ ! -x .venv/bin/uv ]; then
 fi
 .venv/bin/uv pip install -q -p .venv/bin/python --compile-bytecode -r requirements.lock
 .venv/bin/uv pip install -q -p .venv/bin/python --compile-bytecode --no-deps -e .
+# The project's own modules too (an editable install is not compiled): storage/schema.py alone took
+# 0.1 s to compile on every start. compileall rewrites only what changed since.
+.venv/bin/python -m compileall -q -j 0 ocop_pipeline assets >/dev/null
