@@ -18,7 +18,7 @@ from ocop_pipeline.news import article as articles
 from ocop_pipeline.raw.crawler import SiteSource
 from ocop_pipeline.runtime import progress
 from ocop_pipeline.news.page_text import PageRefused
-from ocop_pipeline.runtime.parallel import Unfinished, budget_map
+from ocop_pipeline.runtime.parallel import Unfinished, budget_map, read_ahead
 from ocop_pipeline.settings import Paths, page_budget_s, page_memory_mb
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame
@@ -112,10 +112,12 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
             report.unchanged += 1
         else:
             todo.append((uri, document_id, source_id, raw_path))
-    jobs = [(str(paths.data_dir / raw_path), uri, _body_hint(by_name.get(source_id)))
-            for uri, _, source_id, raw_path in todo]
+    jobs = [_Job(str(paths.data_dir / raw_path), uri, document_id, source_id, _body_hint(by_name.get(source_id)),
+                 by_name[source_id].province if source_id in by_name else None)
+            for uri, document_id, source_id, raw_path in todo]
     budget = page_budget_s()
-    extracted = budget_map(_extract_job, jobs, budget, memory_mb=page_memory_mb())
+    # Read ahead: the workers go on extracting while this process writes a batch.
+    extracted = read_ahead(budget_map(_extract_job, jobs, budget, memory_mb=page_memory_mb()))
     task = progress.task("extract pages", unit="pages", total=len(todo))
     for start in range(0, len(todo), WRITE_BATCH):
         batch = todo[start:start + WRITE_BATCH]
@@ -127,9 +129,7 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
                 reject_batch.append(_reject(uri, document_id, source_id, result, version))
                 task.advance(with_results=report.with_results)
                 continue
-            site = by_name.get(source_id)
-            article, facts = article_rows(result, article_id=stable_id("article", uri), url=uri, source_id=source_id,
-                                          document_id=document_id, fallback_province=site.province if site else None)
+            article, facts = result
             article_batch.append(article)
             fact_batch += facts
             report.with_results += int(article["has_rating_results"])
@@ -197,19 +197,34 @@ def published_from_hints(body: bytes, hints: dict) -> date | None:
         return None  # the page changed its date format: the extractor's own date finding still applies
 
 
-def _extract_job(job: tuple[str, str, dict]) -> dict | str:
-    """Extract one landed page (in a worker process), its site's hints applied; or the one-line
-    reason it is refused (not a text page, outside the page bounds of news/page_text)."""
-    path, url, hints = job
+@dataclass(frozen=True)
+class _Job:
+    """One landed page to extract, with what its rows need: its document, its site's hints and province."""
+
+    path: str
+    url: str
+    document_id: str
+    source_id: str
+    hints: dict
+    site_province: str | None
+
+
+def _extract_job(job: _Job) -> tuple[dict, list[dict]] | str:
+    """Extract one landed page (in a worker process), its site's hints applied, as its `news_articles`
+    row and `news_facts` rows (shaped here, beside the extraction, not in the process that writes
+    them); or the one-line reason it is refused (not a text page, outside the page bounds of
+    news/page_text)."""
     try:
-        body = Path(path).read_bytes()
+        body = Path(job.path).read_bytes()
     except OSError as exc:
         return f"landed page unreadable ({exc.strerror or exc})"
     reason = not_text_reason(body)
     if reason:
         return reason
     try:
-        return articles.extract_article(body, url=url, body_selector=hints.get("body_selector"),
-                                        published_hint=published_from_hints(body, hints))
+        result = articles.extract_article(body, url=job.url, body_selector=job.hints.get("body_selector"),
+                                          published_hint=published_from_hints(body, job.hints))
     except PageRefused as exc:
         return exc.reason
+    return article_rows(result, article_id=stable_id("article", job.url), url=job.url, source_id=job.source_id,
+                        document_id=job.document_id, fallback_province=job.site_province)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -218,3 +220,56 @@ def budget_map(func: Callable[[T], R], items: Sequence[T], budget_s: float, *, w
 def _replace(w: _Worker, ctx, func, budget_s: float, memory_mb: int | None) -> _Worker:
     w.end(kill=True)
     return _Worker(ctx, func, budget_s, memory_mb)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading ahead of a slow consumer
+# ---------------------------------------------------------------------------------------------
+
+
+def read_ahead(items: Iterator[T], depth: int = 1024) -> Iterator[T]:
+    """`items`, advanced by a thread up to `depth` items ahead of the consumer.
+
+    For `budget_map`, whose workers wait for it to hand out the next item: a consumer that stops to
+    write a batch to DuckDB would otherwise leave every worker idle while it writes. An exception
+    raised by `items` is raised here, in order; closing this iterator early stops the thread."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pump() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    break
+            else:
+                put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 -- handed to the consumer, which raises it
+            put(("error", exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()  # a generator's own cleanup (budget_map ends its workers) runs now
+
+    thread = threading.Thread(target=pump, name="read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = buffer.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        thread.join()

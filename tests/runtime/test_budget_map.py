@@ -2,12 +2,13 @@
 
 import os
 import signal
+import threading
 import time
 
 import pytest
 
 from ocop_pipeline import settings
-from ocop_pipeline.runtime.parallel import Unfinished, budget_map, hard_limit_s
+from ocop_pipeline.runtime.parallel import Unfinished, budget_map, hard_limit_s, read_ahead
 
 
 def _work(x):
@@ -61,3 +62,51 @@ def test_the_budget_is_a_setting(monkeypatch):
     monkeypatch.setenv("OCOP_PAGE_MEMORY_MB", "0")
     with pytest.raises(ValueError, match="OCOP_PAGE_MEMORY_MB='0': must be above 0"):
         settings.page_memory_mb()
+
+
+# -- read_ahead ------------------------------------------------------------------------------------
+
+
+def _slow_squares(n: int):
+    for i in range(n):
+        yield i * i
+
+
+def test_read_ahead_keeps_order_and_raises_where_the_items_raised():
+    assert list(read_ahead(_slow_squares(5000), depth=16)) == [i * i for i in range(5000)]
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("row 3 is bad")
+
+    got = []
+    with pytest.raises(ValueError, match="row 3 is bad"):
+        for x in read_ahead(failing()):
+            got.append(x)
+    assert got == [1, 2]
+
+
+def test_read_ahead_closed_early_stops_its_thread_and_closes_the_items():
+    closed = threading.Event()
+
+    def endless():
+        try:
+            i = 0
+            while True:
+                yield i
+                i += 1
+        finally:
+            closed.set()
+
+    it = read_ahead(endless(), depth=4)
+    assert [next(it) for _ in range(10)] == list(range(10))
+    it.close()
+    assert closed.wait(5)
+    assert not any(t.name == "read-ahead" for t in threading.enumerate())
+
+
+def test_read_ahead_over_budget_map_still_stops_a_slow_item():
+    # budget_map forks its workers from the read-ahead thread: the workers' alarm must still fire.
+    out = list(read_ahead(budget_map(_work, [1, "sleep", "stuck", 2], 0.5, workers=2)))
+    assert out == [2, Unfinished("took longer than 0.5 s"), Unfinished("took longer than 0.5 s"), 4]
