@@ -14,6 +14,7 @@ import csv
 import importlib
 import pkgutil
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -218,15 +219,25 @@ def extract_article(
     *,
     published_hint: date | None = None,
     body_selector: str | None = None,
+    date_hint: Mapping[str, str | None] | None = None,
 ) -> dict:
     """Read one news page (HTML bytes/str or plain text) and return its OCOP facts.
+
+    `date_hint`: where the site writes its publication date, as its registry YAML says
+    (`date_selector`, `date_attribute`, `date_format`); what it finds is the `published_hint`
+    unless one is given.
 
     Keys (always present; no value -> None or []): url, title, published, event_date, province,
     legacy_province, district, district_type, commune, level, has_rating_results, counts,
     cumulative, products, targets, decisions, documents, facts, language, body_text, encoding,
     notes, parser_version.
     """
-    page = page_text(content, body_selector=body_selector)
+    hint = date_hint or {}
+    by_format = hint.get("date_selector") and hint.get("date_format")
+    page = page_text(content, body_selector=body_selector, date_selector=hint.get("date_selector") if by_format else None,
+                     date_attribute=hint.get("date_attribute"))
+    if published_hint is None and by_format:
+        published_hint = ND.hinted_date(page.hinted_date, hint["date_format"])
     notes: list[str] = []
     published = page.published or published_hint
     if page.published is None and published_hint is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ocop_pipeline.news import patterns
 from ocop_pipeline.news import sentences as NS
@@ -271,3 +271,17 @@ def fallback_event_date(
             except ValueError:
                 continue
     return None, None
+
+
+def hinted_date(raw: str | None, fmt: str | None) -> date | None:
+    """The publication date written in the element a site's registry names, in the format the registry
+    gives (a strptime format, or "iso8601"); None if absent or written otherwise (the site changed its
+    format: the extractor's own date finding still applies)."""
+    if not raw or not fmt:
+        return None
+    try:
+        if fmt == "iso8601":
+            return datetime.fromisoformat(raw).date()
+        return datetime.strptime(raw, fmt).date()
+    except ValueError:
+        return None

@@ -171,32 +171,6 @@ def _body_hint(site: SiteSource | None) -> dict:
     return {k: hints.get(k) for k in ("body_selector", "date_selector", "date_attribute", "date_format")}
 
 
-def published_from_hints(body: bytes, hints: dict) -> date | None:
-    """The publication date where the site's YAML says it is, in the format it says; None if absent."""
-    selector, fmt = hints.get("date_selector"), hints.get("date_format")
-    if not selector or not fmt:
-        return None
-    from selectolax.lexbor import LexborHTMLParser
-
-    from ocop_pipeline.raw.http_client import detect_encoding
-
-    from ocop_pipeline.news.page_text import check_markup
-
-    text = body.decode(detect_encoding(body), errors="replace")
-    check_markup(text)  # PageRefused before the parser meets a page too deep for it
-    node = LexborHTMLParser(text).css_first(selector)
-    if node is None:
-        return None
-    raw = (node.attributes.get(hints["date_attribute"]) if hints.get("date_attribute") else node.text()) or ""
-    raw = raw.strip()
-    try:
-        if fmt == "iso8601":
-            return datetime.fromisoformat(raw).date()
-        return datetime.strptime(raw, fmt).date()
-    except ValueError:
-        return None  # the page changed its date format: the extractor's own date finding still applies
-
-
 @dataclass(frozen=True)
 class _Job:
     """One landed page to extract, with what its rows need: its document, its site's hints and province."""
@@ -223,7 +197,7 @@ def _extract_job(job: _Job) -> tuple[dict, list[dict]] | str:
         return reason
     try:
         result = articles.extract_article(body, url=job.url, body_selector=job.hints.get("body_selector"),
-                                          published_hint=published_from_hints(body, job.hints))
+                                          date_hint=job.hints)
     except PageRefused as exc:
         return exc.reason
     return article_rows(result, article_id=stable_id("article", job.url), url=job.url, source_id=job.source_id,

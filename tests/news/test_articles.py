@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from ocop_pipeline.news.article import extract_article, province_of_domain
-from ocop_pipeline.news.page_text import decode_bytes
+from ocop_pipeline.news.dates import hinted_date
+from ocop_pipeline.news.page_text import decode_bytes, page_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -417,3 +418,30 @@ def test_rewritten_patterns_match_their_plain_forms():
         first = event_plain.match(text)
         rest = NC._rx("event_rest", ND._EVENT_RX_REST).finditer(text, first.end() if first else 1)
         assert [m.span() for m in event_plain.finditer(text)] == [m.span() for m in ([first] if first else []) + list(rest)]
+
+
+_DATED = ("<html><head><title>Tin tức</title></head><body><div class='menu'><a href='/'>Trang chủ</a></div>"
+          "<div class='detail'><h1>Sơn La có thêm 12 sản phẩm OCOP</h1>{date}"
+          "<p>UBND tỉnh Sơn La công nhận 12 sản phẩm đạt chuẩn OCOP 3 sao.</p></div></body></html>")
+
+
+def test_the_sites_date_element_is_read_on_the_page_readers_tree_and_in_the_sites_format():
+    page = _DATED.format(date="<span class='date'> <b>14:05</b>, 21/07/2020 </span>")
+    # nested markup and the reader's block marks left out, spaces trimmed
+    assert page_text(page, date_selector="div.detail span.date").hinted_date == "14:05, 21/07/2020"
+    assert page_text(page, date_selector="span.missing").hinted_date is None
+    assert hinted_date("14:05, 21/07/2020", "%H:%M, %d/%m/%Y") == date(2020, 7, 21)
+    assert hinted_date("2018-09-27T08:15:00+07:00", "iso8601") == date(2018, 9, 27)
+    assert hinted_date("Thứ hai, 21-07-2020", "%H:%M, %d/%m/%Y") is None  # the site changed its format
+    assert hinted_date(None, "%d/%m/%Y") is None
+
+
+def test_the_sites_date_attribute_gives_the_published_date_the_page_does_not_write():
+    # a <span datetime>, which the page reader does not read on its own
+    page = _DATED.format(date="<span class='pub' datetime='2018-09-27T08:15:00+07:00'>Thứ năm</span>").encode()
+    hint = {"date_selector": "span.pub", "date_attribute": "datetime", "date_format": "iso8601"}
+    r = extract_article(page, date_hint=hint)
+    assert r["published"] == "2018-09-27" and "published date from hint" in r["notes"]
+    assert extract_article(page)["published"] is None
+    # a hint given by the caller is the one kept
+    assert extract_article(page, date_hint=hint, published_hint=date(2018, 9, 1))["published"] == "2018-09-01"
