@@ -356,7 +356,9 @@ def extract_article(
             elif ms:
                 carry = None
             elif carry and NC.cue_list(low):
-                carry = carry if _rx("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"]).search(sent) else None
+                # re.I on the sentence, or the same lower-cased on `low` when that finds the same.
+                aim = patterns.search_ignorecase("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"], sent, low)
+                carry = carry if aim else None
             if plan:
                 context_period = period
 
