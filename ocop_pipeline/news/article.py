@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import csv
 import importlib
+import importlib.util
 import pkgutil
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlsplit
 
 from ocop_pipeline.geo.admin_units import (
@@ -60,9 +63,23 @@ def extractor_version() -> str:
     for package in (news, text, geo):
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             if package is not news or info.name != "staging":
-                modules.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+                modules.append(_source_only(f"{package.__name__}.{info.name}"))
     data = sorted((Path(__file__).parents[1] / "data").glob("*.csv"))
     return f"{PARSER_VERSION}+{code_hash(modules, data=data)[:12]}"
+
+
+def _source_only(name: str) -> ModuleType:
+    """The module if it is loaded, else a stand-in that names its source file: code_hash reads only
+    `__file__`, and importing the modules extraction never uses (news.ratings pulls in the storage
+    layer and DuckDB) cost 0.3 s of CPU on the first page of every process."""
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.origin, name
+    stand_in = ModuleType(name)
+    stand_in.__file__ = spec.origin
+    return stand_in
 
 _COUNT_KEYS = ("total", "stars_3", "stars_4", "stars_5", "subjects")
 # A sentence without one of these words holds no count of products or subjects.
@@ -71,6 +88,8 @@ _UNIT_WORDS = ("sản phẩm", "chủ thể", "tổ chức kinh tế", "product"
 _rx = patterns.compiler(__name__, re.IGNORECASE)
 # The heading of a plan's objectives ("I. MỤC TIÊU", "Mục tiêu cụ thể:").
 _PLAN_HEADING = r"^\s*(?:[IVX]+\.|\d+\.)?\s*(?:mục\s+tiêu|chỉ\s+tiêu)\b"
+# The words that make a sentence naming a period a plan's ("giai đoạn 2021-2025", "kế hoạch năm 2024").
+_PLAN_WORDS = r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan"
 
 
 
@@ -201,6 +220,42 @@ def _is_merged(current_name: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+# What one sentence gives depends on the sentence alone (and the page's language; for mentions, on
+# the mode carried from the sentence before): read once for all the pages that repeat it. A few
+# thousand entries hold a site's boilerplate and a page's repeats, not a whole crawl.
+_SENTENCE_CACHE = 4096
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _sentences(paragraph: str) -> tuple[str, ...]:
+    return tuple(NS.sentences(paragraph))
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _sentence_facts(sent: str, language: str | None) -> tuple[str | None, str, bool, bool, str, str]:
+    """(period, lower-cased sentence, whether it may hold a count, whether it states a plan's period,
+    the sentence the mentions read, and that one lower-cased)."""
+    # Cheap gates: most sentences carry no number and name no product.
+    low = sent.lower()
+    period = NDE.period_of(sent, low) if "20" in sent else None
+    units = any(u in low for u in _UNIT_WORDS)
+    # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
+    # `msent` is the sentence the mentions (and their offsets) refer to.
+    msent = NN.digits_for_words(sent, low, english=language != "vi") if units else sent
+    mlow = low if msent is sent else msent.lower()
+    has_num = language == "en" or _rx("digit", "[0-9]", 0).search(msent) is not None
+    gate = has_num and units
+    plan = bool(period) and patterns.lower_rx("plan", _PLAN_WORDS).search(low) is not None
+    return period, low, gate, plan, msent, mlow
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _mentions(msent: str, carry: str | None, mlow: str) -> tuple[NC.Quantity, ...]:
+    # Shared by every page that repeats the sentence: nothing changes a Quantity once made (a plan's
+    # section reads copies of them as targets).
+    return tuple(NC.mentions(msent, carry, mlow))
+
+
 def _empty_counts() -> dict[str, int | None]:
     return {k: None for k in _COUNT_KEYS}
 
@@ -270,14 +325,12 @@ def extract_article(
     context_period: str | None = None
     other: list[tuple[NC.Quantity, str, str | None]] = []
     english = language == "en"
-    # Pages repeat sentences (a lead above and inside the body, a caption, a closing line): what a
-    # sentence gives depends on the sentence (and, for mentions, on the carried mode) alone, so each
-    # distinct one is read once. Repeats get the same Quantity objects and product dicts; the only
-    # later change to a Quantity (batch -> candidate) is made to every one alike.
+    # Pages repeat sentences (a lead above and inside the body, a caption, a closing line), and so
+    # does a site across its pages: each distinct one is read once per page here (so that a repeat
+    # gets the very objects its first reading gave: figures.py compares sentences by identity), and
+    # its reading is kept across pages by _sentence_facts and _mentions.
     sent_info: dict[str, tuple[str | None, str, bool, bool, str, str]] = {}
-    mention_memo: dict[tuple[str, str | None], list[NC.Quantity]] = {}
-    digit_rx = _rx("digit", "[0-9]", 0)
-    plan_rx = patterns.lower_rx("plan", r"giai\s+đoạn|kế\s+hoạch|mục\s+tiêu|chương\s+trình|period|plan")
+    mention_memo: dict[tuple[str, str | None], tuple[NC.Quantity, ...]] = {}
     occurrences: list[NF.Occurrence] = []
     plan_section = False
     para_sents: list[list[str]] = []  # the sentences of each body block, for the product lists
@@ -290,30 +343,19 @@ def extract_article(
             plan_section = False
         carry: str | None = None
         para_sents.append([])
-        for si, sent in enumerate(NS.sentences(para)):
+        for si, sent in enumerate(_sentences(para)):
             all_sents.append(sent)
             para_sents[-1].append(sent)
             info = sent_info.get(sent)
             if info is None:
-                # Cheap gates: most sentences carry no number and name no product.
-                low = sent.lower()
-                period = NDE.period_of(sent, low) if "20" in sent else None
-                units = any(u in low for u in _UNIT_WORDS)
-                # Numbers written as words ("bốn sản phẩm", "Eight products") are read as digits:
-                # `msent` is the sentence the mentions (and their offsets) refer to.
-                msent = NN.digits_for_words(sent, low, english=language != "vi") if units else sent
-                mlow = low if msent is sent else msent.lower()
-                has_num = english or digit_rx.search(msent) is not None
-                gate = has_num and units
-                plan = bool(period) and plan_rx.search(low) is not None
-                info = sent_info[sent] = (period, low, gate, plan, msent, mlow)
+                info = sent_info[sent] = _sentence_facts(sent, language)
             period, low, gate, plan, msent, mlow = info
             if gate:
                 ms = mention_memo.get((msent, carry))
                 if ms is None:
-                    ms = mention_memo[(msent, carry)] = NC.mentions(msent, carry, mlow)
+                    ms = mention_memo[(msent, carry)] = _mentions(msent, carry, mlow)
             else:
-                ms = []
+                ms = ()
             if plan_section and ms:
                 ms = [m if m.mode in ("target", "forecast") else replace(m, mode="target") for m in ms]
             for m in ms:
@@ -325,7 +367,9 @@ def extract_article(
             elif ms:
                 carry = None
             elif carry and NC.cue_list(low):
-                carry = carry if _rx("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"]).search(sent) else None
+                # re.I on the sentence, or the same lower-cased on `low` when that finds the same.
+                aim = patterns.search_ignorecase("tcue", NC._CUES["target"] + "|" + NC._CUES["forecast"], sent, low)
+                carry = carry if aim else None
             if plan:
                 context_period = period
 

@@ -89,6 +89,11 @@ def _points_star(low: str) -> tuple[int | None, str | None]:
     return (4 if p >= 70 else 3 if p >= 50 else None), None
 
 
+# star_info gives (None, None) for a text whose lower case holds none of these: a star, the national
+# tier's name, points.
+_STAR_INFO_WORDS = ("sao", "*", "★", "star", "quốc gia", "điểm", "point")
+
+
 @lru_cache(maxsize=8192)
 def star_info(text: str) -> tuple[int | None, str | None]:
     """(stars, status) that a header, predicate or item gives: (4, None); (None, 'potential_5_star')
@@ -703,11 +708,16 @@ def _count_value(word: str | None) -> int | None:
 
 
 _LEAD_MARK = r"^\s*(?:cụ\s+thể\s*,?\s*)?(?:bao\s+gồm|gồm(?:\s+có)?|these\s+include|they\s+comprise|they\s+include|including|namely)\s*:?\s*"
+# The first letters of _LEAD_MARK's words in any case, and the two letters re.I also takes for "i".
+_LEAD_FIRST = frozenset("cbgtinCBGTIN\u0130\u0131")
 
 
 def _lists_of(sentence: str, prev: str | None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
     """_lists_in, read once per sentence (and per previous sentence only when it is the header)."""
-    return _lists_cached(sentence, prev if _rx("leadmark", _LEAD_MARK).match(sentence) else None)
+    # _LEAD_MARK (re.I, anchored) opens, after spaces, with one of _LEAD_FIRST: most sentences are
+    # ruled out by their first letter before the case-insensitive pattern is tried.
+    leads = prev is not None and sentence.lstrip()[:1] in _LEAD_FIRST and _rx("leadmark", _LEAD_MARK).match(sentence)
+    return _lists_cached(sentence, prev if leads else None)
 
 
 @lru_cache(maxsize=8192)
@@ -804,6 +814,10 @@ def _subject_sentence(sentence: str) -> tuple[str, str] | None:
     phường W đạt 3 sao": (list text, predicate)."""
     sentence = _rx("adverbial", r"^\s*(?:trong\s+đó|cụ\s+thể|đặc\s+biệt|ngoài\s+ra|theo\s+đó|bên\s+cạnh\s+đó|riêng|"
                    r"đáng\s+chú\s+ý|in\s+particular|meanwhile|besides)\s*,\s*").sub("", sentence)
+    # The predicate is a part of the sentence: without a word star_info reads, it gives no star.
+    low = sentence.lower()
+    if not any(w in low for w in _STAR_INFO_WORDS):
+        return None
     listed, predicate = _cut_predicate(sentence)
     if not predicate or star_info(predicate) == (None, None):
         return None
