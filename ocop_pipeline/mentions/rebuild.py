@@ -36,13 +36,13 @@ def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) 
     """Mentions in (article_id, text, province, key) items; keys made here (key None) come back too."""
     from ocop_pipeline.mentions.matching import text_key
 
-    found, made = [], []
+    made, articles = [], []
     for article_id, text, province, key in batch:
         if key is None:
             key = text_key(text or "")
             made.append((article_id, key))
-        found += [m.__dict__ for m in _MENTION_INDEX.find_in_key(article_id, key, province)]
-    return found, made
+        articles.append((article_id, key, province))
+    return [m.__dict__ for mentions in _MENTION_INDEX.find_in_keys(articles) for m in mentions], made
 
 
 def _match_in_workers(index: object, items: list[tuple[str, str | None, str | None, str | None]],
