@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -91,8 +91,8 @@ class _FuzzyNames:
     # the articles of none. A name needs `pairs_needed` of its pairs, so one of any (pairs -
     # pairs_needed + 1) of them; it is filed under its rarest so many, and an article meets only the
     # names under one of its pairs.
-    postings_in_province: dict[str | None, dict[int, np.ndarray]]
-    postings_unknown: dict[int, np.ndarray]
+    postings_in_province: dict[str | None, dict[int, tuple[int, ...]]]
+    postings_unknown: dict[int, tuple[int, ...]]
 
 
 def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
@@ -250,8 +250,8 @@ class MentionIndex:
                 for p in filed:
                     unknown_rows.setdefault(p, []).append(row)
 
-        def arrays(rows_by_pair: dict[int, list[int]]) -> dict[int, np.ndarray]:
-            return {p: np.array(rows, dtype=np.int64) for p, rows in rows_by_pair.items()}
+        def rows_tuples(rows_by_pair: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
+            return {p: tuple(rows) for p, rows in rows_by_pair.items()}
 
         word_rows = [sorted(set(map(word_id.__getitem__, tokens_of[i]))) for i in fuzzy]
         self._fuzzy = _FuzzyNames(
@@ -260,7 +260,7 @@ class MentionIndex:
             np.array([len(ids) - _missing_allowed(len(ids)) for ids in word_rows], dtype=np.int32),
             padded([sorted(map(pair_id.__getitem__, bigrams[i])) for i in fuzzy], len(pair_id)),
             np.array([self._pairs_needed[i] for i in fuzzy], dtype=np.int32),
-            {province: arrays(t) for province, t in in_province.items()}, arrays(unknown_rows))
+            {province: rows_tuples(t) for province, t in in_province.items()}, rows_tuples(unknown_rows))
 
     def _fuzzy_candidates(self, articles: Sequence[tuple[list[str], str | None]]) -> list[list[int]]:
         """For each (words of its key, province) article, the fuzzy-eligible names it may link: enough
@@ -270,11 +270,13 @@ class MentionIndex:
         hundred numpy calls per article cost more than the counting)."""
         names, out = self._fuzzy, [[] for _ in articles]
         n_words, n_pairs, n_names = len(self._word_id), len(self._pair_id), len(names.entity_index)
-        get = self._word_id.get
-        ids = np.array([get(w, n_words) for words, _ in articles for w in words], dtype=np.int64)
+        get, absent = self._word_id.get, repeat(n_words)
+        lengths = [len(words) for words, _ in articles]
+        ids = np.fromiter(chain.from_iterable(map(get, words, absent) for words, _ in articles), dtype=np.int64,
+                          count=sum(lengths))
         if not n_names or not ids.size:
             return out
-        article_of = np.repeat(np.arange(len(articles)), [len(words) for words, _ in articles])
+        article_of = np.repeat(np.arange(len(articles)), lengths)
         known = ids < n_words
         present = np.zeros((len(articles), n_words + 1), dtype=np.int8)
         present[article_of[known], ids[known]] = 1
@@ -286,35 +288,32 @@ class MentionIndex:
         pair_article, pair = article_of[:-1][adjacent][hit], self._pair_code_ids[at[hit]]
         paired = np.zeros((len(articles), n_pairs + 1), dtype=np.int8)
         paired[pair_article, pair] = 1
-        # Each article's distinct pairs, in order of article, then the names filed under them.
+        # Each article's distinct pairs, in order of article, then the names filed under them, as
+        # article * n_names + row: in order of article, then of entity (rows are in entity order).
         distinct = np.unique(pair_article * n_pairs + pair)
         bounds = np.searchsorted(distinct // n_pairs, np.arange(len(articles) + 1)).tolist()
         pairs_of = (distinct % n_pairs).tolist()
-        filed: list[np.ndarray] = []
-        filed_article: list[int] = []
+        met: list[int] = []
         for a, (_, province) in enumerate(articles):
             mine = pairs_of[bounds[a]:bounds[a + 1]]
             if not mine:
                 continue
             tables = [names.postings_unknown] if province is None else [
                 t for t in (names.postings_in_province.get(province), names.postings_in_province.get(None)) if t]
+            rows: set[int] = set()
             for table in tables:
                 for p in mine:
-                    rows = table.get(p)
-                    if rows is not None:
-                        filed.append(rows)
-                        filed_article.append(a)
-        if not filed:
+                    rows.update(table.get(p, ()))
+            base = a * n_names
+            met += [base + r for r in rows]
+        if not met:
             return out
-        met = np.unique(np.repeat(np.array(filed_article, dtype=np.int64), [len(r) for r in filed]) * n_names
-                        + np.concatenate(filed))
-        article, rows = met // n_names, met % n_names
+        codes = np.sort(np.array(met, dtype=np.int64))
+        article, rows = codes // n_names, codes % n_names
         keep = present[article[:, None], names.word_ids[rows]].sum(axis=1, dtype=np.int32) >= names.required[rows]
         article, rows = article[keep], rows[keep]
         keep = paired[article[:, None], names.pair_ids[rows]].sum(axis=1, dtype=np.int32) >= names.pairs_needed[rows]
-        article, entity = article[keep], names.entity_index[rows[keep]]
-        order = np.lexsort((entity, article))
-        article, entity = article[order], entity[order].tolist()
+        article, entity = article[keep], names.entity_index[rows[keep]].tolist()
         bounds = np.searchsorted(article, np.arange(len(articles) + 1)).tolist()
         return [entity[bounds[a]:bounds[a + 1]] for a in range(len(articles))]
 
