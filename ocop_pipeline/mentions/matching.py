@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, pairwise
+from itertools import chain, pairwise, repeat
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -39,8 +40,10 @@ class Entity:
     province: str | None
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
+    """One row of the `mentions` table, its fields in the table's column order (a tuple: cheap to make,
+    to send back from a worker process and to turn into a frame, 140,000 of them nationally)."""
+
     mention_id: str
     article_id: str
     entity_kind: str
@@ -77,24 +80,22 @@ def _missing_allowed(words: int) -> int:
 
 
 @dataclass
-class _Bucket:
-    """The fuzzy-eligible names of one province: their word ids (padded) and the words they need."""
+class _FuzzyNames:
+    """The fuzzy-eligible names, one row each: their word ids (padded) and the words they need."""
 
     entity_index: np.ndarray  # (n,) index into MentionIndex.entities
     word_ids: np.ndarray  # (n, k) ids of each name's distinct words, padded with the never-present id
     required: np.ndarray  # (n,) words that must be in the article
     pair_ids: np.ndarray  # (n, m) ids of each name's distinct pairs of adjacent words, padded likewise
     pairs_needed: np.ndarray  # (n,) of those pairs that must be in the article
-    # `MentionIndex._may_link` of each name, which depends only on the article having a province or not
-    # (a bucket is only met by articles of its province, of no province, or, for names of none, any).
-    links_in_province: np.ndarray  # (n,) bool
-    links_unknown: np.ndarray  # (n,) bool: in an article of no province
-
-    # Rows (ascending) by pair id, of the names it may link in an article of its province or of none: a
-    # name needs `pairs_needed` of its pairs, so one of any (pairs - pairs_needed + 1) of them; it is
-    # filed under its rarest so many, and an article meets only the names under one of its pairs.
-    postings_in_province: dict[int, np.ndarray]
-    postings_unknown: dict[int, np.ndarray]
+    # Rows by pair id, of the names an article may link (`MentionIndex._may_link`, which depends only
+    # on the article having a province or not): per province of the name (None: of no province, met
+    # by articles of every province) for an article of that province, and one table of every name for
+    # the articles of none. A name needs `pairs_needed` of its pairs, so one of any (pairs -
+    # pairs_needed + 1) of them; it is filed under its rarest so many, and an article meets only the
+    # names under one of its pairs.
+    postings_in_province: dict[str | None, dict[int, tuple[int, ...]]]
+    postings_unknown: dict[int, tuple[int, ...]]
 
 
 def namesake_counts(entities: list[Entity]) -> tuple[dict[tuple, int], dict[tuple, int]]:
@@ -219,78 +220,105 @@ class MentionIndex:
         self._unknown_table = (unknown, frozenset(unknown))
         self._pairs_needed = [max(1, len(pairs) - 2 * _missing_allowed(len(set(tokens))))
                               for pairs, tokens in zip(bigrams, tokens_of, strict=True)]
-        # Fuzzy: per province (None = entities with no province, which match any article). Word ids in
-        # order of first appearance.
+        # Fuzzy: the names of MIN_FUZZY_TOKENS+ words. Word ids in order of first appearance.
         fuzzy = [i for i, tokens in enumerate(tokens_of) if len(tokens) >= MIN_FUZZY_TOKENS]
         self._word_id = word_id = {w: n for n, w in enumerate(dict.fromkeys(
             chain.from_iterable(tokens_of[i] for i in fuzzy)))}
-        grouped: dict[str | None, list[tuple[int, list[int]]]] = {}
-        for i in fuzzy:
-            grouped.setdefault(entities[i].province, []).append((i, sorted(set(map(word_id.__getitem__,
-                                                                                   tokens_of[i])))))
         self._pair_id = pair_id = {p: n for n, p in enumerate(dict.fromkeys(
             chain.from_iterable(sorted(bigrams[i]) for i in fuzzy)))}
+        # An article's pairs of adjacent words are found among the names' by a code of their two word
+        # ids, looked up in the sorted codes (one search for a whole batch of articles).
+        codes = sorted((word_id[a] * len(word_id) + word_id[b], n) for (a, b), n in pair_id.items())
+        self._pair_codes = np.array([c for c, _ in codes], dtype=np.int64)
+        self._pair_code_ids = np.array([n for _, n in codes], dtype=np.int64)
 
         def padded(rows: list[list[int]], absent: int) -> np.ndarray:
-            width = max(1, max(len(ids) for ids in rows))
+            width = max(1, max((len(ids) for ids in rows), default=0))
             return np.array([ids + [absent] * (width - len(ids)) for ids in rows], dtype=np.int32)
 
         # How many fuzzy names have each pair: rarer pairs file a name under fewer others.
         fuzzy_pair_frequency = Counter(chain.from_iterable(bigrams[i] for i in fuzzy))
-
-        def postings(index: list[int], links: list[bool]) -> dict[int, np.ndarray]:
-            rows_by_pair: dict[int, list[int]] = {}
-            for row, (i, linked) in enumerate(zip(index, links, strict=True)):
-                if not linked:
-                    continue
-                by_rarity = sorted(sorted(bigrams[i]), key=fuzzy_pair_frequency.__getitem__)
-                for pair in by_rarity[:len(by_rarity) - self._pairs_needed[i] + 1]:
-                    rows_by_pair.setdefault(pair_id[pair], []).append(row)
-            return {p: np.array(rows, dtype=np.int64) for p, rows in rows_by_pair.items()}
-
-        self._buckets: dict[str | None, _Bucket] = {}
-        for province, members in grouped.items():
-            index = [i for i, _ in members]
+        in_province: dict[str | None, dict[int, list[int]]] = {}
+        unknown_rows: dict[int, list[int]] = {}
+        for row, i in enumerate(fuzzy):
+            province = entities[i].province
+            by_rarity = sorted(sorted(bigrams[i]), key=fuzzy_pair_frequency.__getitem__)
+            filed = [pair_id[pair] for pair in by_rarity[:len(by_rarity) - self._pairs_needed[i] + 1]]
             # Names of no province link in an article of any province alike: "" stands for one.
-            in_province = [self._may_link(i, "" if province is None else province) for i in index]
-            unknown = [self._may_link(i, None) for i in index]
-            self._buckets[province] = _Bucket(
-                np.array(index, dtype=np.int64),
-                padded([ids for _, ids in members], len(word_id)),  # an id no article has
-                np.array([len(ids) - _missing_allowed(len(ids)) for _, ids in members], dtype=np.int32),
-                padded([sorted(map(pair_id.__getitem__, bigrams[i])) for i in index], len(pair_id)),
-                np.array([self._pairs_needed[i] for i in index], dtype=np.int32),
-                np.array(in_province, dtype=bool), np.array(unknown, dtype=bool),
-                postings(index, in_province), postings(index, unknown))
+            if self._may_link(i, "" if province is None else province):
+                table = in_province.setdefault(province, {})
+                for p in filed:
+                    table.setdefault(p, []).append(row)
+            if self._may_link(i, None):
+                for p in filed:
+                    unknown_rows.setdefault(p, []).append(row)
 
-    def _fuzzy_candidates(self, words: set[str], pairs: set[tuple[str, str]], province: str | None) -> list[int]:
-        """The fuzzy-eligible names an article of `province` with these words and pairs of adjacent
-        words may link: enough of their words and of their pairs present (`FUZZY_MISSING_WORDS`), and
-        `_may_link`; in index order. The names filed under the article's pairs (`_Bucket.postings_*`),
-        then their words and pairs counted in numpy gathers per bucket, not a set per name."""
-        buckets = list(self._buckets.values()) if province is None else [
-            b for b in (self._buckets.get(province), self._buckets.get(None)) if b is not None]
-        if not buckets:
-            return []
-        word_id, pair_id = self._word_id, self._pair_id
-        pair_ids = list(map(pair_id.__getitem__, pairs & pair_id.keys()))
-        if not pair_ids:
-            return []
-        present = np.zeros(len(word_id) + 1, dtype=np.int8)
-        present[list(map(word_id.__getitem__, words & word_id.keys()))] = 1
-        paired = np.zeros(len(pair_id) + 1, dtype=np.int8)
-        paired[pair_ids] = 1
-        out: list[int] = []
-        for bucket in buckets:
-            postings = bucket.postings_unknown if province is None else bucket.postings_in_province
-            filed = [postings[p] for p in pair_ids if p in postings]
-            if not filed:
+        def rows_tuples(rows_by_pair: dict[int, list[int]]) -> dict[int, tuple[int, ...]]:
+            return {p: tuple(rows) for p, rows in rows_by_pair.items()}
+
+        word_rows = [sorted(set(map(word_id.__getitem__, tokens_of[i]))) for i in fuzzy]
+        self._fuzzy = _FuzzyNames(
+            np.array(fuzzy, dtype=np.int64),
+            padded(word_rows, len(word_id)),  # an id no article has
+            np.array([len(ids) - _missing_allowed(len(ids)) for ids in word_rows], dtype=np.int32),
+            padded([sorted(map(pair_id.__getitem__, bigrams[i])) for i in fuzzy], len(pair_id)),
+            np.array([self._pairs_needed[i] for i in fuzzy], dtype=np.int32),
+            {province: rows_tuples(t) for province, t in in_province.items()}, rows_tuples(unknown_rows))
+
+    def _fuzzy_candidates(self, articles: Sequence[tuple[list[str], str | None]]) -> list[list[int]]:
+        """For each (words of its key, province) article, the fuzzy-eligible names it may link: enough
+        of their words and of their pairs of adjacent words present (`FUZZY_MISSING_WORDS`), and
+        `_may_link`; in index order. The names filed under the article's pairs (`_FuzzyNames.postings_*`),
+        then their words and pairs counted in numpy gathers over all the articles at once (a few
+        hundred numpy calls per article cost more than the counting)."""
+        names, out = self._fuzzy, [[] for _ in articles]
+        n_words, n_pairs, n_names = len(self._word_id), len(self._pair_id), len(names.entity_index)
+        get, absent = self._word_id.get, repeat(n_words)
+        lengths = [len(words) for words, _ in articles]
+        ids = np.fromiter(chain.from_iterable(map(get, words, absent) for words, _ in articles), dtype=np.int64,
+                          count=sum(lengths))
+        if not n_names or not ids.size:
+            return out
+        article_of = np.repeat(np.arange(len(articles)), lengths)
+        known = ids < n_words
+        present = np.zeros((len(articles), n_words + 1), dtype=np.int8)
+        present[article_of[known], ids[known]] = 1
+        # Adjacent words of one article, both words of some fuzzy name, whose pair some name has.
+        adjacent = (article_of[:-1] == article_of[1:]) & known[:-1] & known[1:]
+        codes = ids[:-1][adjacent] * n_words + ids[1:][adjacent]
+        at = np.minimum(np.searchsorted(self._pair_codes, codes), len(self._pair_codes) - 1)
+        hit = self._pair_codes[at] == codes
+        pair_article, pair = article_of[:-1][adjacent][hit], self._pair_code_ids[at[hit]]
+        paired = np.zeros((len(articles), n_pairs + 1), dtype=np.int8)
+        paired[pair_article, pair] = 1
+        # Each article's distinct pairs, in order of article, then the names filed under them, as
+        # article * n_names + row: in order of article, then of entity (rows are in entity order).
+        distinct = np.unique(pair_article * n_pairs + pair)
+        bounds = np.searchsorted(distinct // n_pairs, np.arange(len(articles) + 1)).tolist()
+        pairs_of = (distinct % n_pairs).tolist()
+        met: list[int] = []
+        for a, (_, province) in enumerate(articles):
+            mine = pairs_of[bounds[a]:bounds[a + 1]]
+            if not mine:
                 continue
-            rows = np.unique(np.concatenate(filed))
-            rows = rows[present[bucket.word_ids[rows]].sum(axis=1, dtype=np.int32) >= bucket.required[rows]]
-            rows = rows[paired[bucket.pair_ids[rows]].sum(axis=1, dtype=np.int32) >= bucket.pairs_needed[rows]]
-            out += bucket.entity_index[rows].tolist()
-        return sorted(out)
+            tables = [names.postings_unknown] if province is None else [
+                t for t in (names.postings_in_province.get(province), names.postings_in_province.get(None)) if t]
+            rows: set[int] = set()
+            for table in tables:
+                for p in mine:
+                    rows.update(table.get(p, ()))
+            base = a * n_names
+            met += [base + r for r in rows]
+        if not met:
+            return out
+        codes = np.sort(np.array(met, dtype=np.int64))
+        article, rows = codes // n_names, codes % n_names
+        keep = present[article[:, None], names.word_ids[rows]].sum(axis=1, dtype=np.int32) >= names.required[rows]
+        article, rows = article[keep], rows[keep]
+        keep = paired[article[:, None], names.pair_ids[rows]].sum(axis=1, dtype=np.int32) >= names.pairs_needed[rows]
+        article, entity = article[keep], names.entity_index[rows[keep]].tolist()
+        bounds = np.searchsorted(article, np.arange(len(articles) + 1)).tolist()
+        return [entity[bounds[a]:bounds[a + 1]] for a in range(len(articles))]
 
     def _may_link(self, i: int, province: str | None) -> bool:
         """Whether a match of entity `i` in an article of `province` can say which producer it is."""
@@ -310,10 +338,22 @@ class MentionIndex:
 
     def find_in_key(self, article_id: str, key: str, province: str | None) -> list[Mention]:
         """`find` on an article text already made a key by `text_key`."""
+        return self.find_in_keys([(article_id, key, province)])[0]
+
+    def find_in_keys(self, articles: Sequence[tuple[str, str, str | None]]) -> list[list[Mention]]:
+        """`find_in_key` for many (article_id, key, province) articles at once (their fuzzy
+        candidates are counted together)."""
+        words_of = [key.split() for _, key, _ in articles]
+        candidates = self._fuzzy_candidates([(words, province) for words, (_, _, province)
+                                             in zip(words_of, articles, strict=True)])
+        return [self._find(article_id, key, province, words, fuzzy) for (article_id, key, province), words, fuzzy
+                in zip(articles, words_of, candidates, strict=True)]
+
+    def _find(self, article_id: str, key: str, province: str | None, words: list[str],
+              fuzzy_candidates: list[int]) -> list[Mention]:
         if not key:
             return []
         padded = f" {key} "
-        words = key.split()
         found: dict[str, Mention] = {}
         exact: set[int] = set()
         pairs = set(pairwise(words))
@@ -331,7 +371,7 @@ class MentionIndex:
                     found[entity.entity_id] = Mention(
                         stable_id("mention", article_id, entity.entity_id), article_id, entity.kind,
                         entity.entity_id, entity.key, entity.name, 100.0, "exact")
-        for i in self._fuzzy_candidates(set(words), pairs, province):
+        for i in fuzzy_candidates:
             if i in exact:
                 continue
             entity = self.entities[i]

@@ -15,7 +15,7 @@ import duckdb
 from ocop_pipeline.runtime import progress
 from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.storage.schema import MENTION_ARTICLES, MENTION_ENTITIES, MENTION_INPUTS, MENTION_TEXT_KEYS
-from ocop_pipeline.storage.store import delete_where_in, ensure_tables, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.store import delete_where_in, ensure_tables, insert_frame, scalar
 from ocop_pipeline.storage.transactions import transaction
 
 # Articles per mention-matching job: large enough that pickling costs little beside the matching.
@@ -32,27 +32,27 @@ REGEX_LIMIT = 16_000
 _MENTION_INDEX = None  # the index a worker matches with (set before the pool forks)
 
 
-def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) -> tuple[list[dict], list[tuple]]:
+def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) -> tuple[list[tuple], list[tuple]]:
     """Mentions in (article_id, text, province, key) items; keys made here (key None) come back too."""
     from ocop_pipeline.mentions.matching import text_key
 
-    found, made = [], []
+    made, articles = [], []
     for article_id, text, province, key in batch:
         if key is None:
             key = text_key(text or "")
             made.append((article_id, key))
-        found += [m.__dict__ for m in _MENTION_INDEX.find_in_key(article_id, key, province)]
-    return found, made
+        articles.append((article_id, key, province))
+    return [m for mentions in _MENTION_INDEX.find_in_keys(articles) for m in mentions], made
 
 
 def _match_in_workers(index: object, items: list[tuple[str, str | None, str | None, str | None]],
-                      keys: dict[str, str]) -> list[dict]:
+                      keys: dict[str, str]) -> list:
     """Match `items` against `index` in worker processes; the text keys they make land in `keys`."""
     global _MENTION_INDEX
     _MENTION_INDEX = index  # inherited by the workers the pool forks
     try:
         batches = [items[i:i + MENTION_BATCH] for i in range(0, len(items), MENTION_BATCH)]
-        rows: list[dict] = []
+        rows: list = []
         with progress.task("match mentions", unit="articles", total=len(items)) as task:
             for batch, (found, made) in zip(batches, ordered_map(_mention_batch, batches, chunksize=1), strict=True):
                 rows += found
@@ -329,7 +329,7 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
     texts = con.execute(
         "SELECT article_id, coalesce(title, '') || ' ' || coalesce(body_text, ''), province FROM news_articles "
         "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id", [sorted(new_articles)]).fetchall()
-    rows: list[dict] = []
+    rows: list = []  # mentions.Mention, each a row of `mentions` in column order
     with ThreadPoolExecutor(max_workers=1) as reader, con.cursor() as other:
         # Which old articles could name a changed entity is one DuckDB query (RE2 over 20,000 text keys),
         # run meanwhile on a connection of its own when the new articles are matched in this process (so
@@ -353,8 +353,8 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
             old_items = _old_articles_in_reach(con, changed, alone_elsewhere, old, article_fp)
         province_of = {aid: province for aid, _, province, _ in old_items}
         found = _match_in_workers(MentionIndex(look_again, population=entities, namesakes=namesakes), old_items, keys)
-        rows += [m for m in found if m["entity_id"] not in elsewhere
-                 or province_of[m["article_id"]] != elsewhere[m["entity_id"]].province]
+        rows += [m for m in found if m.entity_id not in elsewhere
+                 or province_of[m.article_id] != elsewhere[m.entity_id].province]
 
     made_keys = pd.DataFrame([(aid, article_fp[aid], key) for aid, key in keys.items()],
                              columns=["article_id", "fingerprint", "text_key"])
@@ -383,7 +383,8 @@ def _rebuild_mentions(con: duckdb.DuckDBPyConnection, code: str) -> int:
                 con.unregister("_elsewhere")
         con.execute("DELETE FROM _mention_inputs WHERE (kind = 'entity' AND id IN (SELECT unnest(?))) "
                     "OR (kind = 'article' AND id IN (SELECT unnest(?)))", [changed_entities, changed_articles])
-    insert_frame(con, "mentions", frame_for("mentions", rows))
+    # By column name (a Mention's fields are the table's columns): no dict per row.
+    insert_frame(con, "mentions", pd.DataFrame.from_records(rows, columns=list(matcher.Mention._fields)))
     con.register("_inputs", inputs)
     con.register("_keys", made_keys)
     try:

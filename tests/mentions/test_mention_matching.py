@@ -1,7 +1,8 @@
 """Mention matching: the names a news page links to products and producers, and those it must not."""
 
 from ocop_pipeline.entities.keys import product_key, subject_key
-from ocop_pipeline.mentions.matching import Entity, find_mentions
+from ocop_pipeline.mentions.matching import Entity, Mention, MentionIndex, find_mentions, text_key
+from ocop_pipeline.storage.schema import TABLES
 
 
 def test_mentions_fold_tone_marks_capitals_and_legal_forms():
@@ -56,3 +57,23 @@ def test_a_long_name_with_one_word_misspelt_is_a_near_match_but_its_words_scatte
     assert find_mentions("a2", scattered, "Phú Thọ", entities) == []
     elsewhere = "Hợp tác xã nông nghiệp Yên Mog đã có 3 sản phẩm OCOP."
     assert find_mentions("a3", elsewhere, "Cà Mau", entities) == []  # near matches only in its province
+
+
+def test_articles_matched_together_find_what_each_finds_alone():
+    names = [("s1", "Hợp tác xã Nông nghiệp Yên Mông", "Phú Thọ"), ("s2", "Hợp tác xã Chè Shan Tuyết Suối Giàng", None),
+             ("s3", "Trà túi lọc giảo cổ lam", "Hòa Bình")]
+    index = MentionIndex([Entity("subject", sid, name, subject_key(name), province) for sid, name, province in names])
+    articles = [
+        ("a1", "Hợp tác xã nông nghiệp Yên Mog đã có 3 sản phẩm OCOP.", "Phú Thọ"),  # fuzzy, own province
+        ("a2", "", "Phú Thọ"),
+        ("a3", "HTX chè Shan tuyết Suối Giàg và trà túi lọc giảo cổ lam.", None),  # a name of no province
+        ("a4", "Trà túi lọc giảo cổ lam; HTX Nông nghiệp Yên Mông.", "Cà Mau"),  # long names, exact, another province
+    ]
+    keyed = [(aid, text_key(text), province) for aid, text, province in articles]
+    together = index.find_in_keys(keyed)
+    assert together == [index.find_in_key(*article) for article in keyed]
+    assert [[m.entity_id for m in found] for found in together] == [["s1"], [], ["s2", "s3"], ["s1", "s3"]]
+
+
+def test_a_mention_is_a_row_of_the_mentions_table_in_column_order():
+    assert list(Mention._fields) == TABLES["mentions"].column_names
