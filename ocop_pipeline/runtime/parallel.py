@@ -8,6 +8,7 @@ import queue
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,11 @@ R = TypeVar("R")
 
 # Below this many items a pool costs more (process start, pickling) than it saves.
 MIN_ITEMS_FOR_POOL = 8
+# Items sent ahead to each `budget_map` worker: with one at a time a worker that ends a page (about
+# a millisecond) waits for the parent to hand it the next, and the parent's thread waits for the
+# interpreter lock its DuckDB writes hold (up to 5 ms a switch): workers were idle a quarter of the
+# national news step. Behind a slow item this many others wait, each still within its own budget.
+PIPELINE_DEPTH = 8
 
 
 def worker_count(requested: int = 0) -> int:
@@ -137,12 +143,19 @@ class _Worker:
                                 daemon=True)
         self.proc.start()
         child.close()
-        self.index: int | None = None  # the item it works on
-        self.started = 0.0
+        self.inflight: deque[int] = deque()  # the items sent to it, the one it works on first
+        self.started = 0.0  # when it began the first of them
 
     def give(self, index: int, item) -> None:
-        self.index, self.started = index, time.monotonic()
+        if not self.inflight:
+            self.started = time.monotonic()
+        self.inflight.append(index)
         self.conn.send((index, item))
+
+    def took(self) -> int:
+        """The item it worked on is back: the next one sent starts now."""
+        self.started = time.monotonic()
+        return self.inflight.popleft()
 
     def end(self, *, kill: bool = False) -> None:
         if kill:
@@ -165,56 +178,64 @@ def budget_map(func: Callable[[T], R], items: Sequence[T], budget_s: float, *, w
     (and `memory_mb` beyond the worker's inherited size): an item over it gives `Unfinished(reason)`
     in place of its result, and the rest goes on. SIGALRM stops the item inside its worker; a worker
     still busy after hard_limit_s(budget_s) is killed and replaced. An exception from `func` is an
-    Unfinished too. Items go to workers one at a time, so one slow item holds up only its own worker.
+    Unfinished too. Each worker has up to PIPELINE_DEPTH items sent ahead; the budget counts from when it
+    starts an item (the previous result came back), and items behind one whose worker is killed go
+    to its successor.
 
-    Workers are forked: `func` need not be picklable, items and results must be."""
+    Workers are forked: `func` need not be picklable, items and results must be. Items should be
+    small (a path, not the bytes): those sent ahead sit in the pipe while the worker sends a result."""
     if not items:
         return
     ctx = multiprocessing.get_context("fork")
     n = min(worker_count(workers), len(items))
     pool = [_Worker(ctx, func, budget_s, memory_mb) for _ in range(n)]
     done: dict[int, R | Unfinished] = {}
-    queue = iter(enumerate(items))
+    fresh = iter(range(len(items)))
+    retry: deque[int] = deque()  # items queued behind one whose worker was killed, to send again
     hard = hard_limit_s(budget_s)
     next_out = 0
-    pending = True
+
+    def lost(w: _Worker, reason: str) -> _Worker:
+        done[w.inflight.popleft()] = Unfinished(reason)
+        retry.extendleft(reversed(w.inflight))
+        return _replace(w, ctx, func, budget_s, memory_mb)
+
     try:
         while next_out < len(items):
-            for w in pool:  # idle workers take the next items
-                if w.index is None and pending:
-                    nxt = next(queue, None)
-                    if nxt is None:
-                        pending = False
-                    else:
-                        w.give(*nxt)
-            busy = [w for w in pool if w.index is not None]
+            for w in pool:  # workers with room take the next items
+                while len(w.inflight) < PIPELINE_DEPTH:
+                    index = retry.popleft() if retry else next(fresh, None)
+                    if index is None:
+                        break
+                    w.give(index, items[index])
+            busy = [w for w in pool if w.inflight]
             if busy:
                 now = time.monotonic()
                 wait_s = max(0.0, min(w.started + hard - now for w in busy))
                 ready = connection.wait([w.conn for w in busy], timeout=wait_s)
-                for w in busy:
-                    if w.conn in ready:
+                for i, w in enumerate(pool):
+                    while w.inflight and w.conn in ready:
                         try:
                             index, status, value = w.conn.recv()
                         except (EOFError, OSError):  # the worker died (killed by the system, a crash)
                             w.proc.join(1)
-                            code = w.proc.exitcode
-                            done[w.index] = Unfinished(f"worker process died (exit status {code})")
-                            pool[pool.index(w)] = _replace(w, ctx, func, budget_s, memory_mb)
-                            continue
+                            pool[i] = lost(w, f"worker process died (exit status {w.proc.exitcode})")
+                            break
+                        if w.took() != index:
+                            raise RuntimeError(f"worker sent item {index} out of turn")
                         done[index] = value if status == "ok" else Unfinished(value)
-                        w.index = None
+                        if not w.conn.poll():  # more results already waiting are taken in this pass
+                            break
                 now = time.monotonic()
-                for w in list(pool):
-                    if w.index is not None and now - w.started > hard:
-                        done[w.index] = Unfinished(f"took longer than {budget_s:g} s")
-                        pool[pool.index(w)] = _replace(w, ctx, func, budget_s, memory_mb)
+                for i, w in enumerate(pool):
+                    if w.inflight and now - w.started > hard:
+                        pool[i] = lost(w, f"took longer than {budget_s:g} s")
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
     finally:
         for w in pool:
-            w.end(kill=w.index is not None)
+            w.end(kill=bool(w.inflight))
 
 
 def _replace(w: _Worker, ctx, func, budget_s: float, memory_mb: int | None) -> _Worker:

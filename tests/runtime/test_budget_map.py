@@ -25,6 +25,9 @@ def _work(x):
         os._exit(3)
     if x == "pid":
         return os.getpid()
+    if x == "nap":  # within the budget
+        time.sleep(0.6)
+        return "rested"
     return x * 2
 
 
@@ -49,6 +52,12 @@ def test_a_killed_worker_is_replaced_and_its_successor_takes_the_next_items():
     out = list(budget_map(_work, ["stuck", "pid", "pid"], 0.5, workers=1))
     assert out[0] == Unfinished("took longer than 0.5 s")
     assert out[1] == out[2] and out[1] != os.getpid()  # one new worker, not this process
+
+
+def test_items_sent_ahead_are_timed_from_when_their_worker_starts_them():
+    # Five items of 0.6 s sent ahead to one worker: the last ends 3 s after it was sent, past the
+    # hard limit (2.5 s), yet each took 0.6 s of its own 1 s budget.
+    assert list(budget_map(_work, ["nap"] * 5 + [7], 1.0, workers=1)) == ["rested"] * 5 + [14]
 
 
 def test_the_budget_is_a_setting(monkeypatch):
