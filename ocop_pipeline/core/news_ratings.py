@@ -101,9 +101,9 @@ def _inputs(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
                           .encode()).hexdigest()
 
 
-def _state(con: duckdb.DuckDBPyConnection) -> str:
-    """Hash of the written tables' rows as they are now."""
-    sql = " UNION ALL ".join(f"SELECT '{table}', count(*), sum(hash(x)) FROM {table} x" for table in _WRITTEN)
+def _state(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = _WRITTEN) -> str:
+    """Hash of the written tables' rows (or of `tables`') as they are now."""
+    sql = " UNION ALL ".join(f"SELECT '{table}', count(*), sum(hash(x)) FROM {table} x" for table in tables)
     rows = con.execute(sql).fetchall()
     return hashlib.sha256(json.dumps(sorted(rows), default=str).encode()).hexdigest()
 
@@ -116,14 +116,19 @@ def refresh_news_ratings(con: duckdb.DuckDBPyConnection, as_of: date | None = No
     ensure_schema(con)
     ensure_tables(con, [NEWS_RATINGS_INPUTS])
     inputs = _inputs(con, as_of)
-    kept = con.execute("SELECT inputs, state, counts FROM _news_ratings_inputs").fetchall()
+    kept = con.execute("SELECT inputs, state, counts, staged FROM _news_ratings_inputs").fetchall()
     if len(kept) == 1 and kept[0][0] == inputs and kept[0][1] == _state(con):
         return json.loads(kept[0][2]), True
-    staged = stage_news_ratings(con)
+    # `stg_news_ratings` as the last run left it: only the articles that changed are staged again
+    # (a new spreadsheet rewrites the other tables, not this one). Edited since, or an older database:
+    # all of them.
+    as_left = len(kept) == 1 and kept[0][3] == _state(con, ("stg_news_ratings",))
+    staged = stage_news_ratings(con, _code_version(), since_last=as_left)
     counts = {"staged": staged, **rebuild_news_ratings(con, as_of)}
     with transaction(con):
         con.execute("DELETE FROM _news_ratings_inputs")
-        con.execute("INSERT INTO _news_ratings_inputs VALUES (?, ?, ?)", [inputs, _state(con), json.dumps(counts)])
+        con.execute("INSERT INTO _news_ratings_inputs (inputs, state, counts, staged) VALUES (?, ?, ?, ?)",
+                    [inputs, _state(con), json.dumps(counts), _state(con, ("stg_news_ratings",))])
     return counts, False
 
 

@@ -20,8 +20,8 @@ import duckdb
 from ocop_pipeline.news.products import REFERRING_WORDS  # "của đơn vị": no producer's name
 from ocop_pipeline.news.sentences import sentences
 from ocop_pipeline.storage.ids import stable_id
-from ocop_pipeline.storage.schema import MAX_STARS, MIN_STARS
-from ocop_pipeline.storage.store import frame_for, insert_frame
+from ocop_pipeline.storage.schema import MAX_STARS, MIN_STARS, NEWS_RATING_ARTICLES
+from ocop_pipeline.storage.store import delete_where_in, ensure_tables, frame_for, insert_frame, scalar
 from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text.folding import fold_key
 
@@ -130,14 +130,41 @@ ARTICLE_COLUMNS = ("article_id", "url", "source_id", "document_id", "province", 
                     "event_date", "published", "extracted_json", "body_text")
 
 
-def stage_news_ratings(con: duckdb.DuckDBPyConnection) -> int:
-    """Replace `stg_news_ratings` from every article with rating results; returns its row count.
-    Cheap (JSON already extracted), so it is redone whole: the same articles give the same rows."""
-    cursor = con.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM news_articles "
-                         "WHERE has_rating_results ORDER BY article_id")
-    rows = [r for values in cursor.fetchall() for r in news_rating_rows(dict(zip(ARTICLE_COLUMNS, values,
-                                                                                    strict=True)))]
+def stage_news_ratings(con: duckdb.DuckDBPyConnection, version: str = "", *, since_last: bool = False) -> int:
+    """Stage `stg_news_ratings` from the articles with rating results; returns its row count.
+
+    `_news_rating_articles` records each article staged with a fingerprint of its columns and of
+    `version` (a hash of the code the rows are made with). With `since_last`, only the articles whose
+    fingerprint changed since are read again and the rows of articles gone or without results any
+    more are dropped: a daily run's few new pages cost their own reading, not the national corpus's
+    (2.9 s). The caller asks for it only when `stg_news_ratings` is as the last staging left it
+    (core/news_ratings.refresh_news_ratings checks its hash); otherwise every article is read."""
+    ensure_tables(con, [NEWS_RATING_ARTICLES])
+    current = dict(con.execute(
+        f"SELECT article_id, hash({', '.join(ARTICLE_COLUMNS)})::VARCHAR || '|' || ? FROM news_articles "
+        "WHERE has_rating_results", [version]).fetchall())
+    kept = dict(con.execute("SELECT article_id, fingerprint FROM _news_rating_articles").fetchall()) if since_last else {}
+    todo = sorted(a for a, fingerprint in current.items() if kept.get(a) != fingerprint)
+    dropped = [a for a in kept if current.get(a) != kept[a]]  # read again, gone, or without results now
+    rows = []
+    for start in range(0, len(todo), _READ_BATCH):
+        cursor = con.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM news_articles "
+                             "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id",
+                             [todo[start:start + _READ_BATCH]])
+        rows += [r for values in cursor.fetchall()
+                 for r in news_rating_rows(dict(zip(ARTICLE_COLUMNS, values, strict=True)))]
     with transaction(con):
-        con.execute("DELETE FROM stg_news_ratings")
+        if since_last:
+            delete_where_in(con, "stg_news_ratings", "article_id", dropped)
+            delete_where_in(con, "_news_rating_articles", "article_id", dropped)
+        else:
+            con.execute("DELETE FROM stg_news_ratings")
+            con.execute("DELETE FROM _news_rating_articles")
         insert_frame(con, "stg_news_ratings", frame_for("stg_news_ratings", rows))
-    return len(rows)
+        insert_frame(con, "_news_rating_articles", frame_for(
+            "_news_rating_articles", ({"article_id": a, "fingerprint": current[a]} for a in todo)))
+    return scalar(con, "SELECT count(*) FROM stg_news_ratings")
+
+
+# Articles read from DuckDB at once while staging (their text and JSON: a few MB a batch).
+_READ_BATCH = 2000

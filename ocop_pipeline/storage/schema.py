@@ -730,6 +730,8 @@ NEWS_RATINGS_INPUTS = Table(
         _c("inputs", "VARCHAR", "Hash of the articles with rating results, the code and the as-of date."),
         _c("state", "VARCHAR", "Hash of the tables the step wrote, as it left them."),
         _c("counts", "VARCHAR", "The counts the step reported (JSON), reported again when it is skipped."),
+        _c("staged", "VARCHAR", "Hash of stg_news_ratings as the step left it: while it holds, only the "
+           "articles that changed are staged again (`_news_rating_articles`)."),
     ),
     published=False,
 )
@@ -740,9 +742,20 @@ ALL_TABLES: tuple[Table, ...] = (
     ADMIN_UNITS, PROVINCE_CROSSWALK, SUBJECT_ALIASES, ENTITY_REVIEW, RECONCILIATION, PRODUCT_GROUP_CROSSWALK,
     STG_NEWS_RATINGS, RATING_EVIDENCE, RATING_DISAGREEMENTS, COVERAGE,
 )
+NEWS_RATING_ARTICLES = Table(
+    "_news_rating_articles",
+    "bookkeeping",
+    "The articles `stg_news_ratings` was staged from (news/ratings.py), each with a fingerprint of its "
+    "columns and of the code: a build reads again only the articles whose fingerprint changed.",
+    (
+        _c("article_id", "VARCHAR", "The article (news_articles.article_id)."),
+        _c("fingerprint", "VARCHAR", "Hash of the article's columns the rows are made from, and the code's version."),
+    ),
+    published=False,
+)
 BOOKKEEPING_TABLES: tuple[Table, ...] = (
     PAGE_CHECKS, MENTION_INPUTS, MENTION_TEXT_KEYS, MENTION_ENTITIES, MENTION_ARTICLES, RESOLUTION_CACHE, CORE_INPUTS,
-    NEWS_RATINGS_INPUTS,
+    NEWS_RATINGS_INPUTS, NEWS_RATING_ARTICLES,
 )
 TABLES = {t.name: t for t in (*ALL_TABLES, *BOOKKEEPING_TABLES)}
 

@@ -145,6 +145,48 @@ def test_refresh_skips_only_when_articles_code_date_and_tables_are_as_it_left_th
     assert names == {"Nem chua Thanh", "Chè lam Phủ Quảng"}
 
 
+def _staged(con):
+    return con.execute("SELECT * FROM stg_news_ratings ORDER BY news_rating_id").fetchall()
+
+
+def test_staging_since_the_last_reads_only_the_articles_that_changed(con, monkeypatch):
+    from ocop_pipeline.news import ratings
+
+    _article(con, "a1", [("Nem chua Thanh", "Hộ kinh doanh Lê Văn An", 3, None)])
+    _article(con, "a2", [("Mật ong hoa nhãn", "HTX NN Yên Mông", 3, None)])
+    _article(con, "a3", [("Chè lam Phủ Quảng", "HTX Chè lam", 4, None)])
+    assert stage_news_ratings(con, "v1") == 3
+    read = []
+    real = ratings.news_rating_rows
+    monkeypatch.setattr(ratings, "news_rating_rows", lambda a: read.append(a["article_id"]) or real(a))
+
+    # a2's stars edited, a3 without results now, a4 new: those three are read (a3's rows dropped), not a1.
+    con.execute("UPDATE news_articles SET extracted_json = replace(extracted_json, '\"3\"', '\"4\"') "
+                "WHERE article_id = 'a2'")
+    con.execute("UPDATE news_articles SET has_rating_results = false WHERE article_id = 'a3'")
+    _article(con, "a4", [("Bánh gai Tứ Trụ", "Cơ sở Bánh gai Lê Thị Hà", 3, None)])
+    assert stage_news_ratings(con, "v1", since_last=True) == 3
+    assert sorted(read) == ["a2", "a4"]
+    since = _staged(con)
+    assert {(r[5], r[10]) for r in since} == {("Nem chua Thanh", 3), ("Mật ong hoa nhãn", 4), ("Bánh gai Tứ Trụ", 3)}
+    # The same rows as staging every article again; another code version reads every article.
+    read.clear()
+    assert stage_news_ratings(con, "v2", since_last=True) == 3 and sorted(read) == ["a1", "a2", "a4"]
+    assert _staged(con) == since
+    read.clear()
+    assert stage_news_ratings(con, "v2", since_last=True) == 3 and read == []
+
+
+def test_refresh_stages_every_article_again_when_the_staged_rows_were_edited(con):
+    _lists(con)
+    _article(con, "a1", [("Nem chua Thanh", "Hộ kinh doanh Lê Văn An", 3, None)])
+    refresh_news_ratings(con, as_of=AS_OF)
+    first = _staged(con)
+    con.execute("DELETE FROM stg_news_ratings")  # by hand: the bookkeeping still lists a1
+    counts, skipped = refresh_news_ratings(con, as_of=AS_OF)
+    assert not skipped and counts["staged"] == 1 and _staged(con) == first
+
+
 def test_news_only_rating_without_decision_counts_from_the_article_date_and_flags_it(con):
     _lists(con)
     _article(con, "a1", [("Bánh gai Tứ Trụ", "Cơ sở sản xuất Bánh gai Hà", 4, None)], event=date(2021, 3, 2),
