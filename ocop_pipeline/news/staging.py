@@ -21,7 +21,7 @@ from ocop_pipeline.news.page_text import PageRefused
 from ocop_pipeline.runtime.parallel import Unfinished, budget_map, read_ahead
 from ocop_pipeline.settings import Paths, page_budget_s, page_memory_mb
 from ocop_pipeline.storage.ids import stable_id
-from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame
+from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, insert_rows
 from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text.content import not_text_reason
 
@@ -139,8 +139,8 @@ def stage_news(con: duckdb.DuckDBPyConnection, paths: Paths, sites: list[SiteSou
         with transaction(con):
             delete_where_in(con, "news_facts", "article_id", ids)
             delete_where_in(con, "news_articles", "article_id", ids)
-            insert_frame(con, "news_articles", frame_for("news_articles", article_batch))
-            insert_frame(con, "news_facts", frame_for("news_facts", fact_batch))
+            insert_rows(con, "news_articles", article_batch)
+            insert_rows(con, "news_facts", fact_batch)
             # A page read again replaces its earlier refusal, whatever the outcome now. (A refused
             # page keeps the row of an earlier version that was read: its latest bytes say nothing.)
             con.execute("DELETE FROM rejects WHERE stage = 'article' AND location IN (SELECT unnest(?))",
