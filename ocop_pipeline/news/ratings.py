@@ -63,11 +63,18 @@ def _decision(decisions: list[dict]) -> tuple[str | None, date | None]:
     return next(iter(numbers.values()))
 
 
-def _sentence_of(name: str, body_sentences: list[str]) -> str:
-    """The first sentence of the article that names the product (the extractor does not return it)."""
+def _sentence_of(name: str, body_sentences: list[str], folded: dict[str, str]) -> str:
+    """The first sentence of the article that names the product (the extractor does not return it).
+    `folded` keeps the sentences' fold_key for the article's other products (a third of the staging
+    went to folding the same sentences again)."""
     key = fold_key(name)
+    if not key:
+        return ""
     for sentence in body_sentences:
-        if key and key in fold_key(sentence):
+        fold = folded.get(sentence)
+        if fold is None:
+            fold = folded[sentence] = fold_key(sentence)
+        if key in fold:
             return sentence[:MAX_SENTENCE]
     return ""
 
@@ -96,6 +103,7 @@ def news_rating_rows(article: dict) -> list[dict]:
     anchor = decision_date or article_date
     rows = {}
     body_sentences: list[str] | None = None
+    folded: dict[str, str] = {}
     for product in result.get("products") or []:
         stars = _stars(product.get("stars"))
         name = (product.get("name") or "").strip()
@@ -106,7 +114,7 @@ def news_rating_rows(article: dict) -> list[dict]:
             subject = None
         if body_sentences is None:
             body_sentences = [x for line in (article.get("body_text") or "").splitlines() for x in sentences(line)]
-        sentence = product.get("sentence") or _sentence_of(name, body_sentences)
+        sentence = product.get("sentence") or _sentence_of(name, body_sentences, folded)
         # A profile recalls a product's rating of an earlier year ("đạt 3 sao OCOP năm 2022" in a 2025
         # article): that year is its round, and the page's decision, of another year, is not its decision.
         year, number, decided = (anchor.year if anchor else None), decision_no, decision_date
