@@ -29,15 +29,20 @@ FEW_NEW_ARTICLES = 1000
 # runs over the stored text keys (`_old_articles_in_reach`), up to this long (about 500 names: RE2 runs
 # it in one pass at 300 MB/s; four times as long took ten times longer); beyond, every old article is read.
 REGEX_LIMIT = 16_000
-_MENTION_INDEX = None  # the index a worker matches with (set before the pool forks)
+# The index a worker matches with and the items it matches, set before the pool forks: a worker is
+# sent only where its batch starts and ends, not the texts (pickling 20,000 article texts to the workers
+# cost the parent a second of CPU beside them on two cores).
+_MENTION_INDEX = None
+_MENTION_ITEMS: list = []
 
 
-def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) -> tuple[list[tuple], list[tuple]]:
-    """Mentions in (article_id, text, province, key) items; keys made here (key None) come back too."""
+def _mention_batch(bounds: tuple[int, int]) -> tuple[list[tuple], list[tuple]]:
+    """Mentions in the (article_id, text, province, key) items from `bounds[0]` to `bounds[1]` of
+    `_MENTION_ITEMS`; keys made here (key None) come back too."""
     from ocop_pipeline.mentions.matching import text_key
 
     made, articles = [], []
-    for article_id, text, province, key in batch:
+    for article_id, text, province, key in _MENTION_ITEMS[bounds[0]:bounds[1]]:
         if key is None:
             key = text_key(text or "")
             made.append((article_id, key))
@@ -48,19 +53,20 @@ def _mention_batch(batch: list[tuple[str, str | None, str | None, str | None]]) 
 def _match_in_workers(index: object, items: list[tuple[str, str | None, str | None, str | None]],
                       keys: dict[str, str]) -> list:
     """Match `items` against `index` in worker processes; the text keys they make land in `keys`."""
-    global _MENTION_INDEX
-    _MENTION_INDEX = index  # inherited by the workers the pool forks
+    global _MENTION_INDEX, _MENTION_ITEMS
+    _MENTION_INDEX, _MENTION_ITEMS = index, items  # inherited by the workers the pool forks
     try:
-        batches = [items[i:i + MENTION_BATCH] for i in range(0, len(items), MENTION_BATCH)]
+        batches = [(i, min(i + MENTION_BATCH, len(items))) for i in range(0, len(items), MENTION_BATCH)]
         rows: list = []
         with progress.task("match mentions", unit="articles", total=len(items)) as task:
-            for batch, (found, made) in zip(batches, ordered_map(_mention_batch, batches, chunksize=1), strict=True):
+            for (start, end), (found, made) in zip(batches, ordered_map(_mention_batch, batches, chunksize=1),
+                                                   strict=True):
                 rows += found
                 keys.update(made)
-                task.advance(len(batch), mentions=len(rows))
+                task.advance(end - start, mentions=len(rows))
         return rows
     finally:
-        _MENTION_INDEX = None
+        _MENTION_INDEX, _MENTION_ITEMS = None, []
 
 
 @contextmanager
