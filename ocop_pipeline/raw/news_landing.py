@@ -30,7 +30,7 @@ from ocop_pipeline.raw.source_rejects import record_source_rejects, source_error
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.storage.ids import stable_id
 from ocop_pipeline.storage.schema import PAGE_CHECKS
-from ocop_pipeline.storage.store import ensure_tables, frame_for, insert_frame
+from ocop_pipeline.storage.store import ensure_tables, frame_for, insert_frame, insert_rows
 from ocop_pipeline.storage.transactions import transaction
 
 # Loopback serves the recordings: no remote host to be polite to, so the bound is the machine's.
@@ -225,7 +225,7 @@ def land_news(con: duckdb.DuckDBPyConnection, paths: Paths, client: PoliteClient
     out.discovery_rejects = [f"{f['url']}: {f['reason']}" for f in report.discovery_rejects]
     out.failures = [f"{f['url']}: {f['error']}" for f in report.failures]
     with transaction(con):
-        insert_frame(con, "documents", frame_for("documents", documents.values()))
+        insert_rows(con, "documents", list(documents.values()))
         # Fetch failures describe the latest crawl only: an earlier failure that now succeeds is gone.
         con.execute("DELETE FROM rejects WHERE stage IN ('fetch', 'discovery')")
         insert_frame(con, "rejects", frame_for("rejects", {r["reject_id"]: r for r in rejects}.values()))

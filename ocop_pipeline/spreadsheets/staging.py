@@ -30,7 +30,7 @@ from ocop_pipeline.runtime.parallel import ordered_map
 from ocop_pipeline.settings import Paths
 from ocop_pipeline.spreadsheets import reader as sheets
 from ocop_pipeline.storage.ids import stable_id
-from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, scalar
+from ocop_pipeline.storage.store import delete_where_in, frame_for, insert_frame, insert_rows, scalar
 from ocop_pipeline.storage.transactions import transaction
 from ocop_pipeline.text.normalize import NORMALIZATION_VERSION
 
@@ -209,7 +209,7 @@ def _write_batch(con: duckdb.DuckDBPyConnection, document_ids: list[str], rows: 
     with transaction(con):
         delete_where_in(con, "stg_sheet_rows", "document_id", document_ids)
         delete_where_in(con, "rejects", "document_id", document_ids)
-        insert_frame(con, "stg_sheet_rows", frame_for("stg_sheet_rows", rows))
+        insert_rows(con, "stg_sheet_rows", rows)
         insert_frame(con, "rejects", frame_for("rejects", rejects))
         con.execute("UPDATE documents SET parser_version = ? WHERE document_id IN (SELECT unnest(?))",
                     [STAGING_VERSION, document_ids])
