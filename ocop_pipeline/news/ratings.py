@@ -27,6 +27,8 @@ from ocop_pipeline.text.folding import fold_key
 
 # Longest sentence kept as evidence (a table flattened into one "sentence" is cut, not stored whole).
 MAX_SENTENCE = 1000
+# Articles read from DuckDB at once while staging (their text and JSON: a few MB a batch).
+_READ_BATCH = 2000
 
 
 def _stars(value: object) -> int | None:
@@ -173,6 +175,3 @@ def stage_news_ratings(con: duckdb.DuckDBPyConnection, version: str = "", *, sin
             "_news_rating_articles", ({"article_id": a, "fingerprint": current[a]} for a in todo)))
     return scalar(con, "SELECT count(*) FROM stg_news_ratings")
 
-
-# Articles read from DuckDB at once while staging (their text and JSON: a few MB a batch).
-_READ_BATCH = 2000
